@@ -1,0 +1,191 @@
+"""Settings: one model, loaded from a TOML file plus ``ABM_*`` environment variables.
+
+Every key has a default and a description; README's configuration section is generated from
+these descriptions (``abm config --markdown``) and a test fails when it is stale. Environment
+variables override the file, e.g. ``ABM_RUN__LOOKBACK_MONTHS=6`` or ``ABM_DUCKDB__THREADS=2``.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from abm.errors import ConfigError
+from abm.matching.settings import MatchSettings
+
+SEGMENTS = ("S+B+C", "S+B", "S+C", "B+C", "S", "B", "C", "none")
+
+DEFAULT_PLAYBOOK = {
+    "S+B+C": "1:1 ABM: account plan, field sales, upsell / cross-sell",
+    "S+B": "Field sales / account manager builds contacts (events, introductions)",
+    "B+C": "Inside sales + targeted nurture to open a deal (new business)",
+    "B": "Outbound to acquire contacts: targeted ads, DM, telemarketing, events",
+    "S+C": "Low-touch retention: email / MA, inside sales",
+    "S": "Low-touch, keep via inside sales",
+    "C": "MA nurture (1:many), watch for signals",
+    "none": "Not targeted",
+}
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class RunSettings(Section):
+    input_dir: Path = Field(Path("sample_data"), description="Folder holding companies / sales / contacts files.")
+    db: Path = Field(Path("abm.duckdb"), description="The published DuckDB file.")
+    as_of: date | None = Field(
+        None, description="Reference date of the run. Default: the latest sales date in the input."
+    )
+    window: Literal["rolling", "fiscal_year"] = Field(
+        "rolling",
+        description="Look-back window: `rolling` = the `lookback_months` before as-of; "
+        "`fiscal_year` = the last complete fiscal year before as-of.",
+    )
+    lookback_months: int = Field(12, ge=1, le=120, description="Months in the rolling look-back window.")
+    fiscal_year_start_month: int = Field(4, ge=1, le=12, description="First month of the fiscal year (4 = April).")
+    quarter_calendar: Literal["fiscal", "calendar"] = Field(
+        "fiscal", description="Label quarters by fiscal year (FY2026Q1 = Apr–Jun 2026) or calendar year (2026Q2)."
+    )
+    history_segments_only: bool = Field(
+        True, description="Keep only accounts in at least one circle in `account_history` (saves space at scale)."
+    )
+
+
+class AbcSettings(Section):
+    a: float = Field(0.80, gt=0, lt=1, description="Cumulative revenue share up to which customers are class A.")
+    b: float = Field(0.95, gt=0, lt=1, description="Cumulative revenue share up to which customers are class B.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> AbcSettings:
+        if self.a >= self.b:
+            raise ValueError("abc.a must be below abc.b")
+        return self
+
+
+class BuyingPowerSettings(Section):
+    threshold_decile: int = Field(
+        2, ge=1, le=10, description="Accounts in buying-power decile ≤ this are in the B circle (2 = top 20%)."
+    )
+    rule_weights: dict[str, float] = Field(
+        {"employees": 1.0, "revenue": 1.0, "capital": 0.5},
+        description="Transparent fallback rule: weights of each size column's percentile rank in the score.",
+    )
+
+
+class CirclesSettings(Section):
+    playbook: dict[str, str] = Field(
+        default_factory=lambda: dict(DEFAULT_PLAYBOOK), description="Approach per segment (all 8 segments)."
+    )
+    contact_requires_valid_email: bool = Field(True, description="Contacts need a well-formed email to count.")
+
+    @model_validator(mode="after")
+    def _all_segments(self) -> CirclesSettings:
+        missing = [s for s in SEGMENTS if s not in self.playbook]
+        unknown = [s for s in self.playbook if s not in SEGMENTS]
+        if missing or unknown:
+            raise ValueError(f"circles.playbook needs exactly the segments {list(SEGMENTS)}; "
+                             f"missing {missing}, unknown {unknown}")
+        return self
+
+
+class TierSettings(Section):
+    tier1_segments: list[str] = Field(["S+B+C", "S+B", "B+C"], description="Segments eligible for Tier 1 (1:1).")
+    tier1_capacity: int = Field(50, ge=0, description="Maximum Tier 1 accounts, filled by priority.")
+    tier2_segments: list[str] = Field(
+        ["S+B+C", "S+B", "B+C", "B"], description="Segments eligible for Tier 2 (1:few)."
+    )
+    tier2_capacity: int = Field(500, ge=0, description="Maximum Tier 2 accounts, filled by priority.")
+    tier3_segments: list[str] = Field(
+        ["S+B+C", "S+B", "B+C", "B", "S+C"], description="Segments eligible for Tier 3 (1:many)."
+    )
+    tier3_capacity: int | None = Field(None, ge=0, description="Maximum Tier 3 accounts (empty = no limit).")
+
+
+class DuckDBSettings(Section):
+    memory_limit: str = Field("8GB", description="DuckDB memory_limit for the run.")
+    threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
+
+
+class Settings(BaseSettings):
+    """All of abm's configuration. Sections map to TOML tables."""
+
+    model_config = SettingsConfigDict(env_prefix="ABM_", env_nested_delimiter="__", extra="forbid")
+
+    run: RunSettings = Field(default_factory=RunSettings, description="Where and when")
+    columns: dict[str, dict[str, str]] = Field(
+        default_factory=dict,
+        description="Extra header mappings per input, e.g. `[columns.sales]` `\"得意先名称\" = \"customer_name\"`.",
+    )
+    abc: AbcSettings = Field(default_factory=AbcSettings, description="ABC / Pareto thresholds")
+    match: MatchSettings = Field(default_factory=MatchSettings, description="名寄せ (linking)")
+    buying_power: BuyingPowerSettings = Field(default_factory=BuyingPowerSettings, description="Buying power")
+    circles: CirclesSettings = Field(default_factory=CirclesSettings, description="Three circles and playbook")
+    tiers: TierSettings = Field(default_factory=TierSettings, description="Tiers")
+    duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return env_settings, init_settings  # environment overrides the file
+
+
+DEFAULT_CONFIG = Path("abm.toml")
+
+
+def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    """Read ``path`` (or ./abm.toml when present) and the environment into one ``Settings``.
+
+    Any problem becomes a one-line ``ConfigError`` naming the file and the key.
+    """
+    data: dict[str, Any] = {}
+    source = "defaults"
+    if path is not None and not path.exists():
+        raise ConfigError(f"config file {path} not found")
+    path = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
+    if path is not None:
+        source = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
+    for dotted, value in overrides.items():
+        if value is not None:
+            section, key = dotted.split(".", 1)
+            data.setdefault(section, {})[key] = value
+    try:
+        return Settings(**data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        key = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"config {source}: key '{key}': {first['msg']}") from None
+
+
+def describe(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[str, str, str]]:
+    """(key, default, description) for every leaf setting, for docs and the README test."""
+    rows: list[tuple[str, str, str]] = []
+    for name, field in model.model_fields.items():
+        ann = field.annotation
+        if isinstance(ann, type) and issubclass(ann, BaseModel):
+            rows += describe(ann, f"{prefix}{name}.")
+            continue
+        default = field.get_default(call_default_factory=True)
+        rows.append((f"{prefix}{name}", _show(default), field.description or ""))
+    return rows
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict) and len(str(value)) > 60:
+        return "(see below)" if value else "{}"
+    return "(none)" if value is None else str(value)

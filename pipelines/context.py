@@ -1,0 +1,103 @@
+"""What every step gets: the connection, the settings, the run's dates, and the one place SQL runs.
+
+Steps never call ``con.execute`` themselves: ``ctx.sql`` runs a named file from ``pipelines/sql``
+and ``ctx.query`` / ``ctx.write`` move frames in and out, so every statement is logged and every
+failure names the step and the SQL file.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import polars as pl
+
+from abm.config import Settings
+from abm.readers import InputFile
+
+log = logging.getLogger("abm.pipeline")
+WORK = "work"  # schema of intermediate tables, dropped before publishing
+
+
+class StepError(RuntimeError):
+    """A step failed for a reason that is not the user's input: carries step and SQL file names."""
+
+
+@dataclass
+class RunContext:
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    run_id: str
+    started_at: float
+    progress: Callable[[str], None] = lambda _msg: None
+    inputs: dict[str, InputFile] = field(default_factory=dict)
+    input_rows: dict[str, dict[str, int]] = field(default_factory=dict)
+    as_of: date | None = None
+    window_start: date | None = None
+    window_end: date | None = None
+    quarter: str | None = None
+    previous_db: Path | None = None
+    facts: dict[str, Any] = field(default_factory=dict)  # figures steps report into `runs`
+    step: str = ""
+
+    def params(self) -> dict[str, Any]:
+        """Named parameters every SQL file may use ($as_of, $window_start, ...)."""
+        return {
+            "run_id": self.run_id,
+            "as_of": self.as_of,
+            "window_start": self.window_start,
+            "window_end": self.window_end,
+            "quarter": self.quarter,
+            "abc_a": self.settings.abc.a,
+            "abc_b": self.settings.abc.b,
+            "bp_threshold_decile": self.settings.buying_power.threshold_decile,
+        }
+
+    def sql(self, name: str) -> None:
+        """Run ``pipelines/sql/<name>.sql``: statements separated by ';' at a line end."""
+        text = resources.files("pipelines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+        params = self.params()
+        for statement in (s.strip() for s in text.split(";\n")):
+            if not statement or all(line.strip().startswith("--") for line in statement.splitlines()):
+                continue
+            used = {k: v for k, v in params.items() if f"${k}" in statement}
+            self._execute(statement, used, where=f"{name}.sql")
+
+    def execute(self, statement: str, params: dict[str, Any] | None = None) -> None:
+        self._execute(statement, params or {}, where="inline")
+
+    def query(self, statement: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+        t0 = time.perf_counter()
+        try:
+            df = self.con.sql(statement, params=params or {}).pl()
+        except duckdb.Error as exc:
+            raise StepError(f"step '{self.step}': query failed: {exc}\n{statement}") from exc
+        log.debug("%s: query %.2fs %s", self.step, time.perf_counter() - t0, statement[:200])
+        return df
+
+    def write(self, table: str, df: pl.DataFrame) -> int:
+        """Create or replace ``table`` from a polars frame; returns its row count."""
+        self.con.register("_frame", df)
+        try:
+            self._execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame", {}, where=f"write {table}")
+        finally:
+            self.con.unregister("_frame")
+        return df.height
+
+    def count(self, table: str) -> int:
+        return int(self.con.sql(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+    def _execute(self, statement: str, params: dict[str, Any], where: str) -> None:
+        t0 = time.perf_counter()
+        try:
+            self.con.execute(statement, params)
+        except duckdb.Error as exc:
+            raise StepError(f"step '{self.step}' ({where}): {exc}\n{statement}") from exc
+        log.debug("%s (%s): %.2fs %s", self.step, where, time.perf_counter() - t0, statement[:200])

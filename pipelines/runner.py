@@ -1,0 +1,42 @@
+"""Run the ordered steps, timing each, reporting progress and naming the step that failed."""
+
+from __future__ import annotations
+
+import resource
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from pipelines.context import RunContext
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    run: Callable[[RunContext], int]  # returns the step's main output row count
+    description: str
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    step: str
+    seconds: float
+    rows: int
+    peak_rss_mb: float
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
+    timings: list[StepTiming] = []
+    for step in steps:
+        ctx.step = step.name
+        t0 = time.perf_counter()
+        rows = step.run(ctx)
+        timing = StepTiming(step.name, time.perf_counter() - t0, rows, peak_rss_mb())
+        timings.append(timing)
+        ctx.facts.setdefault("step_timings", []).append(timing)
+        ctx.progress(f"{step.name:<13} {rows:>12,} rows  {timing.seconds:7.2f}s  {step.description}")
+    return timings
