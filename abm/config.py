@@ -18,7 +18,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
 
-SEGMENTS = ("S+B+C", "S+B", "S+C", "B+C", "S", "B", "C", "none")
+SEGMENTS = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")  # domain.md order
 
 DEFAULT_PLAYBOOK = {
     "S+B+C": "1:1 ABM: account plan, field sales, upsell / cross-sell",
@@ -39,6 +39,10 @@ class Section(BaseModel):
 class RunSettings(Section):
     input_dir: Path = Field(Path("sample_data"), description="Folder holding companies / sales / contacts files.")
     db: Path = Field(Path("abm.duckdb"), description="The published DuckDB file.")
+    decisions: Path = Field(
+        Path("abm_decisions.csv"),
+        description="Human 名寄せ decisions store (written by `abm review import`, only read by runs).",
+    )
     as_of: date | None = Field(
         None, description="Reference date of the run. Default: the latest sales date in the input."
     )

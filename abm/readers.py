@@ -73,7 +73,7 @@ def detect_encoding(path: Path) -> str:
 
 def _read_text(path: Path, encoding: str) -> pl.DataFrame:
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
-    opts = dict(separator=sep, infer_schema=False, missing_utf8_is_empty_string=False, truncate_ragged_lines=False)
+    opts = dict(separator=sep, infer_schema=False, truncate_ragged_lines=False)
     if encoding == "utf-8":
         return pl.read_csv(path, **opts)
     # Transcode to a UTF-8 temp file in chunks so national-scale CP932 files never sit in memory twice.

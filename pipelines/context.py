@@ -63,15 +63,17 @@ class RunContext:
     def sql(self, name: str) -> None:
         """Run ``pipelines/sql/<name>.sql``: statements separated by ';' at a line end."""
         text = resources.files("pipelines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
-        params = self.params()
         for statement in (s.strip() for s in text.split(";\n")):
             if not statement or all(line.strip().startswith("--") for line in statement.splitlines()):
                 continue
-            used = {k: v for k, v in params.items() if f"${k}" in statement}
-            self._execute(statement, used, where=f"{name}.sql")
+            self._execute(statement, self._used_params(statement), where=f"{name}.sql")
 
-    def execute(self, statement: str, params: dict[str, Any] | None = None) -> None:
-        self._execute(statement, params or {}, where="inline")
+    def execute(self, statement: str) -> None:
+        """Run one statement; the run's named parameters it mentions ($as_of ...) are bound."""
+        self._execute(statement, self._used_params(statement), where="inline")
+
+    def _used_params(self, statement: str) -> dict[str, Any]:
+        return {k: v for k, v in self.params().items() if f"${k}" in statement}
 
     def query(self, statement: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
         t0 = time.perf_counter()
@@ -91,8 +93,13 @@ class RunContext:
             self.con.unregister("_frame")
         return df.height
 
+    def scalar(self, statement: str) -> Any:
+        """First value of a one-row query (e.g. a max or a count)."""
+        rows = self.con.execute(statement, self._used_params(statement)).fetchall()
+        return rows[0][0] if rows else None
+
     def count(self, table: str) -> int:
-        return int(self.con.sql(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return int(self.scalar(f"SELECT count(*) FROM {table}"))
 
     def _execute(self, statement: str, params: dict[str, Any], where: str) -> None:
         t0 = time.perf_counter()

@@ -46,7 +46,7 @@ def load(ctx: RunContext) -> int:
 
 def _fix_dates(ctx: RunContext) -> None:
     run = ctx.settings.run
-    latest = ctx.con.sql("SELECT max(date) FROM sales").fetchone()[0]
+    latest = ctx.scalar("SELECT max(date) FROM sales")
     as_of = run.as_of or latest
     if as_of is None:
         raise InputError("sales: no valid sales line, so there is no as-of date; set run.as_of or pass --as-of")

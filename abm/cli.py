@@ -1,0 +1,167 @@
+"""The `abm` command. Commands parse options, call ``abm.project`` and print; nothing else.
+
+Problems with the user's files or config end with one `error:` line and exit code 2; a bug ends
+with one line and exit code 1 (set ABM_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from abm import project
+from abm.config import Settings, describe, load_settings
+from abm.errors import AbmError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pick the B2B accounts to target.")
+review_app = typer.Typer(no_args_is_help=True, help="Human review of borderline 名寄せ pairs.")
+app.add_typer(review_app, name="review")
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (default ./abm.toml).")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default from config: abm.duckdb).")]
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn AbmError into one clear line and exit 2; hide tracebacks of bugs unless ABM_DEBUG=1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AbmError as exc:
+            err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            err.print("interrupted: the published database was left as it was")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("ABM_DEBUG"):
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {first} "
+                      "(set ABM_DEBUG=1 for details; the published database was left as it was)", soft_wrap=True)
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def _settings(config: Path | None, **overrides: Any) -> Settings:
+    return load_settings(config, **overrides)
+
+
+@app.command()
+@friendly
+def run(
+    input: Annotated[Path | None, typer.Option("--input", "-i", help="Input folder (default sample_data/).")] = None,
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest sale).")] = None,
+) -> None:
+    """Load, link, rank, segment and tier; publish the DuckDB file atomically."""
+    when = _parse_date(as_of) if as_of else None
+    settings = _settings(config, **{"run.input_dir": input, "run.db": db, "run.as_of": when})
+    err.print(f"abm run: {settings.run.input_dir} → {settings.run.db}")
+    result = project.run(settings, progress=lambda line: err.print(line, soft_wrap=True))
+    table = Table(title=f"Segments ({result.quarter})")
+    for col in ("segment", "accounts", "revenue", "contacts", "whitespace"):
+        table.add_column(col, justify="left" if col == "segment" else "right")
+    for row in result.segments.iter_rows():
+        table.add_row(row[0], f"{row[1]:,}", f"¥{row[2]:,.0f}", f"{row[3]:,}", f"{row[4]:,}")
+    out.print(table)
+    tiers = ", ".join(f"Tier {k}: {v:,}" for k, v in sorted(result.tiers.items())) or "no tiered accounts"
+    out.print(f"{tiers}. Rejected input rows: {result.rejected_rows:,} (see table rejects).")
+    out.print(f"Published {result.db} (run {result.run_id}) in {result.seconds:.1f}s")
+
+
+@app.command()
+@friendly
+def sample(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write.")] = Path("sample_data"),
+    companies: Annotated[int, typer.Option(help="Master companies.")] = 20_000,
+    customers: Annotated[int, typer.Option(help="Customer codes in sales.")] = 2_000,
+    contacts: Annotated[int, typer.Option(help="Contacts.")] = 10_000,
+    sales_lines: Annotated[int, typer.Option("--sales-lines", help="Sales lines.")] = 100_000,
+    seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 42,
+    fmt: Annotated[str, typer.Option("--format", help="sample (parquet + CP932 CSV + xlsx), parquet or csv.")] = "sample",
+) -> None:
+    """Write realistic, seeded Japanese sample inputs plus their ground truth (in OUT/truth)."""
+    from abm.sample import generate
+
+    if fmt not in ("sample", "parquet", "csv"):
+        raise AbmError(f"--format must be sample, parquet or csv (got '{fmt}')")
+    summary = generate(out_dir, companies=companies, customers=customers, contacts=contacts,
+                       sales_lines=sales_lines, seed=seed, fmt=fmt, progress=err.print)
+    out.print(summary)
+
+
+@app.command("config")
+@friendly
+def show_config(
+    config: ConfigOpt = None,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print the documented keys as a Markdown table.")] = False,
+) -> None:
+    """Show the effective configuration (or document every key with --markdown)."""
+    if markdown:
+        out.print(config_markdown(), markup=False, soft_wrap=True)
+        return
+    out.print_json(_settings(config).model_dump_json())
+
+
+def config_markdown() -> str:
+    lines = ["| key | default | meaning |", "| --- | --- | --- |"]
+    lines += [f"| `{k}` | `{d}` | {text} |" for k, d, text in describe(Settings)]
+    return "\n".join(lines)
+
+
+@review_app.command("export")
+@friendly
+def review_export(
+    out_file: Annotated[Path, typer.Option("--out", help="CSV or XLSX to write.")] = Path("match_review.xlsx"),
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Write the review queue to a file; fill in `decision` (link / not) and import it back."""
+    from abm.review import export_review
+
+    settings = _settings(config, **{"run.db": db})
+    n = export_review(settings.run.db, out_file)
+    out.print(f"Wrote {n:,} pairs to review to {out_file}. Fill the `decision` column "
+              "(link = same company, not = different), then run `abm review import`.")
+
+
+@review_app.command("import")
+@friendly
+def review_import(
+    in_file: Annotated[Path, typer.Argument(help="The edited CSV or XLSX.")],
+    config: ConfigOpt = None,
+    by: Annotated[str, typer.Option(help="Who decided (kept with each decision).")] = "",
+) -> None:
+    """Record reviewed decisions; every later run applies them before automatic linking."""
+    from abm.review import import_review
+
+    settings = _settings(config)
+    counts = import_review(in_file, settings.run.decisions, decided_by=by)
+    out.print(f"Recorded {counts['link']:,} links and {counts['not']:,} non-matches in {settings.run.decisions} "
+              f"({counts['blank']:,} rows left undecided). They apply from the next `abm run`.")
+
+
+def _parse_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise AbmError(f"--as-of: '{text}' is not a date like 2026-09-30") from None
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    sys.exit(app())

@@ -1,0 +1,69 @@
+"""Human 名寄せ decisions that last: a CSV store the pipeline reads and never writes.
+
+Reviewers decide borderline pairs once (``abm review export`` → edit → ``abm review import``);
+every later run applies the decisions before automatic linking. The store is a plain CSV
+(source, source_key, company_id, decided_at, decided_by, note) so it can be versioned and read
+by people; an empty company_id means "not a match". The latest decision per record wins.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+
+from abm.errors import InputError
+
+COLUMNS = {
+    "source": pl.Utf8,
+    "source_key": pl.Utf8,
+    "company_id": pl.Utf8,
+    "decided_at": pl.Utf8,
+    "decided_by": pl.Utf8,
+    "note": pl.Utf8,
+}
+SOURCES = ("sales", "contacts")
+
+
+def read_decisions(path: Path) -> pl.DataFrame:
+    """The store's current decisions (latest per source record); empty when there is no store yet."""
+    if not path.exists():
+        return pl.DataFrame(schema=COLUMNS)
+    try:
+        df = pl.read_csv(path, schema_overrides=COLUMNS, infer_schema=False)
+    except Exception as exc:
+        raise InputError(f"decisions store {path}: cannot be read ({str(exc).splitlines()[0]})") from None
+    missing = [c for c in ("source", "source_key", "company_id") if c not in df.columns]
+    if missing:
+        raise InputError(f"decisions store {path}: missing column '{missing[0]}'")
+    df = df.with_columns(pl.col(c).cast(pl.Utf8) if c in df.columns else pl.lit(None, pl.Utf8).alias(c) for c in COLUMNS)
+    return (
+        df.select(COLUMNS)
+        .with_row_index("_i")
+        .sort("_i")
+        .unique(["source", "source_key"], keep="last", maintain_order=True)
+        .drop("_i")
+    )
+
+
+def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") -> int:
+    """Append decisions (source, source_key, company_id[, note]) to the store; returns how many."""
+    bad = decisions.filter(~pl.col("source").is_in(SOURCES) | pl.col("source_key").is_null())
+    if bad.height:
+        raise InputError(f"decisions: row with source '{bad['source'][0]}' / key '{bad['source_key'][0]}' "
+                         f"is not a sales or contacts record")
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    rows = decisions.select(
+        pl.col("source").cast(pl.Utf8),
+        pl.col("source_key").cast(pl.Utf8),
+        pl.col("company_id").cast(pl.Utf8),
+        pl.lit(now).alias("decided_at"),
+        pl.lit(decided_by).alias("decided_by"),
+        (pl.col("note").cast(pl.Utf8) if "note" in decisions.columns else pl.lit(None, pl.Utf8)).alias("note"),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    header = not path.exists()
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        rows.write_csv(fh, include_header=header)
+    return rows.height

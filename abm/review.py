@@ -1,0 +1,67 @@
+"""Export the 名寄せ review queue for people to decide, and import their decisions.
+
+The exported sheet has one row per borderline pair and an empty `decision` column: `link`
+(the record is this company; change `company_id` to link it to another one) or `not` (not a
+match). Blank rows stay undecided. Imported decisions go to the decisions store.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from abm.decisions import record_decisions
+from abm.errors import InputError
+from abm.project import connect_read_only
+from abm.readers import ROW, read_raw
+from abm.xlsx import write_xlsx
+
+LINK_WORDS = {"link", "yes", "y", "match", "same", "同一", "はい", "○"}
+NOT_WORDS = {"not", "no", "n", "not a match", "different", "別", "いいえ", "×"}
+
+
+def export_review(db: Path, out_file: Path) -> int:
+    with connect_read_only(db) as con:
+        queue = con.sql("SELECT * FROM match_review ORDER BY source, score DESC, source_key").pl()
+    queue = queue.with_columns(pl.lit(None, pl.Utf8).alias("decision"), pl.lit(None, pl.Utf8).alias("note"))
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    if out_file.suffix.lower() == ".xlsx":
+        write_xlsx(queue, out_file, sheet="review")
+    elif out_file.suffix.lower() == ".csv":
+        queue.write_csv(out_file, include_bom=True)  # Excel opens UTF-8 with BOM correctly
+    else:
+        raise InputError(f"{out_file}: review export must be .csv or .xlsx")
+    return queue.height
+
+
+def import_review(in_file: Path, store: Path, decided_by: str = "") -> dict[str, int]:
+    if not in_file.exists():
+        raise InputError(f"{in_file}: file not found")
+    df, _ = read_raw(in_file)
+    for needed in ("source", "source_key", "company_id", "decision"):
+        if needed not in df.columns:
+            raise InputError(f"{in_file}: missing column '{needed}' (export the queue with `abm review export`)")
+    word = pl.col("decision").str.strip_chars().str.to_lowercase()
+    df = df.with_columns(
+        pl.when(word.is_in(LINK_WORDS)).then(pl.lit("link"))
+        .when(word.is_in(NOT_WORDS)).then(pl.lit("not"))
+        .when(word.is_null() | (word == "")).then(pl.lit("blank"))
+        .alias("_decision")
+    )
+    bad = df.filter(pl.col("_decision").is_null())
+    if bad.height:
+        raise InputError(f"{in_file}: row {bad[ROW][0]}: decision '{bad['decision'][0]}' is not 'link' or 'not'")
+    no_target = df.filter((pl.col("_decision") == "link") & pl.col("company_id").str.strip_chars().fill_null("").eq(""))
+    if no_target.height:
+        raise InputError(f"{in_file}: row {no_target[ROW][0]}: decision 'link' needs a company_id")
+    decided = df.filter(pl.col("_decision") != "blank").select(
+        "source",
+        "source_key",
+        pl.when(pl.col("_decision") == "link").then(pl.col("company_id").str.strip_chars()).alias("company_id"),
+        (pl.col("note") if "note" in df.columns else pl.lit(None, pl.Utf8)).alias("note"),
+    )
+    if decided.height:
+        record_decisions(store, decided, decided_by)
+    counts = df["_decision"].value_counts()
+    return {k: int(counts.filter(pl.col("_decision") == k)["count"].sum()) for k in ("link", "not", "blank")}

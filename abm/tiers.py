@@ -1,0 +1,52 @@
+"""Tiers: 1 (1:1), 2 (1:few), 3 (1:many), filled by priority within each tier's capacity.
+
+Accounts are ordered by priority (buying-power score, then own revenue, then account id, so the
+result is deterministic). Tier 1 takes the first ``tier1_capacity`` accounts whose segment is
+eligible for it; Tier 2 the next eligible ones not yet tiered; Tier 3 likewise. Each tiered
+account gets a ``tier_reason`` a marketer can read.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from abm.config import TierSettings
+
+TIER_NAMES = {1: "1:1 account plan", 2: "1:few", 3: "1:many"}
+
+
+def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame:
+    """account_id, tier, tier_reason for a frame with account_id, segment, buying_power_score, sales_amount."""
+    ordered = accounts.sort(
+        [pl.col("buying_power_score").fill_null(-1.0), pl.col("sales_amount").fill_null(0), "account_id"],
+        descending=[True, True, False],
+    )
+    rules = (
+        (1, settings.tier1_segments, settings.tier1_capacity),
+        (2, settings.tier2_segments, settings.tier2_capacity),
+        (3, settings.tier3_segments, settings.tier3_capacity),
+    )
+    tier = pl.lit(None, pl.Int8)
+    position = pl.lit(None, pl.UInt32)
+    capacity_of = pl.lit(None, pl.Int64)
+    frame = ordered.with_columns(tier.alias("tier"), position.alias("_pos"), capacity_of.alias("_cap"))
+    for number, segments, capacity in rules:
+        eligible = pl.col("tier").is_null() & pl.col("segment").is_in(segments)
+        frame = frame.with_columns(eligible.cum_sum().alias("_rank"), eligible.alias("_eligible"))
+        take = pl.col("_eligible") & ((pl.col("_rank") <= capacity) if capacity is not None else pl.lit(True))
+        frame = frame.with_columns(
+            pl.when(take).then(pl.lit(number, pl.Int8)).otherwise(pl.col("tier")).alias("tier"),
+            pl.when(take).then(pl.col("_rank")).otherwise(pl.col("_pos")).alias("_pos"),
+            pl.when(take).then(pl.lit(capacity, pl.Int64)).otherwise(pl.col("_cap")).alias("_cap"),
+        )
+    name = pl.col("tier").replace_strict(TIER_NAMES, default=None, return_dtype=pl.Utf8)
+    limit = pl.when(pl.col("_cap").is_not_null()).then(pl.format(" of {} places", pl.col("_cap"))).otherwise(pl.lit(""))
+    score = pl.col("buying_power_score").round(2).cast(pl.Utf8).fill_null("n/a")
+    reason = pl.format(
+        "Tier {} ({}): {} account, #{} by priority{} (buying power {}, own revenue ¥{})",
+        pl.col("tier"), name, pl.col("segment"), pl.col("_pos"), limit, score,
+        pl.col("sales_amount").fill_null(0).round(0).cast(pl.Int64),
+    )
+    return frame.select(
+        "account_id", "tier", pl.when(pl.col("tier").is_not_null()).then(reason).alias("tier_reason")
+    )

@@ -1,0 +1,40 @@
+"""Step link: 名寄せ of sales customers and contacts to the master (see ``abm.matching``)."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from abm.decisions import read_decisions
+from abm.matching import link as link_records
+from pipelines.context import RunContext
+
+SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
+
+
+def link(ctx: RunContext) -> int:
+    ctx.sql("link_records")
+    companies = ctx.query("SELECT * FROM companies")
+    decisions = read_decisions(ctx.settings.run.decisions)
+    matches, reviews = [], []
+    for source, table in SOURCES.items():
+        records = ctx.query(f"SELECT * FROM {table}")
+        result = link_records(
+            companies,
+            records,
+            source=source,
+            settings=ctx.settings.match,
+            decisions=decisions.filter(pl.col("source") == source),
+            progress=lambda msg, s=source: ctx.progress(f"  {s}: {msg}"),
+        )
+        status = result.matches["status"].value_counts().sort("status")
+        summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))
+        ctx.progress(f"  {source}: {records.height:,} records → {summary}")
+        ctx.facts.setdefault("link", {})[source] = {
+            **{row["status"]: row["count"] for row in status.iter_rows(named=True)},
+            **{k: v for k, v in result.stats.items() if isinstance(v, int | float | str)},
+        }
+        matches.append(result.matches)
+        reviews.append(result.review)
+    ctx.write("matches", pl.concat(matches, how="diagonal_relaxed"))
+    ctx.write("match_review", pl.concat(reviews, how="diagonal_relaxed"))
+    return ctx.count("matches")

@@ -1,0 +1,23 @@
+-- The three facts per account. Contacts count when opted in and not opted out by as-of
+-- (malformed emails never land: they are in `rejects`).
+CREATE OR REPLACE TABLE work.account_contacts AS
+SELECT
+    r.account_id,
+    count(*) AS contacts_total,
+    count(*) FILTER (WHERE c.opt_in AND (c.opted_out_at IS NULL OR c.opted_out_at > $as_of)) AS contact_count
+FROM contacts c
+JOIN work.record_account r ON r.source = 'contacts' AND r.source_key = c.contact_id
+GROUP BY r.account_id;
+
+CREATE OR REPLACE TABLE work.account_flags AS
+SELECT
+    b.account_id,
+    coalesce(s.sales_amount, 0) AS sales_amount,
+    bp.buying_power_score,
+    coalesce(s.sales_amount, 0) > 0 AS in_sales,
+    coalesce(bp.has_buying_power, FALSE) AS has_buying_power,
+    coalesce(c.contact_count, 0) > 0 AS has_contacts
+FROM work.account_base b
+LEFT JOIN work.account_sales s USING (account_id)
+LEFT JOIN work.account_buying_power bp USING (account_id)
+LEFT JOIN work.account_contacts c USING (account_id);

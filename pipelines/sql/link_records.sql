@@ -1,0 +1,35 @@
+-- One record per source entity to link: a sales customer code (its most frequent spelling and
+-- first known attributes) or a contact. These are what 名寄せ compares against the master.
+CREATE SCHEMA IF NOT EXISTS work;
+
+CREATE OR REPLACE TABLE work.sales_customers AS
+WITH spellings AS (
+    SELECT customer_code, customer_name, count(*) AS n, min(source_row) AS first_row
+    FROM sales GROUP BY customer_code, customer_name
+),
+names AS (
+    SELECT customer_code, first(customer_name ORDER BY n DESC, first_row) AS name
+    FROM spellings GROUP BY customer_code
+),
+attributes AS (
+    SELECT
+        customer_code,
+        first(corporate_number ORDER BY source_row) FILTER (WHERE corporate_number IS NOT NULL) AS corporate_number,
+        first(prefecture ORDER BY source_row) FILTER (WHERE prefecture IS NOT NULL) AS prefecture,
+        first(phone ORDER BY source_row) FILTER (WHERE phone IS NOT NULL) AS phone
+    FROM sales GROUP BY customer_code
+)
+SELECT customer_code AS source_key, name, corporate_number, prefecture, phone, CAST(NULL AS VARCHAR) AS email_domain
+FROM names JOIN attributes USING (customer_code)
+ORDER BY source_key;
+
+CREATE OR REPLACE TABLE work.contact_records AS
+SELECT
+    contact_id AS source_key,
+    company_name AS name,
+    corporate_number,
+    prefecture,
+    phone,
+    split_part(email, '@', 2) AS email_domain
+FROM contacts
+ORDER BY contact_id;

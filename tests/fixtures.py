@@ -1,0 +1,74 @@
+"""Tiny hand-made inputs whose right answers can be read off (shared by tests).
+
+Six master companies, five customers with known revenue, a few contacts, and one bad row of
+every kind. Files are written the way users' files arrive: the master as UTF-8 CSV, sales as a
+CP932 (Shift_JIS) CSV with Japanese headers, contacts as .xlsx.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+# 法人番号 with valid check digits (computed by abm.corporate_number.check_digit)
+CN = {
+    "alpha": "7000012050002",
+    "beta": "1010001000006",
+}
+
+COMPANIES = [
+    # company_id, name, corporate_number, prefecture, employees, revenue, capital, domain
+    ("100000001", "株式会社アルファ商事", CN["alpha"], "東京都", "1200", "50000000000", "900000000", "alpha-shoji.co.jp"),
+    ("100000002", "ベータ工業株式会社", CN["beta"], "大阪府", "300", "8000000000", "100000000", "beta-kogyo.co.jp"),
+    ("100000003", "有限会社ガンマ精機", "", "愛知県", "40", "500000000", "10000000", ""),
+    ("100000004", "デルタ電機株式会社", "", "福岡県", "5000", "90000000000", "5000000000", "delta-denki.com"),
+    ("100000005", "株式会社イプシロン", "", "北海道", "8", "90000000", "3000000", ""),
+    ("100000006", "ゼータ建設株式会社", "", "宮城県", "150", "3000000000", "50000000", ""),
+]
+
+# Own revenue in the window per customer: alpha 600, beta 250, gamma 100, epsilon 40, omega 10 (sum 1000)
+SALES = [
+    # 受注日, 取引先コード, 取引先名, 売上金額
+    ("2026/04/01", "C001", "株式会社アルファ商事", "700"),
+    ("2026/05/10", "C001", "株式会社アルファ商事", "△100"),  # a return
+    ("2026-06-01", "C002", "ベータ工業株式会社", "250"),
+    ("20260701", "C003", "有限会社ガンマ精機", "1,00"),  # unusual separator still a number: 100
+    ("2026/07/15", "C005", "株式会社イプシロン", "40"),
+    ("2026/08/01", "C009", "オメガ株式会社", "10"),  # not in the master
+    ("2024/01/01", "C004", "デルタ電機株式会社", "999"),  # outside the 12-month window
+    ("2026/09/30", "C001", "株式会社アルファ商事", "0"),  # sets as-of = 2026-09-30
+    # bad rows, one per reason
+    ("2026/13/45", "C002", "ベータ工業株式会社", "10"),  # unparseable date
+    ("2026/05/01", "C002", "ベータ工業株式会社", "abc"),  # unparseable amount
+    ("2026/05/01", "", "ベータ工業株式会社", "10"),  # missing required value
+]
+
+CONTACTS = [
+    # コンタクトID, 会社名, メールアドレス, オプトイン, 配信停止日
+    ("L1", "株式会社アルファ商事", "taro@alpha-shoji.co.jp", "1", ""),
+    ("L2", "デルタ電機株式会社", "hanako@delta-denki.com", "2025/04/01", ""),
+    ("L3", "ベータ工業株式会社", "jiro@beta-kogyo.co.jp", "1", "2026/01/01"),  # opted out
+    ("L4", "株式会社イプシロン", "saburo@gmail.com", "0", ""),  # not opted in
+    ("L5", "オメガ株式会社", "shiro@omega.jp", "はい", ""),  # not in master
+    ("L1", "株式会社アルファ商事", "dup@alpha-shoji.co.jp", "1", ""),  # duplicate key
+    ("L6", "株式会社アルファ商事", "taro@", "1", ""),  # malformed email
+]
+
+
+def write_inputs(folder: Path, bad_corporate_number: bool = True) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    companies = pl.DataFrame(
+        COMPANIES, schema=["企業コード", "商号", "法人番号", "都道府県", "従業員数", "売上高", "資本金", "ドメイン"],
+        orient="row",
+    )
+    if bad_corporate_number:
+        bad = ("100000007", "株式会社シータ", "7000012050003", "東京都", "10", "1", "1", "")
+        companies = pl.concat([companies, pl.DataFrame([bad], schema=companies.columns, orient="row")])
+    companies.write_csv(folder / "companies.csv")
+    sales = pl.DataFrame(SALES, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
+    (folder / "sales.csv").write_bytes(sales.write_csv().encode("cp932"))
+    contacts = pl.DataFrame(CONTACTS, schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],
+                            orient="row")
+    contacts.write_excel(folder / "contacts.xlsx")
+    return folder
