@@ -1,0 +1,19 @@
+"""名寄せ: link sales customers and contacts to the company master (public API, re-exports only)."""
+
+from __future__ import annotations
+
+from abm.matching.decisions import DECISION_SCHEMA, decisions_from_review, latest_decisions
+from abm.matching.linking import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, link
+from abm.matching.settings import FREE_MAIL_DOMAINS, MatchSettings
+
+__all__ = [
+    "DECISION_SCHEMA",
+    "FREE_MAIL_DOMAINS",
+    "MATCH_SCHEMA",
+    "REVIEW_SCHEMA",
+    "LinkResult",
+    "MatchSettings",
+    "decisions_from_review",
+    "latest_decisions",
+    "link",
+]

@@ -1,0 +1,225 @@
+"""``link``: records of one source (sales customers or contacts) to the company master."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from abm.matching import blocking, features
+from abm.matching.decisions import latest_decisions
+from abm.matching.grouping import group_keys
+from abm.matching.index import QUERY_KEYS, master_index
+from abm.matching.keys import record_keys
+from abm.matching.settings import MatchSettings
+
+MATCH_SCHEMA = {
+    "source": pl.String,
+    "source_key": pl.String,
+    "source_name": pl.String,
+    "company_id": pl.String,
+    "score": pl.Float64,
+    "method": pl.String,
+    "status": pl.String,
+    "evidence": pl.String,
+    "group_key": pl.String,
+    "candidate_company_id": pl.String,
+    "runner_up_company_id": pl.String,
+    "runner_up_score": pl.Float64,
+}
+REVIEW_SCHEMA = {
+    "source": pl.String,
+    "source_key": pl.String,
+    "source_name": pl.String,
+    "company_id": pl.String,
+    "company_name": pl.String,
+    "score": pl.Float64,
+    "evidence": pl.String,
+    "runner_up_company_id": pl.String,
+    "runner_up_company_name": pl.String,
+    "runner_up_score": pl.Float64,
+}
+
+
+@dataclass
+class LinkResult:
+    """``matches``: one row per input record; ``review``: the borderline pairs; ``stats``: counts, timings."""
+
+    matches: pl.DataFrame
+    review: pl.DataFrame
+    stats: dict = field(default_factory=dict)
+    candidates: pl.DataFrame | None = None  # (source_key, company_id, score, via) when keep_candidates
+
+
+def _best_two(pf: pl.DataFrame) -> pl.DataFrame:
+    """Per query: the best pair (with its features) and the runner-up company and score."""
+    ranked = pf.sort(["qid", "score", "cidx"], descending=[False, True, False]).with_columns(
+        pl.int_range(pl.len()).over("qid").alias("rank")
+    )
+    second = ranked.filter(pl.col("rank") == 1).select(
+        "qid", pl.col("cidx").alias("ru_cidx"), pl.col("score").alias("runner_up_score")
+    )
+    return ranked.filter(pl.col("rank") == 0).join(second, on="qid", how="left")
+
+
+def _decide(best: pl.DataFrame, s: MatchSettings) -> pl.Expr:
+    margin_ok = (pl.col("score") - pl.col("runner_up_score").fill_null(0.0)) >= s.margin
+    return (
+        pl.when((pl.col("score") >= s.auto) & margin_ok)
+        .then(pl.lit("auto"))
+        .when(pl.col("score") >= s.review)
+        .then(pl.lit("review"))
+        .otherwise(pl.lit("unmatched"))
+    )
+
+
+def link(
+    companies: pl.DataFrame,
+    records: pl.DataFrame,
+    *,
+    source: str,
+    settings: MatchSettings,
+    decisions: pl.DataFrame | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> LinkResult:
+    """Link ``records`` (source_key, name, corporate_number, prefecture, phone, email_domain).
+
+    Human ``decisions`` (source, source_key, company_id — null = not a match —, decided_at) are applied
+    first and never overridden; the rest is blocked, scored and decided with ``settings``' thresholds.
+    """
+    say = progress or (lambda _msg: None)
+    seconds: dict[str, float] = {}
+    t = time.perf_counter()
+    idx = master_index(companies, settings)
+    seconds["master"] = time.perf_counter() - t
+    say(f"{source}: master ready ({companies.height:,} companies)")
+
+    t = time.perf_counter()
+    recs = record_keys(records, settings.free_mail_domains)
+    manual = latest_decisions(decisions, source)
+    todo = recs.join(manual.select("source_key"), on="source_key", how="anti")
+    queries = todo.select(QUERY_KEYS).unique(maintain_order=True).with_row_index("qid")
+    rid_qid = todo.join(queries, on=list(QUERY_KEYS), how="left", nulls_equal=True).select("rid", "qid")
+    seconds["prepare"] = time.perf_counter() - t
+    say(f"{source}: {recs.height:,} records, {queries.height:,} distinct queries")
+
+    t = time.perf_counter()
+    cands = idx.candidates(queries)
+    seconds["blocking"] = time.perf_counter() - t
+    say(f"{source}: {cands.height:,} candidate pairs")
+
+    t = time.perf_counter()
+    pf = features.features(features.pair_frame(cands, queries, idx.master))
+    pf = pf.with_columns(score=pl.Series(idx.model.score(pf), dtype=pl.Float64))
+    seconds["scoring"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    m = idx.master
+    best = _best_two(pf)
+    best = best.with_columns(
+        status=_decide(best, settings),
+        method=features.method(best),
+        evidence=features.evidence(best),
+        candidate_company_id=m["company_id"][best["cidx"]],
+        runner_up_company_id=m["company_id"].gather(best["ru_cidx"].fill_null(0)),
+    ).with_columns(
+        pl.when(pl.col("ru_cidx").is_null())
+        .then(None)
+        .otherwise(pl.col("runner_up_company_id"))
+        .alias("runner_up_company_id"),
+    )
+    auto_rows = rid_qid.join(best, on="qid", how="left").select(
+        "rid",
+        pl.col("status").fill_null("unmatched"),
+        pl.col("score").fill_null(0.0),
+        pl.when(pl.col("status") == "auto").then(pl.col("candidate_company_id")).alias("company_id"),
+        pl.when(pl.col("status") != "unmatched").then(pl.col("method")).otherwise(None).alias("method"),
+        "evidence",
+        "candidate_company_id",
+        "runner_up_company_id",
+        "runner_up_score",
+        "cidx",
+        "ru_cidx",
+    )
+    manual_rows = recs.join(manual, on="source_key").select(
+        "rid",
+        pl.lit("manual").alias("status"),
+        pl.lit(1.0).alias("score"),
+        "company_id",
+        pl.lit("manual").alias("method"),
+        pl.format("人手判定 {}", pl.col("decided_at").cast(pl.String).fill_null("")).alias("evidence"),
+        pl.col("company_id").alias("candidate_company_id"),
+        pl.lit(None, pl.String).alias("runner_up_company_id"),
+        pl.lit(None, pl.Float64).alias("runner_up_score"),
+        pl.lit(None, pl.UInt32).alias("cidx"),
+        pl.lit(None, pl.UInt32).alias("ru_cidx"),
+    )
+    decided = pl.concat([auto_rows, manual_rows], how="vertical_relaxed")
+    out = recs.join(decided, on="rid", how="left", maintain_order="left")
+    out = out.with_columns(group_keys(out))
+    matches = out.select(
+        pl.lit(source).alias("source"),
+        "source_key",
+        pl.col("name").alias("source_name"),
+        "company_id",
+        pl.col("score").round(4),
+        "method",
+        "status",
+        "evidence",
+        "group_key",
+        "candidate_company_id",
+        "runner_up_company_id",
+        pl.col("runner_up_score").round(4),
+    ).cast(MATCH_SCHEMA)
+    names = m.select("name")["name"]
+    rv = out.filter(pl.col("status") == "review")
+    review = (
+        rv.select(
+            pl.lit(source).alias("source"),
+            "source_key",
+            pl.col("name").alias("source_name"),
+            pl.col("candidate_company_id").alias("company_id"),
+            names.gather(rv["cidx"]).alias("company_name"),
+            pl.col("score").round(4),
+            "evidence",
+            "runner_up_company_id",
+            names.gather(rv["ru_cidx"].fill_null(0)).alias("runner_up_company_name"),
+            pl.col("runner_up_score").round(4),
+        )
+        .with_columns(
+            pl.when(pl.col("runner_up_company_id").is_null())
+            .then(None)
+            .otherwise(pl.col("runner_up_company_name"))
+            .alias("runner_up_company_name")
+        )
+        .cast(REVIEW_SCHEMA)
+    )
+    seconds["decide"] = time.perf_counter() - t
+
+    via_counts = {k: int(((cands["via"] & bit) > 0).sum()) for k, bit in blocking.VIA.items()}
+    stats = {
+        "source": source,
+        "records": recs.height,
+        "queries": queries.height,
+        "manual": manual.height,
+        "candidate_pairs": cands.height,
+        "pairs_by_key": via_counts,
+        "status": dict(matches.group_by("status").len().iter_rows()),
+        "seconds": {
+            **{f"master_{k}": round(v, 2) for k, v in idx.seconds.items()},
+            **{k: round(v, 2) for k, v in seconds.items()},
+        },
+        "model_weights": idx.model.weights(),
+    }
+    kept = None
+    if settings.keep_candidates:
+        kept = (
+            rid_qid.join(pf.select("qid", "cidx", "score", "via"), on="qid")
+            .join(recs.select("rid", "source_key"), on="rid")
+            .select("source_key", "cidx", "score", "via")
+        )
+        kept = kept.with_columns(company_id=m["company_id"].gather(kept["cidx"])).drop("cidx")
+    say(f"{source}: {stats['status']}")
+    return LinkResult(matches, review, stats, kept)

@@ -1,0 +1,112 @@
+"""Settings of the linking step: the ``[match]`` section of the config."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+FREE_MAIL_DOMAINS = [
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.co.jp",
+    "ymail.ne.jp",
+    "yahoo.com",
+    "hotmail.com",
+    "hotmail.co.jp",
+    "outlook.com",
+    "outlook.jp",
+    "live.jp",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "mac.com",
+    "aol.com",
+    "protonmail.com",
+    "proton.me",
+    "gmx.com",
+    "zoho.com",
+    "mail.com",
+    "yandex.com",
+    "docomo.ne.jp",
+    "ezweb.ne.jp",
+    "au.com",
+    "softbank.ne.jp",
+    "i.softbank.jp",
+    "disney.ne.jp",
+    "ybb.ne.jp",
+    "nifty.com",
+    "nifty.ne.jp",
+    "biglobe.ne.jp",
+    "ocn.ne.jp",
+    "so-net.ne.jp",
+    "plala.or.jp",
+    "dion.ne.jp",
+    "excite.co.jp",
+    "infoseek.jp",
+    "goo.jp",
+    "goo.ne.jp",
+    "livedoor.com",
+    "hi-ho.ne.jp",
+    "kcn.ne.jp",
+    "zaq.ne.jp",
+    "jcom.home.ne.jp",
+    "jcom.zaq.ne.jp",
+    "eonet.ne.jp",
+    "odn.ne.jp",
+    "bb.excite.co.jp",
+    "mopera.net",
+    "willcom.com",
+    "emobile.ne.jp",
+    "rakuten.jp",
+    "line.me",
+]
+
+
+class MatchSettings(BaseModel):
+    """How records (sales customers, contacts) are linked to the company master (名寄せ)."""
+
+    auto: float = Field(
+        0.9, ge=0, le=1, description="Score at or above which the best candidate links automatically."
+    )
+    review: float = Field(
+        0.5, ge=0, le=1, description="Score at or above which a pair goes to the review queue."
+    )
+    margin: float = Field(
+        0.15,
+        ge=0,
+        le=1,
+        description="The best candidate must beat the runner-up by this much to link, else review.",
+    )
+    free_mail_domains: list[str] = Field(
+        default_factory=lambda: list(FREE_MAIL_DOMAINS),
+        description="Email domains never used as company evidence (free mail, carriers, ISPs).",
+    )
+    max_key_companies: int = Field(
+        25,
+        ge=1,
+        description="A blocking key value (name, phone, domain) shared by more master companies than this is "
+        "too common to propose candidates on its own (a name is then tried with the prefecture).",
+    )
+    ngram_cap: int = Field(
+        300,
+        ge=1,
+        description="Character bigrams in more master names than this are not used for fuzzy blocking.",
+    )
+    ngrams_per_name: int = Field(3, ge=1, description="Rarest bigrams of a name used for fuzzy blocking.")
+    max_fuzzy_candidates: int = Field(
+        20,
+        ge=1,
+        description="Fuzzy-blocking candidates kept per record (most shared rare bigrams first).",
+    )
+    training_companies: int = Field(
+        20000,
+        ge=100,
+        description="Master companies sampled to make the synthetic pairs the scoring model is trained on.",
+    )
+    seed: int = Field(
+        7, description="Seed of the synthetic training pairs (same master + seed = same model)."
+    )
+    keep_candidates: bool = Field(
+        False,
+        description="Keep every scored candidate pair in the result (for benchmarks and debugging).",
+    )

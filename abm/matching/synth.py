@@ -1,0 +1,102 @@
+"""Synthetic training queries made from the master itself (never from benchmark truth).
+
+A sample of master companies is written the ways people write company names — other legal-form
+spellings, a branch suffix, old kanji, typos, a truncated name, the katakana reading, the English
+name, blanks, full-width letters — with some of their attributes (prefecture, phone, a direct line,
+email domain, free mail, 法人番号). A share of the queries is "out of master": their company is
+removed from the candidates, so the model also learns what a look-alike of another company scores.
+"""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+
+_LEGAL_SPELLINGS = ("株式会社", "㈱", "(株)", "（株）", "", "")
+_BRANCHES = (" 東京支店", "本社", " 大阪営業所", " 営業部", " 第二工場", " 本店", "名古屋支店", " 福岡営業所")
+_TO_OLD = {
+    "高": "髙",
+    "崎": "﨑",
+    "辺": "邊",
+    "沢": "澤",
+    "斎": "齋",
+    "浜": "濱",
+    "広": "廣",
+    "国": "國",
+    "島": "嶋",
+}
+_NOISE = "株式会社日本東京大阪産業工業商事建設電機製作所物流サービスシステムテックアイエスジー"
+
+
+def _typo(s: str, rng: random.Random) -> str:
+    if len(s) < 3:
+        return s
+    i = rng.randrange(len(s))
+    op = rng.random()
+    if op < 0.3:
+        return s[:i] + s[i + 1 :]
+    if op < 0.6:
+        return s[:i] + rng.choice(_NOISE) + s[i + 1 :]
+    if op < 0.8 and i < len(s) - 1:
+        return s[:i] + s[i + 1] + s[i] + s[i + 2 :]
+    return s[:i] + rng.choice(_NOISE) + s[i:]
+
+
+def _variant(name: str, kana: str | None, en: str | None, rng: random.Random) -> str:
+    r = rng.random()
+    if r < 0.08 and kana:
+        return kana
+    if r < 0.14 and en:
+        return en.title() + rng.choice((" Co., Ltd.", " Inc.", " Corporation", " K.K.", ""))
+    s = name
+    legal = next((x for x in ("株式会社", "有限会社", "合同会社") if x in s), None)
+    if legal == "株式会社" and rng.random() < 0.5:
+        s = s.replace("株式会社", rng.choice(_LEGAL_SPELLINGS))
+    elif legal and rng.random() < 0.2:
+        s = s.replace(legal, "")
+    if rng.random() < 0.15:
+        s = s + rng.choice(_BRANCHES)
+    if rng.random() < 0.15:
+        s = "".join(_TO_OLD.get(c, c) for c in s)
+    if rng.random() < 0.2:
+        s = s.translate({c: c + 0xFEE0 for c in range(0x21, 0x7F)})
+    if rng.random() < 0.1 and len(s) > 3:
+        i = rng.randrange(1, len(s))
+        s = s[:i] + " " + s[i:]
+    if rng.random() < 0.25:
+        s = _typo(s, rng)
+    if rng.random() < 0.05 and len(s) > 4:
+        s = s[: -rng.randint(1, 2)]
+    return s
+
+
+def training_queries(master: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
+    """Records (``records`` columns + ``true_cidx`` + ``outside``) generated from ``n`` master companies."""
+    rng = random.Random(seed)
+    n = min(n, master.height)
+    sample = master.sample(n, seed=seed)
+    rows = []
+    for c in sample.iter_rows(named=True):
+        phone = c["phone"]
+        if phone and rng.random() < 0.5:
+            phone = phone[:-4] + f"{rng.randrange(10000):04d}"  # a direct line in the same office
+        domain = c["domain"] if rng.random() < 0.4 else None
+        if domain is None and rng.random() < 0.15:
+            domain = "gmail.com"
+        pref = c["pref"]
+        if pref and rng.random() < 0.03:
+            pref = rng.choice(("東京", "大阪", "愛知", "福岡"))
+        rows.append(
+            {
+                "source_key": str(c["cidx"]),
+                "name": _variant(c["name"] or "", c["kana"], c["en"], rng),
+                "corporate_number": c["cn"] if rng.random() < 0.05 else None,
+                "prefecture": pref if rng.random() < 0.6 else None,
+                "phone": phone if rng.random() < 0.25 else None,
+                "email_domain": domain,
+                "true_cidx": c["cidx"],
+                "outside": rng.random() < 0.3,
+            }
+        )
+    return pl.DataFrame(rows, schema_overrides={"true_cidx": pl.UInt32})
