@@ -37,7 +37,9 @@ def read_decisions(path: Path) -> pl.DataFrame:
     missing = [c for c in ("source", "source_key", "company_id") if c not in df.columns]
     if missing:
         raise InputError(f"decisions store {path}: missing column '{missing[0]}'")
-    df = df.with_columns(pl.col(c).cast(pl.Utf8) if c in df.columns else pl.lit(None, pl.Utf8).alias(c) for c in COLUMNS)
+    df = df.with_columns(
+        pl.col(c).cast(pl.Utf8) if c in df.columns else pl.lit(None, pl.Utf8).alias(c) for c in COLUMNS
+    )
     return (
         df.select(COLUMNS)
         .with_row_index("_i")
@@ -51,8 +53,10 @@ def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") 
     """Append decisions (source, source_key, company_id[, note]) to the store; returns how many."""
     bad = decisions.filter(~pl.col("source").is_in(SOURCES) | pl.col("source_key").is_null())
     if bad.height:
-        raise InputError(f"decisions: row with source '{bad['source'][0]}' / key '{bad['source_key'][0]}' "
-                         f"is not a sales or contacts record")
+        raise InputError(
+            f"decisions: row with source '{bad['source'][0]}' / key '{bad['source_key'][0]}' "
+            f"is not a sales or contacts record"
+        )
     now = datetime.now(UTC).isoformat(timespec="seconds")
     rows = decisions.select(
         pl.col("source").cast(pl.Utf8),
@@ -60,7 +64,9 @@ def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") 
         pl.col("company_id").cast(pl.Utf8),
         pl.lit(now).alias("decided_at"),
         pl.lit(decided_by).alias("decided_by"),
-        (pl.col("note").cast(pl.Utf8) if "note" in decisions.columns else pl.lit(None, pl.Utf8)).alias("note"),
+        (pl.col("note").cast(pl.Utf8) if "note" in decisions.columns else pl.lit(None, pl.Utf8)).alias(
+            "note"
+        ),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     header = not path.exists()

@@ -32,7 +32,11 @@ def rolling_window(as_of: date, months: int) -> tuple[date, date]:
 def fiscal_year_window(as_of: date, start_month: int = 4) -> tuple[date, date]:
     """The last complete fiscal year ending on or before ``as_of``."""
     fy = fiscal_year(as_of, start_month)
-    end = date(fy + (start_month > 1), start_month, 1) - timedelta(days=1) if start_month > 1 else date(fy, 12, 31)
+    end = (
+        date(fy + (start_month > 1), start_month, 1) - timedelta(days=1)
+        if start_month > 1
+        else date(fy, 12, 31)
+    )
     if end > as_of:
         fy -= 1
         end = add_months(end, -12)

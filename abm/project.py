@@ -51,7 +51,9 @@ def publish_lock(db: Path) -> Iterator[None]:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            raise AbmError(f"another abm run is publishing {db} (lock {lock_path}); wait for it to finish") from None
+            raise AbmError(
+                f"another abm run is publishing {db} (lock {lock_path}); wait for it to finish"
+            ) from None
         try:
             yield
         finally:
@@ -75,11 +77,17 @@ def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -
         building = db.with_name(f"{db.name}.building-{run_id}")
         con = connect_for_build(building, settings)
         try:
-            ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=db if db.exists() else None)
+            ctx = RunContext(
+                con, settings, run_id, started, progress=progress, previous_db=db if db.exists() else None
+            )
             ctx.execute(f"CREATE SCHEMA {WORK}")
             timings = run_steps(ctx, STEPS)
             segments = ctx.query("SELECT segment, accounts, revenue, contacts, whitespace FROM segments")
-            tiers = dict(ctx.query("SELECT tier, count(*) AS n FROM accounts WHERE tier IS NOT NULL GROUP BY tier").iter_rows())
+            tiers = dict(
+                ctx.query(
+                    "SELECT tier, count(*) AS n FROM accounts WHERE tier IS NOT NULL GROUP BY tier"
+                ).iter_rows()
+            )
             ctx.execute(f"DROP SCHEMA {WORK} CASCADE")
             con.execute("CHECKPOINT")
             con.close()

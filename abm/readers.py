@@ -35,9 +35,13 @@ def find_input(input_dir: Path, spec: InputSpec) -> Path | None:
     """The one file named ``<spec.name>.<csv|tsv|parquet|xlsx>`` in ``input_dir``."""
     if not input_dir.is_dir():
         raise InputError(f"input folder {input_dir} not found")
-    found = [input_dir / f"{spec.name}{s}" for s in FILE_SUFFIXES if (input_dir / f"{spec.name}{s}").is_file()]
+    found = [
+        input_dir / f"{spec.name}{s}" for s in FILE_SUFFIXES if (input_dir / f"{spec.name}{s}").is_file()
+    ]
     if len(found) > 1:
-        raise InputError(f"{input_dir}: more than one {spec.name} file ({', '.join(p.name for p in found)}); keep one")
+        raise InputError(
+            f"{input_dir}: more than one {spec.name} file ({', '.join(p.name for p in found)}); keep one"
+        )
     if not found and not spec.optional:
         raise InputError(
             f"{input_dir}: no {spec.name} file (expected {spec.name}.csv, .tsv, .parquet or .xlsx)"
@@ -111,7 +115,9 @@ def read_raw(path: Path) -> tuple[pl.DataFrame, str]:
     return df.with_row_index(ROW, offset=2), encoding
 
 
-def map_columns(df: pl.DataFrame, spec: InputSpec, path: Path, extra: dict[str, str] | None = None) -> pl.DataFrame:
+def map_columns(
+    df: pl.DataFrame, spec: InputSpec, path: Path, extra: dict[str, str] | None = None
+) -> pl.DataFrame:
     """Rename headers to canonical names; drop unknown columns; fail clearly on missing required ones."""
     lookup = alias_map(spec)
     for header, canonical in (extra or {}).items():
@@ -141,7 +147,9 @@ def map_columns(df: pl.DataFrame, spec: InputSpec, path: Path, extra: dict[str, 
     return out.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in absent)
 
 
-def read_input(path: Path, spec: InputSpec, extra_columns: dict[str, str] | None = None) -> tuple[pl.DataFrame, InputFile]:
+def read_input(
+    path: Path, spec: InputSpec, extra_columns: dict[str, str] | None = None
+) -> tuple[pl.DataFrame, InputFile]:
     df, encoding = read_raw(path)
     df = map_columns(df, spec, path, extra_columns)
     return df, InputFile(spec.name, path, sha256(path), encoding)

@@ -41,24 +41,35 @@ def import_review(in_file: Path, store: Path, decided_by: str = "") -> dict[str,
     df, _ = read_raw(in_file)
     for needed in ("source", "source_key", "company_id", "decision"):
         if needed not in df.columns:
-            raise InputError(f"{in_file}: missing column '{needed}' (export the queue with `abm review export`)")
+            raise InputError(
+                f"{in_file}: missing column '{needed}' (export the queue with `abm review export`)"
+            )
     word = pl.col("decision").str.strip_chars().str.to_lowercase()
     df = df.with_columns(
-        pl.when(word.is_in(LINK_WORDS)).then(pl.lit("link"))
-        .when(word.is_in(NOT_WORDS)).then(pl.lit("not"))
-        .when(word.is_null() | (word == "")).then(pl.lit("blank"))
+        pl.when(word.is_in(LINK_WORDS))
+        .then(pl.lit("link"))
+        .when(word.is_in(NOT_WORDS))
+        .then(pl.lit("not"))
+        .when(word.is_null() | (word == ""))
+        .then(pl.lit("blank"))
         .alias("_decision")
     )
     bad = df.filter(pl.col("_decision").is_null())
     if bad.height:
-        raise InputError(f"{in_file}: row {bad[ROW][0]}: decision '{bad['decision'][0]}' is not 'link' or 'not'")
-    no_target = df.filter((pl.col("_decision") == "link") & pl.col("company_id").str.strip_chars().fill_null("").eq(""))
+        raise InputError(
+            f"{in_file}: row {bad[ROW][0]}: decision '{bad['decision'][0]}' is not 'link' or 'not'"
+        )
+    no_target = df.filter(
+        (pl.col("_decision") == "link") & pl.col("company_id").str.strip_chars().fill_null("").eq("")
+    )
     if no_target.height:
         raise InputError(f"{in_file}: row {no_target[ROW][0]}: decision 'link' needs a company_id")
     decided = df.filter(pl.col("_decision") != "blank").select(
         "source",
         "source_key",
-        pl.when(pl.col("_decision") == "link").then(pl.col("company_id").str.strip_chars()).alias("company_id"),
+        pl.when(pl.col("_decision") == "link")
+        .then(pl.col("company_id").str.strip_chars())
+        .alias("company_id"),
         (pl.col("note") if "note" in df.columns else pl.lit(None, pl.Utf8)).alias("note"),
     )
     if decided.height:

@@ -16,7 +16,7 @@ TIER_NAMES = {1: "1:1 account plan", 2: "1:few", 3: "1:many"}
 
 
 def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame:
-    """account_id, tier, tier_reason for a frame with account_id, segment, buying_power_score, sales_amount."""
+    """account_id, tier, tier_reason from account_id, segment, buying_power_score and sales_amount."""
     ordered = accounts.sort(
         [pl.col("buying_power_score").fill_null(-1.0), pl.col("sales_amount").fill_null(0), "account_id"],
         descending=[True, True, False],
@@ -40,11 +40,20 @@ def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame
             pl.when(take).then(pl.lit(capacity, pl.Int64)).otherwise(pl.col("_cap")).alias("_cap"),
         )
     name = pl.col("tier").replace_strict(TIER_NAMES, default=None, return_dtype=pl.Utf8)
-    limit = pl.when(pl.col("_cap").is_not_null()).then(pl.format(" of {} places", pl.col("_cap"))).otherwise(pl.lit(""))
+    limit = (
+        pl.when(pl.col("_cap").is_not_null())
+        .then(pl.format(" of {} places", pl.col("_cap")))
+        .otherwise(pl.lit(""))
+    )
     score = pl.col("buying_power_score").round(2).cast(pl.Utf8).fill_null("n/a")
     reason = pl.format(
         "Tier {} ({}): {} account, #{} by priority{} (buying power {}, own revenue ¥{})",
-        pl.col("tier"), name, pl.col("segment"), pl.col("_pos"), limit, score,
+        pl.col("tier"),
+        name,
+        pl.col("segment"),
+        pl.col("_pos"),
+        limit,
+        score,
         pl.col("sales_amount").fill_null(0).round(0).cast(pl.Int64),
     )
     return frame.select(

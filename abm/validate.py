@@ -111,7 +111,9 @@ def _later_duplicates(values: pl.DataFrame, key: str, row_is_bad: pl.Series) -> 
 def _rejects(raw: pl.DataFrame, problems: pl.DataFrame, spec: InputSpec, source_file: str) -> pl.DataFrame:
     if problems.height == 0:
         return pl.DataFrame(schema=REJECT_SCHEMA)
-    long = problems.unpivot(index="row_number", variable_name="column", value_name="reason").drop_nulls("reason")
+    long = problems.unpivot(index="row_number", variable_name="column", value_name="reason").drop_nulls(
+        "reason"
+    )
     raw_long = raw.select(
         pl.col(ROW).cast(pl.Int64).alias("row_number"), *[pl.col(c.name).cast(pl.Utf8) for c in spec.columns]
     ).unpivot(index="row_number", variable_name="column", value_name="value")

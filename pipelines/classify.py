@@ -12,9 +12,16 @@ from pipelines.context import RunContext
 
 def circles(ctx: RunContext) -> int:
     playbook = ctx.settings.circles.playbook
-    ctx.write("work.playbook", pl.DataFrame({
-        "segment": list(SEGMENTS), "approach": [playbook[s] for s in SEGMENTS], "sort_order": range(1, 9)
-    }))
+    ctx.write(
+        "work.playbook",
+        pl.DataFrame(
+            {
+                "segment": list(SEGMENTS),
+                "approach": [playbook[s] for s in SEGMENTS],
+                "sort_order": range(1, 9),
+            }
+        ),
+    )
     ctx.sql("account_flags")
     flags = ctx.query("SELECT * FROM work.account_flags")
     segmented = classify(flags, playbook)

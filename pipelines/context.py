@@ -88,7 +88,9 @@ class RunContext:
         """Create or replace ``table`` from a polars frame; returns its row count."""
         self.con.register("_frame", df)
         try:
-            self._execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame", {}, where=f"write {table}")
+            self._execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame", {}, where=f"write {table}"
+            )
         finally:
             self.con.unregister("_frame")
         return df.height

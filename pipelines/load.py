@@ -30,13 +30,17 @@ def load(ctx: RunContext) -> int:
         raw, info = read_input(path, spec, ctx.settings.columns.get(spec.name))
         landed, rejected = validate(raw, spec, path.name)
         if landed.height == 0 and raw.height > 0:
-            raise InputError(f"{path}: no row passed validation ({rejected.height} problems; first: "
-                             f"row {rejected['row_number'][0]}, {rejected['column'][0]}: {rejected['reason'][0]})")
+            raise InputError(
+                f"{path}: no row passed validation ({rejected.height} problems; first: "
+                f"row {rejected['row_number'][0]}, {rejected['column'][0]}: {rejected['reason'][0]})"
+            )
         ctx.write(spec.name, landed)
         ctx.inputs[spec.name] = info
         n_rejected = rejected["row_number"].n_unique()
         ctx.input_rows[spec.name] = {"read": raw.height, "loaded": landed.height, "rejected": n_rejected}
-        ctx.progress(f"  {path.name}: {landed.height:,} rows loaded, {n_rejected:,} rejected ({info.encoding})")
+        ctx.progress(
+            f"  {path.name}: {landed.height:,} rows loaded, {n_rejected:,} rejected ({info.encoding})"
+        )
         rejects.append(rejected)
         landed_total += landed.height
     ctx.write("rejects", pl.concat(rejects))
@@ -49,7 +53,9 @@ def _fix_dates(ctx: RunContext) -> None:
     latest = ctx.scalar("SELECT max(date) FROM sales")
     as_of = run.as_of or latest
     if as_of is None:
-        raise InputError("sales: no valid sales line, so there is no as-of date; set run.as_of or pass --as-of")
+        raise InputError(
+            "sales: no valid sales line, so there is no as-of date; set run.as_of or pass --as-of"
+        )
     if run.window == "fiscal_year":
         start, end = periods.fiscal_year_window(as_of, run.fiscal_year_start_month)
     else:

@@ -11,6 +11,8 @@ def pareto(ctx: RunContext) -> int:
     figures = concentration(ctx.query("SELECT revenue FROM pareto")["revenue"])
     ctx.facts["concentration"] = figures
     if figures["top20_share"] is not None:
-        ctx.progress(f"  {figures['customers']:,} customers; top 20% hold {figures['top20_share']:.1%} "
-                     f"of revenue (Gini {figures['gini']:.2f})")
+        ctx.progress(
+            f"  {figures['customers']:,} customers; top 20% hold {figures['top20_share']:.1%} "
+            f"of revenue (Gini {figures['gini']:.2f})"
+        )
     return ctx.count("pareto")

@@ -19,8 +19,26 @@ CN = {
 
 COMPANIES = [
     # company_id, name, corporate_number, prefecture, employees, revenue, capital, domain
-    ("100000001", "株式会社アルファ商事", CN["alpha"], "東京都", "1200", "50000000000", "900000000", "alpha-shoji.co.jp"),
-    ("100000002", "ベータ工業株式会社", CN["beta"], "大阪府", "300", "8000000000", "100000000", "beta-kogyo.co.jp"),
+    (
+        "100000001",
+        "株式会社アルファ商事",
+        CN["alpha"],
+        "東京都",
+        "1200",
+        "50000000000",
+        "900000000",
+        "alpha-shoji.co.jp",
+    ),
+    (
+        "100000002",
+        "ベータ工業株式会社",
+        CN["beta"],
+        "大阪府",
+        "300",
+        "8000000000",
+        "100000000",
+        "beta-kogyo.co.jp",
+    ),
     ("100000003", "有限会社ガンマ精機", "", "愛知県", "40", "500000000", "10000000", ""),
     ("100000004", "デルタ電機株式会社", "", "福岡県", "5000", "90000000000", "5000000000", "delta-denki.com"),
     ("100000005", "株式会社イプシロン", "", "北海道", "8", "90000000", "3000000", ""),
@@ -59,7 +77,8 @@ CONTACTS = [
 def write_inputs(folder: Path, bad_corporate_number: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     companies = pl.DataFrame(
-        COMPANIES, schema=["企業コード", "商号", "法人番号", "都道府県", "従業員数", "売上高", "資本金", "ドメイン"],
+        COMPANIES,
+        schema=["企業コード", "商号", "法人番号", "都道府県", "従業員数", "売上高", "資本金", "ドメイン"],
         orient="row",
     )
     if bad_corporate_number:
@@ -68,7 +87,10 @@ def write_inputs(folder: Path, bad_corporate_number: bool = True) -> Path:
     companies.write_csv(folder / "companies.csv")
     sales = pl.DataFrame(SALES, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
     (folder / "sales.csv").write_bytes(sales.write_csv().encode("cp932"))
-    contacts = pl.DataFrame(CONTACTS, schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],
-                            orient="row")
+    contacts = pl.DataFrame(
+        CONTACTS,
+        schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],
+        orient="row",
+    )
     contacts.write_excel(folder / "contacts.xlsx")
     return folder

@@ -1,0 +1,35 @@
+"""Shared fixtures: a published database built once from the tiny hand-made inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+from fixtures import write_inputs
+
+from abm import project
+from abm.config import load_settings
+
+
+def settings_for(input_dir: Path, db: Path, **overrides):
+    values = {"run.input_dir": input_dir, "run.db": db, "run.decisions": db.parent / "decisions.csv"}
+    values.update(overrides)
+    return load_settings(None, **values)
+
+
+@pytest.fixture(scope="session")
+def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`abm run` on tests/fixtures.py inputs; read-only for tests."""
+    root = tmp_path_factory.mktemp("tiny")
+    inputs = write_inputs(root / "in")
+    db = root / "abm.duckdb"
+    project.run(settings_for(inputs, db))
+    return db
+
+
+@pytest.fixture
+def tiny_con(tiny_db: Path):
+    con = duckdb.connect(str(tiny_db), read_only=True)
+    yield con
+    con.close()
