@@ -19,7 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from abm import project
-from abm.config import Settings, describe, load_settings
+from abm.config import Settings, load_settings
 from abm.errors import AbmError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pick the B2B accounts to target.")
@@ -107,21 +107,18 @@ def sample(
 
 @app.command("config")
 @friendly
-def show_config(
-    config: ConfigOpt = None,
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print the documented keys as a Markdown table.")] = False,
-) -> None:
-    """Show the effective configuration (or document every key with --markdown)."""
-    if markdown:
-        out.print(config_markdown(), markup=False, soft_wrap=True)
-        return
+def show_config(config: ConfigOpt = None) -> None:
+    """Show the effective configuration (file + environment + defaults)."""
     out.print_json(_settings(config).model_dump_json())
 
 
-def config_markdown() -> str:
-    lines = ["| key | default | meaning |", "| --- | --- | --- |"]
-    lines += [f"| `{k}` | `{d}` | {text} |" for k, d, text in describe(Settings)]
-    return "\n".join(lines)
+@app.command()
+@friendly
+def docs(readme: Annotated[Path, typer.Option(help="README to update.")] = Path("README.md")) -> None:
+    """Regenerate README's config and input tables from the code."""
+    from abm.docs import update
+
+    out.print(f"{readme}: {'updated' if update(readme) else 'already up to date'}")
 
 
 @review_app.command("export")
@@ -154,6 +151,34 @@ def review_import(
     counts = import_review(in_file, settings.run.decisions, decided_by=by)
     out.print(f"Recorded {counts['link']:,} links and {counts['not']:,} non-matches in {settings.run.decisions} "
               f"({counts['blank']:,} rows left undecided). They apply from the next `abm run`.")
+
+
+@app.command()
+@friendly
+def bench(
+    scale: Annotated[str, typer.Option(help="sample, tiny, small (0.5M), medium (1M), large (2M), national (5M).")] = "tiny",
+    cache: Annotated[Path, typer.Option(help="Where generated data and the bench database are kept.")] = Path("bench_cache"),
+    config: ConfigOpt = None,
+    seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
+) -> None:
+    """Run the whole pipeline on generated data at a named scale; print time, memory and accuracy per step."""
+    from abm.bench import SCALES, run_bench
+
+    if scale not in SCALES:
+        raise AbmError(f"--scale must be one of {', '.join(SCALES)} (got '{scale}')")
+    figures = run_bench(scale, cache, _settings(config), seed, progress=lambda line: err.print(line, soft_wrap=True))
+    size = figures["size"]
+    out.print(f"scale {scale}: {size.companies:,} companies, {size.customers:,} customers, "
+              f"{size.contacts:,} contacts, {size.sales_lines:,} sales lines")
+    table = Table(title="Where the time goes")
+    for col in ("step", "seconds", "share", "rows", "peak RSS MiB"):
+        table.add_column(col, justify="left" if col == "step" else "right")
+    for row in figures["steps"].sort("seconds", descending=True).iter_rows(named=True):
+        table.add_row(row["step"], f"{row['seconds']:.1f}", f"{row['share']:.0%}", f"{row['rows']:,}",
+                      f"{row['peak_rss_mb']:,.0f}")
+    out.print(table)
+    out.print(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
+    out.print(figures["accuracy"])
 
 
 def _parse_date(text: str) -> date:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import resource
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from abm.memory import PeakRss
 from pipelines.context import RunContext
 
 
@@ -25,18 +25,17 @@ class StepTiming:
     peak_rss_mb: float
 
 
-def peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
     timings: list[StepTiming] = []
     for step in steps:
         ctx.step = step.name
         t0 = time.perf_counter()
-        rows = step.run(ctx)
-        timing = StepTiming(step.name, time.perf_counter() - t0, rows, peak_rss_mb())
+        with PeakRss() as peak:
+            rows = step.run(ctx)
+        timing = StepTiming(step.name, time.perf_counter() - t0, rows, peak.mb)
         timings.append(timing)
         ctx.facts.setdefault("step_timings", []).append(timing)
-        ctx.progress(f"{step.name:<13} {rows:>12,} rows  {timing.seconds:7.2f}s  {step.description}")
+        ctx.progress(
+            f"{step.name:<13} {rows:>12,} rows  {timing.seconds:7.2f}s  {peak.mb:7,.0f} MiB  {step.description}"
+        )
     return timings
