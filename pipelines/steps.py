@@ -11,6 +11,7 @@ from pipelines.load import load
 from pipelines.pareto import pareto
 from pipelines.runner import Step
 from pipelines.territories import territories
+from pipelines.views import contract
 
 
 def _accounts(ctx: RunContext) -> int:
@@ -36,4 +37,5 @@ STEPS: tuple[Step, ...] = (
     Step("carry_over", carry_over, "runs and account history from the previous file"),
     Step("history", history, "append this run to account_history"),
     Step("record_run", record_run, "append this run to runs and run_steps"),
+    Step("contract", contract, "BI views and a description on every table, view and column"),
 )
