@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from abm.errors import ConfigError
@@ -116,6 +116,39 @@ class DuckDBSettings(Section):
     threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
 
 
+API_SCOPES = ("read", "read:contacts")
+
+
+class ApiKey(Section):
+    """One API key: plain (`key`) or as its SHA-256 hex digest (`sha256`), with its scopes."""
+
+    name: str = Field(..., min_length=1, description="Label for logs (the key itself is never logged).")
+    key: SecretStr | None = Field(None, description="The key in plain text (prefer `sha256`).")
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex digest of the key.")
+    scopes: list[Literal["read", "read:contacts"]] = Field(
+        ["read"], description="`read`; add `read:contacts` to see contact personal data."
+    )
+
+    @model_validator(mode="after")
+    def _one_secret(self) -> ApiKey:
+        if (self.key is None) == (self.sha256 is None):
+            raise ValueError(f"api key '{self.name}' needs exactly one of key / sha256")
+        return self
+
+
+class ApiSettings(Section):
+    keys: list[ApiKey] = Field(
+        default_factory=list,
+        description="API keys: `[[api.keys]]` tables with name, key or sha256, scopes; "
+        "or `ABM_API__KEYS` as JSON.",
+    )
+    dev_no_keys: bool = Field(
+        False, description="Allow `abm serve` with no keys (every caller gets scope `read`). Local development only."
+    )
+    threads: int = Field(2, ge=1, description="DuckDB threads of the API process.")
+    memory_limit: str = Field("2GB", description="DuckDB memory_limit of the API process.")
+
+
 class Settings(BaseSettings):
     """All of abm's configuration. Sections map to TOML tables."""
 
@@ -132,6 +165,7 @@ class Settings(BaseSettings):
     circles: CirclesSettings = Field(default_factory=CirclesSettings, description="Three circles and playbook")
     tiers: TierSettings = Field(default_factory=TierSettings, description="Tiers")
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
+    api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")
 
     @classmethod
     def settings_customise_sources(

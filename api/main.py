@@ -1,0 +1,31 @@
+"""The FastAPI app: settings, the published database, keys, error handlers and the routers."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from abm.config import Settings, load_settings
+from api import errors
+from api.db import PublishedDb
+from api.routes import accounts, deciles, exports, health, pareto, runs, segments, territories
+from api.security import Keyring
+
+DESCRIPTION = """Tiered B2B target accounts from the DuckDB file `abm run` publishes.
+
+Every endpoint except `/health` needs a key in the `X-API-Key` header. Scope `read` reads accounts
+and analyses; contact personal data (names, emails, phones) needs scope `read:contacts`.
+Each request reads the run published when it starts: a new run is served from the next request.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    keyring = Keyring(settings.api)  # refuses to start without keys unless api.dev_no_keys
+    app = FastAPI(title="abm target-list API", version="1", description=DESCRIPTION)
+    app.state.settings = settings
+    app.state.keyring = keyring
+    app.state.db = PublishedDb(settings.run.db.resolve(), settings.api.threads, settings.api.memory_limit)
+    errors.install(app)
+    for module in (health, runs, accounts, segments, pareto, deciles, territories, exports):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,309 @@
+"""Every SQL statement the API runs, in one place.
+
+Values always travel as bound parameters (``$name``); the only text spliced into SQL comes from
+constants in this module (column lists, the sort whitelist, placeholder names). Each function
+takes a :class:`~api.db.Session` (one cursor on one published run) and returns plain dicts.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import polars as pl
+
+from abm.normalize import normalize_name
+from api.db import Session
+from api.schemas import AccountFilters
+
+ACCOUNT_COLUMNS = (
+    "account_id",
+    "company_id",
+    "corporate_number",
+    "name",
+    "name_kana",
+    "prefecture",
+    "city",
+    "industry_code",
+    "industry_name",
+    "employees",
+    "revenue",
+    "capital",
+    "listed",
+    "in_master",
+    "sales_amount",
+    "abc_class",
+    "revenue_decile",
+    "buying_power_score",
+    "buying_power_decile",
+    "in_sales",
+    "has_buying_power",
+    "has_contacts",
+    "contact_count",
+    "segment",
+    "approach",
+    "tier",
+    "tier_reason",
+    "territory",
+    "owner",
+    "last_sale_date",
+    "customer_codes",
+)
+_ACCOUNT_SELECT = ", ".join(ACCOUNT_COLUMNS)
+
+# The sort whitelist: request value -> ORDER BY text. account_id last keeps pages stable.
+SORTS = {
+    "priority": "tier NULLS LAST, buying_power_score DESC NULLS LAST, sales_amount DESC, account_id",
+    "account_id": "account_id",
+    "name": "name, account_id",
+    "tier": "tier NULLS LAST, buying_power_score DESC NULLS LAST, account_id",
+    "-tier": "tier DESC NULLS LAST, account_id",
+}
+for _col in ("buying_power_score", "sales_amount", "revenue", "employees"):
+    SORTS[_col] = f"{_col} NULLS LAST, account_id"
+    SORTS[f"-{_col}"] = f"{_col} DESC NULLS LAST, account_id"
+
+# list filter -> column(s) it matches
+_IN_FILTERS = {
+    "tier": ("tier",),
+    "segment": ("segment",),
+    "territory": ("territory",),
+    "abc_class": ("abc_class",),
+    "revenue_decile": ("revenue_decile",),
+    "buying_power_decile": ("buying_power_decile",),
+    "prefecture": ("prefecture",),
+    "industry": ("industry_code", "industry_name"),
+}
+_CORPORATE_NUMBER = re.compile(r"^\d{13}$")
+
+# Which source records belong to an account: the rule of pipelines/sql/account_base.sql
+# (linked records -> the master company_id; the rest -> 'X-' + a hash of their 名寄せ group).
+_RECORDS = """
+    SELECT source, source_key, source_name, score, method, status, evidence
+    FROM matches
+    WHERE CASE WHEN status IN ('auto', 'manual') AND company_id IS NOT NULL THEN company_id
+               ELSE 'X-' || left(md5(group_key), 12) END = $account_id
+"""
+
+
+def _rows(session: Session, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    cur = session.cur.execute(sql, params or {})
+    cols = [d[0] for d in cur.description]
+    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
+
+
+def normalise_query(q: str) -> str:
+    """The search text folded exactly like company names are for 名寄せ."""
+    return pl.select(normalize_name(pl.lit(q, dtype=pl.String))).item() or ""
+
+
+def account_where(session: Session, f: AccountFilters) -> tuple[str, dict[str, Any]]:
+    """WHERE clause and parameters for the account filters (placeholders only, never values)."""
+    clauses: list[str] = []
+    params: dict[str, Any] = {}
+    for name, columns in _IN_FILTERS.items():
+        values = getattr(f, name)
+        if not values:
+            continue
+        names = [f"{name}_{i}" for i in range(len(values))]
+        params.update(zip(names, values, strict=True))
+        marks = ", ".join(f"${n}" for n in names)
+        clauses.append("(" + " OR ".join(f"{col} IN ({marks})" for col in columns) + ")")
+    for name, sql in (
+        ("approach", "approach = $approach"),
+        ("owner", "owner = $owner"),
+        ("min_score", "buying_power_score >= $min_score"),
+    ):
+        if getattr(f, name) is not None:
+            clauses.append(sql)
+            params[name] = getattr(f, name)
+    if f.q is not None:
+        session.handle.ensure_names(normalize_name)
+        params["q"] = normalise_query(f.q)
+        search = (
+            "account_id IN (SELECT account_id FROM memory.main.account_names WHERE contains(name_norm, $q))"
+        )
+        if _CORPORATE_NUMBER.match(f.q.strip()):
+            params["q_cn"] = f.q.strip()
+            search = f"({search} OR corporate_number = $q_cn)"
+        clauses.append(search)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def accounts_page(
+    session: Session, f: AccountFilters, limit: int, offset: int
+) -> tuple[int, list[dict[str, Any]]]:
+    where, params = account_where(session, f)
+    total = session.cur.execute(f"SELECT count(*) FROM accounts{where}", params).fetchone()[0]
+    rows = _rows(
+        session,
+        f"SELECT {_ACCOUNT_SELECT} FROM accounts{where} ORDER BY {SORTS[f.sort]} LIMIT $limit OFFSET $offset",
+        {**params, "limit": limit, "offset": offset},
+    )
+    return int(total), rows
+
+
+def account(session: Session, account_id: str) -> dict[str, Any] | None:
+    rows = _rows(
+        session, f"SELECT {_ACCOUNT_SELECT} FROM accounts WHERE account_id = $id", {"id": account_id}
+    )
+    return rows[0] if rows else None
+
+
+def linked_records(session: Session, account_id: str) -> list[dict[str, Any]]:
+    return _rows(session, _RECORDS + " ORDER BY source DESC, source_key", {"account_id": account_id})
+
+
+def sales_by_period(session: Session, account_id: str) -> list[dict[str, Any]]:
+    """Net sales per quarter, labelled in the calendar of the latest run (FY2026Q2 or 2026Q3)."""
+    calendar, start = "fiscal", 4
+    if session.has("runs"):
+        row = session.cur.execute(
+            "SELECT quarter_calendar, "
+            "coalesce(try_cast(json_extract_string(config, '$.run.fiscal_year_start_month') AS INTEGER), 4) "
+            "FROM runs ORDER BY finished_at DESC LIMIT 1"
+        ).fetchone()
+        if row:
+            calendar, start = row[0] or calendar, row[1]
+    return _rows(
+        session,
+        f"""
+        WITH rec AS ({_RECORDS}),
+        lines AS (
+            SELECT s.date, s.amount, s.date - to_months(CAST($start AS INTEGER) - 1) AS shifted
+            FROM sales s JOIN rec ON rec.source = 'sales' AND s.customer_code = rec.source_key
+        )
+        SELECT
+            CASE WHEN $calendar = 'calendar' THEN year(date) || 'Q' || quarter(date)
+                 ELSE 'FY' || year(shifted) || 'Q' || quarter(shifted) END AS period,
+            min(date) AS period_start,
+            sum(amount) AS amount,
+            count(*) AS lines
+        FROM lines
+        GROUP BY period
+        ORDER BY period_start
+        """,
+        {"account_id": account_id, "calendar": calendar, "start": start},
+    )
+
+
+def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
+    """Personal data: callers must have checked the ``read:contacts`` scope."""
+    have = {
+        r[0]
+        for r in session.cur.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'db' AND table_name = 'contacts'"
+        ).fetchall()
+    }
+    wanted = ("person_name", "email", "phone", "department", "title", "opt_in", "opted_out_at")
+    cols = ", ".join(f"c.{c}" if c in have else f"NULL AS {c}" for c in wanted)
+    return _rows(
+        session,
+        f"""
+        WITH rec AS ({_RECORDS})
+        SELECT c.contact_id, {cols}
+        FROM contacts c JOIN rec ON rec.source = 'contacts' AND c.contact_id = rec.source_key
+        ORDER BY c.contact_id
+        """,
+        {"account_id": account_id},
+    )
+
+
+def history(session: Session, account_id: str) -> list[dict[str, Any]]:
+    if not session.has("account_history"):
+        return []
+    return _rows(
+        session,
+        """
+        SELECT run_id, as_of, quarter, segment, tier, abc_class, buying_power_score, buying_power_decile,
+               sales_amount, contact_count, territory, owner
+        FROM account_history WHERE account_id = $id ORDER BY as_of, run_id
+        """,
+        {"id": account_id},
+    )
+
+
+_RUN_COLUMNS = (
+    "run_id, started_at, finished_at, as_of, quarter, quarter_calendar, window_start, window_end, "
+    "rows_loaded, rows_rejected, customers, top10_share, top20_share, gini, buying_power_method, "
+    "abm_version, input_files, link_summary"
+)
+
+
+def _run(row: dict[str, Any]) -> dict[str, Any]:
+    for col in ("input_files", "link_summary"):
+        row[col] = json.loads(row[col]) if row[col] else None
+    return row
+
+
+def runs(session: Session, limit: int | None = None) -> list[dict[str, Any]]:
+    if not session.has("runs"):
+        return []
+    return [
+        _run(r)
+        for r in _rows(
+            session, f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY finished_at DESC LIMIT $n", {"n": limit}
+        )
+    ]
+
+
+def latest_run(session: Session) -> dict[str, Any] | None:
+    rows = runs(session, limit=1)
+    return rows[0] if rows else None
+
+
+def segments(session: Session) -> list[dict[str, Any]]:
+    return _rows(session, "SELECT * FROM segments")
+
+
+def pareto(session: Session, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
+    total = session.cur.execute("SELECT count(*) FROM pareto").fetchone()[0]
+    rows = _rows(
+        session,
+        "SELECT rank, account_id, name, revenue, share, cumulative_share, abc_class, revenue_decile "
+        "FROM pareto ORDER BY rank LIMIT $limit OFFSET $offset",
+        {"limit": limit, "offset": offset},
+    )
+    return int(total), rows
+
+
+def deciles(session: Session) -> list[dict[str, Any]]:
+    return _rows(
+        session,
+        "SELECT decile, accounts, revenue, share, cumulative_share, min_revenue, max_revenue "
+        "FROM deciles ORDER BY decile",
+    )
+
+
+TERRITORY_TABLES = ("territory_balance", "territory_changes")
+
+
+def territory_table(session: Session, table: str) -> list[dict[str, Any]] | None:
+    """All rows of a territory table, or None when this database has none (older runs)."""
+    if table not in TERRITORY_TABLES:
+        raise ValueError(table)
+    if not session.has(table):
+        return None
+    return _rows(session, f"SELECT * FROM {table}")
+
+
+def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10_000) -> Iterator[bytes]:
+    """The filtered accounts as CSV, streamed in batches (UTF-8; with a BOM for Excel)."""
+    where, params = account_where(session, f)
+    cur = session.cur.execute(
+        f"SELECT {_ACCOUNT_SELECT} FROM accounts{where} ORDER BY {SORTS[f.sort]}", params
+    )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n" if excel else "\n")
+    writer.writerow(ACCOUNT_COLUMNS)
+    head = buf.getvalue()
+    yield (("\ufeff" if excel else "") + head).encode("utf-8")
+    while rows := cur.fetchmany(batch):
+        buf.seek(0)
+        buf.truncate()
+        writer.writerows(rows)
+        yield buf.getvalue().encode("utf-8")

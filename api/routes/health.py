@@ -1,0 +1,20 @@
+"""Liveness without a key: is the server up, and is there a published database to serve."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.db import DatabaseMissing
+from api.deps import DbDep
+from api.schemas import Health
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/health", response_model=Health, summary="Server and database status (no key needed)")
+def health(db: DbDep) -> Health:
+    try:
+        with db.session() as session:
+            return Health(status="ok", database="ok", run_id=session.run_id)
+    except DatabaseMissing:
+        return Health(status="ok", database="missing", run_id=None)

@@ -1,0 +1,60 @@
+"""API keys and scopes.
+
+Keys come from ``[[api.keys]]`` in the config or ``ABM_API__KEYS`` (JSON), plain or as SHA-256
+digests. Only digests are kept in memory; a presented key is hashed and compared in constant time
+against each. Keys are never logged: logs name the key by its label.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from abm.config import ApiSettings
+from abm.errors import ConfigError
+
+READ = "read"
+READ_CONTACTS = "read:contacts"
+
+
+@dataclass(frozen=True)
+class Caller:
+    """Who is calling: the key's label and its scopes."""
+
+    name: str
+    scopes: frozenset[str]
+
+
+def digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode("utf-8")).digest()
+
+
+class Keyring:
+    def __init__(self, settings: ApiSettings) -> None:
+        self.dev = settings.dev_no_keys and not settings.keys
+        if not settings.keys and not settings.dev_no_keys:
+            raise ConfigError(
+                "api.keys: no API keys configured; add [[api.keys]] to the config or set ABM_API__KEYS "
+                "(or pass --dev for a local, keyless server)"
+            )
+        self._keys = [
+            (
+                bytes.fromhex(k.sha256) if k.sha256 else digest(k.key.get_secret_value()),
+                Caller(k.name, frozenset(k.scopes)),
+            )
+            for k in settings.keys
+        ]
+
+    def identify(self, presented: str | None) -> Caller | None:
+        """The caller a presented key belongs to, or None. Dev mode: anyone may read (not contacts)."""
+        if self.dev:
+            return Caller("dev", frozenset({READ}))
+        if not presented:
+            return None
+        d = digest(presented)
+        found = None
+        for stored, caller in self._keys:  # no early exit: same time whichever key matches
+            if hmac.compare_digest(stored, d):
+                found = caller
+        return found
