@@ -130,6 +130,38 @@ class ApiKey(Section):
     )
 
     @model_validator(mode="after")
+class TerritorySettings(Section):
+    scope_tiers: list[int] = Field([1, 2, 3], description="Tiers whose accounts get an owner (rep).")
+    scope_segments: list[str] = Field(
+        ["S+B+C", "S+B", "S+C", "S"],
+        description="Segments whose accounts get an owner whatever their tier (default: every customer, "
+        "the S circle).",
+    )
+    tolerance: float = Field(
+        0.15, gt=0, lt=1,
+        description="A rep keeps last quarter's accounts while their load stays within ± this share of the "
+        "area mean (capacity-weighted); beyond it the smallest accounts are rebalanced.",
+    )
+    balance_weights: dict[str, float] = Field(
+        {"buying_power": 1.0, "accounts": 1.0, "revenue": 0.0},
+        description="What is balanced across the reps of an area: summed buying-power score, account count, "
+        "own revenue in the window (weights of each in the load).",
+    )
+    keep_tier1: bool = Field(
+        True, description="Tier 1 accounts keep their incumbent rep (if still active) whatever the balance."
+    )
+
+    @model_validator(mode="after")
+    def _known_weights(self) -> TerritorySettings:
+        unknown = sorted(set(self.balance_weights) - {"buying_power", "accounts", "revenue"})
+        if unknown:
+            raise ValueError(f"territories.balance_weights: unknown '{unknown[0]}' "
+                             "(known: buying_power, accounts, revenue)")
+        if any(w < 0 for w in self.balance_weights.values()) or sum(self.balance_weights.values()) <= 0:
+            raise ValueError("territories.balance_weights must be non-negative with a positive sum")
+        return self
+
+
     def _one_secret(self) -> ApiKey:
         if (self.key is None) == (self.sha256 is None):
             raise ValueError(f"api key '{self.name}' needs exactly one of key / sha256")
@@ -183,6 +215,7 @@ DEFAULT_CONFIG = Path("abm.toml")
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
+    territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
     """Read ``path`` (or ./abm.toml when present) and the environment into one ``Settings``.
 
     Any problem becomes a one-line ``ConfigError`` naming the file and the key.
