@@ -111,25 +111,6 @@ class TierSettings(Section):
     tier3_capacity: int | None = Field(None, ge=0, description="Maximum Tier 3 accounts (empty = no limit).")
 
 
-class DuckDBSettings(Section):
-    memory_limit: str = Field("8GB", description="DuckDB memory_limit for the run.")
-    threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
-
-
-API_SCOPES = ("read", "read:contacts")
-
-
-class ApiKey(Section):
-    """One API key: plain (`key`) or as its SHA-256 hex digest (`sha256`), with its scopes."""
-
-    name: str = Field(..., min_length=1, description="Label for logs (the key itself is never logged).")
-    key: SecretStr | None = Field(None, description="The key in plain text (prefer `sha256`).")
-    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex digest of the key.")
-    scopes: list[Literal["read", "read:contacts"]] = Field(
-        ["read"], description="`read`; add `read:contacts` to see contact personal data."
-    )
-
-    @model_validator(mode="after")
 class TerritorySettings(Section):
     scope_tiers: list[int] = Field([1, 2, 3], description="Tiers whose accounts get an owner (rep).")
     scope_segments: list[str] = Field(
@@ -162,6 +143,25 @@ class TerritorySettings(Section):
         return self
 
 
+class DuckDBSettings(Section):
+    memory_limit: str = Field("8GB", description="DuckDB memory_limit for the run.")
+    threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
+
+
+API_SCOPES = ("read", "read:contacts")
+
+
+class ApiKey(Section):
+    """One API key: plain (`key`) or as its SHA-256 hex digest (`sha256`), with its scopes."""
+
+    name: str = Field(..., min_length=1, description="Label for logs (the key itself is never logged).")
+    key: SecretStr | None = Field(None, description="The key in plain text (prefer `sha256`).")
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex digest of the key.")
+    scopes: list[Literal["read", "read:contacts"]] = Field(
+        ["read"], description="`read`; add `read:contacts` to see contact personal data."
+    )
+
+    @model_validator(mode="after")
     def _one_secret(self) -> ApiKey:
         if (self.key is None) == (self.sha256 is None):
             raise ValueError(f"api key '{self.name}' needs exactly one of key / sha256")
@@ -196,6 +196,7 @@ class Settings(BaseSettings):
     buying_power: BuyingPowerSettings = Field(default_factory=BuyingPowerSettings, description="Buying power")
     circles: CirclesSettings = Field(default_factory=CirclesSettings, description="Three circles and playbook")
     tiers: TierSettings = Field(default_factory=TierSettings, description="Tiers")
+    territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")
 
@@ -215,7 +216,6 @@ DEFAULT_CONFIG = Path("abm.toml")
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
-    territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
     """Read ``path`` (or ./abm.toml when present) and the environment into one ``Settings``.
 
     Any problem becomes a one-line ``ConfigError`` naming the file and the key.
