@@ -181,6 +181,64 @@ def bench(
     out.print(figures["accuracy"])
 
 
+@app.command()
+@friendly
+def dictionary(
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    out_file: Annotated[Path, typer.Option("--out", help="Markdown to write.")] = Path(
+        "docs/data-dictionary.md"),
+) -> None:
+    """Write the data dictionary (every published table, view, column) from the database's comments."""
+    from abm.catalog import published_objects, render_markdown, undocumented
+
+    settings = _settings(config, **{"run.db": db})
+    con = project.connect_read_only(settings.run.db)
+    try:
+        objects = published_objects(con)
+    finally:
+        con.close()
+    out_file.parent.mkdir(parents=True, exist_ok=True)
+    out_file.write_text(render_markdown(objects), encoding="utf-8")
+    missing = undocumented(objects)
+    out.print(f"Wrote {out_file}: {objects['name'].n_unique()} tables and views, {objects.height} columns"
+              + (f"; {len(missing)} without a description (add them to abm/catalog.py)" if missing else "."))
+
+
+@app.command()
+@friendly
+def report(
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="HTML (default: beside the db).")] = None,
+) -> None:
+    """Write the self-contained HTML run report (charts as inline SVG; opens offline)."""
+    from abm.report import write_report
+
+    settings = _settings(config, **{"run.db": db})
+    if not settings.run.db.exists():
+        raise AbmError(f"database {settings.run.db} not found: run `abm run` first")
+    out.print(f"Wrote {write_report(settings.run.db, out_file)}")
+
+
+@app.command("export")
+@friendly
+def export(
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    out_file: Annotated[Path, typer.Option("--out", help="targets.csv (UTF-8 with BOM) or .xlsx.")] = Path(
+        "targets.csv"),
+    tier: Annotated[list[int] | None, typer.Option("--tier", help="Only these tiers (repeatable).")] = None,
+    crm: Annotated[str, typer.Option(help="Header names for: salesforce or hubspot.")] = "salesforce",
+) -> None:
+    """Write the tiered target list with the columns a Salesforce / HubSpot account import expects."""
+    from abm.export import export_targets
+
+    settings = _settings(config, **{"run.db": db})
+    n = export_targets(settings.run.db, out_file, tier or None, crm)
+    out.print(f"Wrote {n:,} target accounts to {out_file} ({crm} headers).")
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

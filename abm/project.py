@@ -97,8 +97,23 @@ def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -
             for leftover in (building, building.with_name(building.name + ".wal")):
                 leftover.unlink(missing_ok=True)
             raise
+        _write_report(db, progress)
     rejected = sum(v["rejected"] for v in ctx.input_rows.values())
     return RunResult(run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "")
+
+
+def _write_report(db: Path, progress: Callable[[str], None]) -> None:
+    """The HTML run report beside the published file; the database is already published, so a
+    failure here is reported, not raised."""
+    from abm.report import write_report
+
+    t0 = time.perf_counter()
+    try:
+        out = write_report(db)
+    except Exception as exc:  # the run itself succeeded
+        progress(f"report: not written ({type(exc).__name__}: {exc}); retry with `abm report`")
+        return
+    progress(f"{'report':<13} {time.perf_counter() - t0:7.2f}s  {out} (self-contained HTML)")
 
 
 def connect_read_only(db: Path) -> duckdb.DuckDBPyConnection:
