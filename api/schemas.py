@@ -7,14 +7,16 @@ appears only in :class:`Contact`, which is returned only to keys with the ``read
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 MAX_LIMIT = 1000  # page size cap: bigger lists go through /exports/targets.csv
 SEGMENTS = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")
 
+# `runs` stores UTC timestamps without a zone; say so, so clients get RFC 3339 ("...Z")
+UtcDatetime = Annotated[datetime, AfterValidator(lambda d: d if d.tzinfo else d.replace(tzinfo=UTC))]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 Segment = Literal["S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none"]
 Tier = Annotated[int, Field(ge=1, le=3)]
@@ -110,8 +112,8 @@ class Health(BaseModel):
 
 class Run(BaseModel):
     run_id: str
-    started_at: datetime | None
-    finished_at: datetime | None
+    started_at: UtcDatetime | None
+    finished_at: UtcDatetime | None
     as_of: date | None
     quarter: str | None
     quarter_calendar: str | None

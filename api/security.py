@@ -35,8 +35,8 @@ class Keyring:
         self.dev = settings.dev_no_keys and not settings.keys
         if not settings.keys and not settings.dev_no_keys:
             raise ConfigError(
-                "api.keys: no API keys configured; add [[api.keys]] to the config or set ABM_API__KEYS "
-                "(or pass --dev for a local, keyless server)"
+                "api.keys: no API keys configured: add api.keys to the config or set ABM_API__KEYS (JSON), "
+                "or pass --dev for a local, keyless server"
             )
         self._keys = [
             (

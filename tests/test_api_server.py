@@ -1,0 +1,119 @@
+"""The API as deployed: `abm serve` in its own process on 127.0.0.1, while `abm run` publishes.
+
+A separate process is the real situation: DuckDB's file locks are per process, so only this shows
+that the server's open read-only handle never blocks a pipeline run, and that the next request
+after the atomic swap serves the new run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import pytest
+from test_api import KEYS, READ, build_api_db, run_settings
+
+from abm import project
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(check, timeout: float, every: float = 0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"not true within {timeout}s")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    inputs, built = build_api_db(tmp_path_factory.getbasetemp() / "api")  # the session's database
+    tmp_path = tmp_path_factory.mktemp("served")
+    db = tmp_path / "abm.duckdb"
+    db.write_bytes(built.read_bytes())
+    port = free_port()
+    env = {**os.environ, "ABM_API__KEYS": json.dumps(KEYS)}
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from abm.cli import app; app()",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+
+    def up() -> bool:
+        if proc.poll() is not None:
+            raise AssertionError(proc.stdout.read().decode())
+        try:
+            return httpx.get(f"{base}/health", timeout=1).status_code == 200
+        except httpx.TransportError:
+            return False
+
+    try:
+        wait_until(up, timeout=30)
+        yield base, db, inputs
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+def test_served_over_loopback(server):
+    base, _db, _inputs = server
+    with httpx.Client(base_url=base, timeout=10) as c:
+        assert c.get("/accounts").status_code == 401
+        page = c.get("/accounts", params={"tier": 1, "limit": 5}, headers=READ).json()
+        assert len(page["items"]) == 5 and all(a["tier"] == 1 for a in page["items"])
+        assert c.get("/openapi.json").json()["components"]["securitySchemes"]
+
+
+def test_a_run_published_while_serving_is_served_next(server):
+    base, db, inputs = server
+    statuses: list[int] = []
+    stop = threading.Event()
+
+    def keep_reading() -> None:  # requests during the whole run must keep succeeding
+        with httpx.Client(base_url=base, timeout=10) as c:
+            while not stop.is_set():
+                statuses.append(c.get("/accounts", params={"limit": 20}, headers=READ).status_code)
+
+    with httpx.Client(base_url=base, timeout=10) as c:
+        before = c.get("/runs/latest", headers=READ).json()["run_id"]
+        reader = threading.Thread(target=keep_reading)
+        reader.start()
+        try:
+            result = project.run(run_settings(inputs, db))  # the server holds the file open meanwhile
+        finally:
+            stop.set()
+            reader.join(timeout=30)
+        assert result.run_id != before
+        latest = c.get("/runs/latest", headers=READ).json()["run_id"]
+        assert latest == result.run_id  # the very next request serves the new run
+        assert [r["run_id"] for r in c.get("/runs", headers=READ).json()][:2] == [result.run_id, before]
+    assert statuses and set(statuses) == {200}
