@@ -33,3 +33,15 @@ def score_decile(score: pl.Series) -> pl.Series:
     n = score.count()
     rank_desc = score.rank("min", descending=True)
     return ((rank_desc - 1) * 10 // max(n, 1) + 1).cast(pl.Int8).alias("buying_power_decile")
+
+
+def positives(master: pl.DataFrame, label: str, label_deciles: int = 2) -> pl.Series:
+    """Which master companies are positives for the lookalike: A-class customers (``abc_a``), or
+    customers in revenue deciles 1..``label_deciles`` (``top_deciles``). Non-customers are never positive."""
+    if label == "abc_a":
+        flag = pl.col("abc_class") == "A"
+    elif label == "top_deciles":
+        flag = pl.col("revenue_decile") <= label_deciles
+    else:
+        raise ValueError(f"buying_power.label: unknown label '{label}'")
+    return master.select(flag.fill_null(False).alias("positive")).to_series()

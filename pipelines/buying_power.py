@@ -1,22 +1,110 @@
-"""Step buying_power: score every master company and decide the buying-power (B) circle."""
+"""Step buying_power: score every master company, decide the B circle, explain it.
+
+Writes ``work.account_buying_power`` (account_id, buying_power_score, buying_power_decile,
+has_buying_power), ``buying_power_traits`` (lift table of what top customers share) and
+``model_report`` (how the score was made). The lookalike model is used when there are enough
+linked top customers to learn from; otherwise the transparent rule, and the run says so.
+"""
 
 from __future__ import annotations
 
+import time
+
 import polars as pl
 
-from abm.buying_power import rule_score, score_decile
+from abm.bands import band_frame
+from abm.buying_power import positives, rule_score, score_decile
+from abm.lookalike import MASTER_COLUMNS, fit_and_score
+from abm.traits import lift_table
 from pipelines.context import RunContext
+
+REPORT_SCHEMA = {
+    "run_id": pl.Utf8,
+    "method": pl.Utf8,
+    "algorithm": pl.Utf8,
+    "label": pl.Utf8,
+    "features": pl.Utf8,
+    "positives": pl.Int64,
+    "negatives": pl.Int64,
+    "cv_folds": pl.Int64,
+    "cv_auc_mean": pl.Float64,
+    "cv_auc_std": pl.Float64,
+    "top_features": pl.Utf8,
+    "scored": pl.Int64,
+    "fit_seconds": pl.Float64,
+    "score_seconds": pl.Float64,
+    "note": pl.Utf8,
+}
 
 
 def buying_power(ctx: RunContext) -> int:
     bp = ctx.settings.buying_power
+    columns = ", ".join(f"b.{c}" for c in MASTER_COLUMNS)
     master = ctx.query(
-        "SELECT account_id, employees, revenue, capital FROM work.account_base WHERE in_master ORDER BY account_id"
+        f"SELECT {columns}, b.industry_name, p.abc_class, p.revenue_decile, "
+        "p.account_id IS NOT NULL AS customer FROM work.account_base b LEFT JOIN pareto p USING (account_id) "
+        "WHERE b.in_master ORDER BY b.account_id"
     )
-    score = rule_score(master, bp.rule_weights)
-    scored = master.select("account_id").with_columns(score, score_decile(score))
-    scored = scored.with_columns((pl.col("buying_power_decile") <= bp.threshold_decile).alias("has_buying_power"))
-    ctx.facts["buying_power_method"] = "rule"
-    ctx.progress(f"  method: transparent rule over {', '.join(bp.rule_weights)}; "
-                 f"B circle = decile ≤ {bp.threshold_decile}")
+    assert ctx.as_of is not None  # fixed by the load step
+    top = positives(master, bp.label, bp.label_deciles)
+    label = (
+        "A-class customers" if bp.label == "abc_a" else f"customers in revenue deciles 1–{bp.label_deciles}"
+    )
+    n_pos = int(top.sum())
+
+    ctx.write("buying_power_traits", lift_table(band_frame(master, ctx.as_of.year), top, master["customer"]))
+
+    report: dict[str, object] = {
+        "run_id": ctx.run_id,
+        "label": label,
+        "positives": n_pos,
+        "scored": master.height,
+    }
+    if bp.method == "auto" and n_pos >= bp.min_positives:
+        result = fit_and_score(
+            master,
+            top.to_numpy(),
+            as_of_year=ctx.as_of.year,
+            negatives=bp.negatives,
+            cv_folds=bp.cv_folds,
+            batch_size=bp.batch_size,
+            seed=bp.seed,
+            progress=ctx.progress,
+        )
+        score = pl.Series("buying_power_score", result.scores)
+        report |= {"method": "lookalike", **result.report, "note": f"trained on {n_pos:,} {label}"}
+        method = "lookalike"
+        ctx.progress(f"  method: lookalike model; top features {result.report['top_features']}")
+    else:
+        t0 = time.perf_counter()
+        score = rule_score(master, bp.rule_weights)
+        why = (
+            "buying_power.method = rule"
+            if bp.method == "rule"
+            else f"only {n_pos:,} {label} linked to the master "
+            f"(< buying_power.min_positives {bp.min_positives})"
+        )
+        method = "rule" if bp.method == "rule" else "rule (fallback)"
+        report |= {
+            "method": method,
+            "algorithm": "transparent rule: weighted mean of percentile ranks",
+            "features": ", ".join(f"{c} × {w:g}" for c, w in bp.rule_weights.items()),
+            "score_seconds": time.perf_counter() - t0,
+            "note": why,
+        }
+        ctx.progress(f"  method: transparent rule over {', '.join(bp.rule_weights)} ({why})")
+    ctx.facts["buying_power_method"] = method
+    ctx.write("model_report", pl.DataFrame([report], schema=REPORT_SCHEMA))
+
+    scored = master.select("account_id").with_columns(score.alias("buying_power_score"))
+    scored = scored.with_columns(score_decile(scored["buying_power_score"]))
+    scored = scored.with_columns(
+        (pl.col("buying_power_decile") <= bp.threshold_decile).alias("has_buying_power")
+    )
+    n_b = int(scored["has_buying_power"].sum())
+    white = int((scored["has_buying_power"] & ~master["customer"]).sum())
+    ctx.progress(
+        f"  B circle = decile ≤ {bp.threshold_decile}: {n_b:,} companies, {white:,} of them "
+        f"not yet customers (whitespace)"
+    )
     return ctx.write("work.account_buying_power", scored)

@@ -24,6 +24,7 @@ SELECT
     f.in_sales,
     f.has_buying_power,
     f.has_contacts,
+    f.has_buying_power AND NOT f.in_sales AS whitespace,  -- fits, not yet a customer (ホワイトスペース)
     coalesce(c.contact_count, 0) AS contact_count,
     s.segment,
     s.approach,
@@ -51,7 +52,7 @@ SELECT
     count(a.account_id) AS accounts,
     coalesce(sum(a.sales_amount), 0) AS revenue,
     CAST(coalesce(sum(a.contact_count), 0) AS BIGINT) AS contacts,
-    count(a.account_id) FILTER (WHERE a.has_buying_power AND NOT a.in_sales) AS whitespace,
+    count(a.account_id) FILTER (WHERE a.whitespace) AS whitespace,
     count(a.account_id) FILTER (WHERE a.tier = 1) AS tier1,
     count(a.account_id) FILTER (WHERE a.tier = 2) AS tier2,
     count(a.account_id) FILTER (WHERE a.tier = 3) AS tier3
@@ -59,3 +60,11 @@ FROM work.playbook g
 LEFT JOIN accounts a USING (segment)
 GROUP BY g.segment, g.approach, g.sort_order
 ORDER BY g.sort_order;
+
+-- The whitespace list: companies with buying power that have not bought in the window, best first.
+CREATE OR REPLACE VIEW whitespace AS
+SELECT account_id, corporate_number, name, prefecture, industry_name, employees, revenue,
+       buying_power_score, buying_power_decile, has_contacts, contact_count, segment, approach, tier, territory
+FROM accounts
+WHERE whitespace
+ORDER BY buying_power_score DESC, account_id;

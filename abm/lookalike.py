@@ -1,0 +1,201 @@
+"""Lookalike buying-power model: which master companies look like our top customers?
+
+Design, and why:
+
+* **Label.** Positives are linked customers in the top of our own revenue (A class by default,
+  or the top revenue deciles). We learn from *master* attributes only (industry, size, region,
+  age, listing), because those exist for every company we want to score.
+* **Negatives: the master, not the other customers.** Customers are a biased sample of the master:
+  they found us through our channels, regions and industries, and small customers are often small
+  because we sell little to them, not because they buy little. A model trained only inside the
+  customer base learns "big A vs small C given that they already buy from us" and has never seen
+  the rest of the master (regions or industries we do not serve get arbitrary scores). So the
+  negatives are a random sample of *all* other master companies (customers and non-customers at
+  their natural rate): the model learns top customer vs company at large. This is positive-
+  unlabelled learning: the sample holds some unknown high-potential companies (the whitespace we
+  are looking for), which lowers the probabilities but, if top customers are a fair draw from the
+  high-potential companies, leaves the *ranking* by P(top customer | attributes) in place.
+* **Model.** ``HistGradientBoostingClassifier``: it bins features once, handles missing values and
+  categorical columns (industry, prefecture) natively, learns interactions (e.g. manufacturing ×
+  Chubu) and non-linear effects (company age) that a linear model on one-hot features misses, and
+  predicts 5M rows in seconds on 2 cores. Training uses ≤ ``negatives`` + positives rows.
+* **Evidence.** Stratified k-fold cross-validated AUC (mean ± std) on that task, and permutation
+  importance (drop in AUC when a feature is shuffled) for the top features.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import polars as pl
+from sklearn.ensemble import HistGradientBoostingClassifier
+from sklearn.inspection import permutation_importance
+from sklearn.model_selection import StratifiedKFold, cross_val_score
+
+CATEGORICAL = ("industry_code", "prefecture")
+NUMERIC = ("log_employees", "log_revenue", "log_capital", "log_revenue_per_employee", "age", "listed")
+FEATURES = CATEGORICAL + NUMERIC
+MAX_CATEGORIES = 250  # HistGradientBoosting allows < 255 categories; rarer values share one code
+MASTER_COLUMNS = (
+    "account_id",
+    "industry_code",
+    "prefecture",
+    "employees",
+    "revenue",
+    "capital",
+    "founded_year",
+    "listed",
+)
+ALGORITHM = "HistGradientBoostingClassifier (scikit-learn), top customers vs master sample"
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Integer codes of categorical values, built over the whole master so training and scoring agree."""
+
+    codes: dict[str, dict[str, int]]
+
+    @classmethod
+    def build(cls, master: pl.DataFrame) -> Vocabulary:
+        codes = {}
+        for col in CATEGORICAL:
+            counts = master[col].drop_nulls().value_counts(sort=True, name="n")
+            values = counts.sort(["n", col], descending=[True, False])[col].head(MAX_CATEGORIES - 1).to_list()
+            codes[col] = {v: i for i, v in enumerate(values)}
+        return cls(codes)
+
+
+def feature_frame(master: pl.DataFrame, as_of_year: int, vocab: Vocabulary) -> pl.DataFrame:
+    """The model's features, one row per master company; missing stays NaN (the model handles it).
+
+    Sizes are logged (they span six orders of magnitude); revenue per employee says how productive
+    a company is for its size; age = as-of year − founded year.
+    """
+
+    def log_pos(col: str) -> pl.Expr:
+        return pl.when(pl.col(col) > 0).then(pl.col(col).cast(pl.Float64).log())
+
+    other = MAX_CATEGORIES - 1
+    cats = [
+        pl.when(pl.col(c).is_not_null())
+        .then(pl.col(c).replace_strict(vocab.codes[c], default=other, return_dtype=pl.Float64))
+        .alias(c)
+        for c in CATEGORICAL
+    ]
+    return master.select(
+        *cats,
+        pl.col("employees").cast(pl.Float64).log1p().alias("log_employees"),
+        pl.col("revenue").cast(pl.Float64).log1p().alias("log_revenue"),
+        pl.col("capital").cast(pl.Float64).log1p().alias("log_capital"),
+        (log_pos("revenue") - log_pos("employees")).alias("log_revenue_per_employee"),
+        (pl.lit(as_of_year) - pl.col("founded_year")).cast(pl.Float64).alias("age"),
+        pl.col("listed").cast(pl.Float64).alias("listed"),
+    ).fill_null(float("nan"))
+
+
+def to_matrix(features: pl.DataFrame) -> np.ndarray:
+    return features.select(FEATURES).to_numpy().astype(np.float64, copy=False)
+
+
+def new_model(seed: int) -> HistGradientBoostingClassifier:
+    return HistGradientBoostingClassifier(
+        learning_rate=0.08,
+        max_iter=200,
+        max_leaf_nodes=15,
+        min_samples_leaf=40,
+        l2_regularization=1.0,
+        categorical_features=[f in CATEGORICAL for f in FEATURES],
+        class_weight="balanced",
+        early_stopping=False,
+        random_state=seed,
+    )
+
+
+def training_rows(positive: np.ndarray, negatives: int, seed: int) -> np.ndarray:
+    """Row indices: every positive plus a seeded random sample of ≤ ``negatives`` other master rows."""
+    rng = np.random.default_rng(seed)
+    pos = np.flatnonzero(positive)
+    neg = np.flatnonzero(~positive)
+    if neg.size > negatives:
+        neg = np.sort(rng.choice(neg, size=negatives, replace=False))
+    return np.concatenate([pos, neg])
+
+
+@dataclass
+class LookalikeResult:
+    scores: np.ndarray  # P(looks like a top customer), aligned with the master frame
+    report: dict[str, Any] = field(default_factory=dict)
+
+
+def fit_and_score(
+    master: pl.DataFrame,
+    positive: np.ndarray,
+    *,
+    as_of_year: int,
+    negatives: int = 50_000,
+    cv_folds: int = 5,
+    batch_size: int = 500_000,
+    seed: int = 0,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> LookalikeResult:
+    """Train on positives vs a master sample, cross-validate, then score every row of ``master`` in batches.
+
+    ``master`` has ``MASTER_COLUMNS``; ``positive`` is a boolean array aligned with it.
+    """
+    t0 = time.perf_counter()
+    positive = np.asarray(positive, dtype=bool)
+    vocab = Vocabulary.build(master)
+    rows = training_rows(positive, negatives, seed)
+    x = to_matrix(feature_frame(master[rows], as_of_year, vocab))
+    y = positive[rows]
+    folds = StratifiedKFold(n_splits=max(2, min(cv_folds, int(y.sum()))), shuffle=True, random_state=seed)
+    auc = cross_val_score(new_model(seed), x, y, cv=folds, scoring="roc_auc")
+    progress(
+        f"  lookalike: {int(y.sum()):,} positives vs {int((~y).sum()):,} sampled master companies; "
+        f"CV AUC {auc.mean():.3f} ± {auc.std():.3f} ({folds.n_splits} folds)"
+    )
+    model = new_model(seed).fit(x, y)
+    top = _top_features(model, x, y, seed)
+    t_fit = time.perf_counter() - t0
+
+    scores = np.empty(master.height, dtype=np.float64)
+    for start in range(0, master.height, batch_size):
+        batch = master.slice(start, batch_size)
+        scores[start : start + batch.height] = model.predict_proba(
+            to_matrix(feature_frame(batch, as_of_year, vocab))
+        )[:, 1]
+    report = {
+        "algorithm": ALGORITHM,
+        "features": ", ".join(FEATURES),
+        "positives": int(y.sum()),
+        "negatives": int((~y).sum()),
+        "cv_folds": folds.n_splits,
+        "cv_auc_mean": float(auc.mean()),
+        "cv_auc_std": float(auc.std()),
+        "top_features": ", ".join(f"{name} ({drop:+.3f})" for name, drop in top),
+        "scored": master.height,
+        "fit_seconds": t_fit,
+        "score_seconds": time.perf_counter() - t0 - t_fit,
+    }
+    return LookalikeResult(scores, report)
+
+
+def _top_features(
+    model: HistGradientBoostingClassifier, x: np.ndarray, y: np.ndarray, seed: int, k: int = 5
+) -> list[tuple[str, float]]:
+    """Features whose shuffling costs the most AUC (on ≤ 20,000 training rows, 3 repeats)."""
+    if len(y) > 20_000 and int(y.sum()) < 10_000:
+        rng = np.random.default_rng(seed)
+        keep = np.sort(
+            np.concatenate(
+                [np.flatnonzero(y), rng.choice(np.flatnonzero(~y), 20_000 - int(y.sum()), replace=False)]
+            )
+        )
+        x, y = x[keep], y[keep]
+    imp = permutation_importance(model, x, y, scoring="roc_auc", n_repeats=3, random_state=seed, n_jobs=1)
+    order = np.argsort(-imp.importances_mean)[:k]
+    return [(FEATURES[i], float(imp.importances_mean[i])) for i in order]

@@ -1,0 +1,71 @@
+"""Tiers on tiny frames: eligibility by segment, priority order, capacities, and readable reasons."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from abm.config import TierSettings
+from abm.tiers import assign_tiers
+
+# account_id, segment, buying_power_score, sales_amount (priority = score, then own revenue, then id)
+ACCOUNTS = [
+    ("a1", "S+B+C", 0.95, 5_000_000.0),
+    ("a2", "B+C", 0.90, 0.0),
+    ("a3", "S+B", 0.90, 1_200_000.0),  # same score as a2, more own revenue: ahead of a2
+    ("a4", "B", 0.99, 0.0),  # best score, but B is not eligible for Tier 1
+    ("a5", "S+C", 0.40, 800_000.0),  # Tier 3 only
+    ("a6", "S", 0.30, 900_000.0),  # never tiered by default
+    ("a7", "C", 0.10, 0.0),
+    ("a8", "none", 0.05, 0.0),
+    ("a9", "B", 0.85, 0.0),
+    ("x1", "S+C", None, 50_000.0),  # off-master: no score
+]
+
+
+def tiers(settings: TierSettings) -> dict[str, tuple[int | None, str | None]]:
+    frame = pl.DataFrame(
+        ACCOUNTS, schema=["account_id", "segment", "buying_power_score", "sales_amount"], orient="row"
+    )
+    out = assign_tiers(frame, settings)
+    return {r["account_id"]: (r["tier"], r["tier_reason"]) for r in out.iter_rows(named=True)}
+
+
+def test_default_rules_with_room_for_everyone():
+    got = tiers(TierSettings())
+    assert {k: v[0] for k, v in got.items()} == {
+        "a1": 1, "a2": 1, "a3": 1,  # S+B+C, S+B, B+C → Tier 1
+        "a4": 2, "a9": 2,  # B → Tier 2
+        "a5": 3, "x1": 3,  # S+C → Tier 3
+        "a6": None, "a7": None, "a8": None,  # S, C, none → not tiered
+    }  # fmt: skip
+    assert all(reason is None for tier, reason in got.values() if tier is None)
+
+
+def test_capacities_are_filled_by_priority_and_overflow_moves_down():
+    got = tiers(TierSettings(tier1_capacity=2, tier2_capacity=2, tier3_capacity=2))
+    tier = {k: v[0] for k, v in got.items()}
+    # Tier 1 eligible by priority: a1 (0.95), a3 (0.90, ¥1.2M), a2 (0.90, ¥0) → a2 overflows to Tier 2
+    assert (tier["a1"], tier["a3"], tier["a2"]) == (1, 1, 2)
+    # Tier 2 eligible by priority: a4 (0.99), a2 (0.90), a9 (0.85) → a9 overflows to Tier 3
+    assert (tier["a4"], tier["a9"]) == (2, 3)
+    # Tier 3 eligible by priority: a9 (0.85), a5 (0.40), x1 (no score) → x1 left out
+    assert (tier["a5"], tier["x1"]) == (3, None)
+    assert sum(1 for t in tier.values() if t == 1) == 2 and sum(1 for t in tier.values() if t == 2) == 2
+
+
+def test_zero_capacity_and_custom_segments():
+    got = tiers(TierSettings(tier1_capacity=0, tier2_segments=["S"], tier3_segments=[]))
+    tier = {k: v[0] for k, v in got.items()}
+    assert tier == {k: None for k in tier} | {"a6": 2}
+
+
+def test_tier_reason_reads_well():
+    got = tiers(TierSettings(tier1_capacity=2))
+    assert got["a1"][1] == (
+        "Tier 1 (1:1 account plan): S+B+C account, #1 by priority of 2 places "
+        "(buying power 0.95, own revenue ¥5000000)"
+    )
+    assert got["a4"][1].startswith("Tier 2 (1:few): B account, #1 by priority of 500 places")
+    assert got["x1"][1] == (
+        "Tier 3 (1:many): S+C account, #2 by priority (buying power n/a, own revenue ¥50000)"
+    )
