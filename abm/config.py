@@ -80,6 +80,26 @@ class BuyingPowerSettings(Section):
         {"employees": 1.0, "revenue": 1.0, "capital": 0.5},
         description="Transparent fallback rule: weights of each size column's percentile rank in the score.",
     )
+    method: Literal["auto", "rule"] = Field(
+        "auto",
+        description="`auto` = lookalike model (scikit-learn) trained on linked top customers when there are at "
+        "least `min_positives` of them, else the transparent rule; `rule` = always the rule.",
+    )
+    label: Literal["abc_a", "top_deciles"] = Field(
+        "abc_a", description="Positives of the lookalike: A-class customers, or customers in the top `label_deciles`."
+    )
+    label_deciles: int = Field(
+        2, ge=1, le=9, description="Revenue deciles counted as positives when label = top_deciles."
+    )
+    min_positives: int = Field(
+        30, ge=2, description="Fewer linked positive customers than this → fall back to the transparent rule."
+    )
+    negatives: int = Field(
+        50_000, ge=100, description="Master companies (not positive) sampled as negatives for training."
+    )
+    cv_folds: int = Field(5, ge=2, le=20, description="Cross-validation folds for the reported AUC.")
+    batch_size: int = Field(500_000, ge=1_000, description="Master companies scored per batch (bounds memory).")
+    seed: int = Field(0, description="Seed for the negative sample and the model (same input → same scores).")
 
 
 class CirclesSettings(Section):
