@@ -82,11 +82,12 @@ class BuyingPowerSettings(Section):
     )
     method: Literal["auto", "rule"] = Field(
         "auto",
-        description="`auto` = lookalike model (scikit-learn) trained on linked top customers when there are at "
-        "least `min_positives` of them, else the transparent rule; `rule` = always the rule.",
+        description="`auto` = lookalike model (scikit-learn) trained on linked top customers when there "
+        "are at least `min_positives` of them, else the transparent rule; `rule` = always the rule.",
     )
     label: Literal["abc_a", "top_deciles"] = Field(
-        "abc_a", description="Positives of the lookalike: A-class customers, or customers in the top `label_deciles`."
+        "abc_a",
+        description="Positives of the lookalike: A-class customers, or customers in the top `label_deciles`.",
     )
     label_deciles: int = Field(
         2, ge=1, le=9, description="Revenue deciles counted as positives when label = top_deciles."
@@ -98,7 +99,9 @@ class BuyingPowerSettings(Section):
         50_000, ge=100, description="Master companies (not positive) sampled as negatives for training."
     )
     cv_folds: int = Field(5, ge=2, le=20, description="Cross-validation folds for the reported AUC.")
-    batch_size: int = Field(500_000, ge=1_000, description="Master companies scored per batch (bounds memory).")
+    batch_size: int = Field(
+        500_000, ge=1_000, description="Master companies scored per batch (bounds memory)."
+    )
     seed: int = Field(0, description="Seed for the negative sample and the model (same input → same scores).")
 
 
