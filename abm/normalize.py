@@ -38,9 +38,6 @@ _LEGAL_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"\bINC\b\.?",
             r"\bLTD\b\.?",
             r"\bLIMITED\b",
-            r"^カ\s*\)",
-            r"\(\s*カ\s*\)",
-            r"\(\s*カ$",
         ),
     ),
     (
@@ -51,9 +48,6 @@ _LEGAL_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"ユウゲン[ガカ]イシャ",
             r"YUGEN\s*[KG]AISHA",
             r"\bY\s?\.?\s?K\b\.?",
-            r"^ユ\s*\)",
-            r"\(\s*ユ\s*\)",
-            r"\(\s*ユ$",
         ),
     ),
     (
@@ -64,22 +58,36 @@ _LEGAL_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
             r"ゴウドウ[ガカ]イシャ",
             r"\bL\.?L\.?C\b\.?",
             r"\bG\s?\.?\s?K\b\.?",
-            r"^ド\s*\)",
-            r"\(\s*ド\s*\)",
         ),
     ),
-    ("合資会社", (r"合資会社", r"\(\s*資\s*\)", r"ゴウシ[ガカ]イシャ")),
+    (
+        "合資会社",
+        (r"合資会社", r"\(\s*資\s*\)", r"ゴウシ[ガカ]イシャ", r"&\s*CO\b\.?$", r"\bLIMITED\s+PARTNERSHIP\b"),
+    ),
     ("合名会社", (r"合名会社", r"\(\s*名\s*\)", r"ゴウメイ[ガカ]イシャ")),
     ("相互会社", (r"相互会社",)),
-    ("一般社団法人", (r"一般社団法人", r"\(\s*一社\s*\)")),
+    ("一般社団法人", (r"一般社団法人", r"\(\s*一社\s*\)", r"イッパンシャダンホウジン", r"\bASSOCIATION$")),
     ("一般財団法人", (r"一般財団法人", r"\(\s*一財\s*\)")),
     ("公益社団法人", (r"公益社団法人", r"\(\s*公社\s*\)")),
     ("公益財団法人", (r"公益財団法人", r"\(\s*公財\s*\)")),
     ("社団法人", (r"社団法人",)),
     ("財団法人", (r"財団法人",)),
-    ("医療法人", (r"医療法人社団", r"医療法人財団", r"医療法人", r"\(\s*医\s*\)")),
-    ("学校法人", (r"学校法人", r"\(\s*学\s*\)")),
-    ("社会福祉法人", (r"社会福祉法人", r"\(\s*福\s*\)")),
+    (
+        "医療法人",
+        (
+            r"医療法人社団",
+            r"医療法人財団",
+            r"医療法人",
+            r"\(\s*医\s*\)",
+            r"イリョウホウジン(?:シャダン)?",
+            r"\bMEDICAL\s+CORPORATION\b",
+        ),
+    ),
+    ("学校法人", (r"学校法人", r"\(\s*学\s*\)", r"ガッコウホウジン", r"\bEDUCATIONAL\s+FOUNDATION\b")),
+    (
+        "社会福祉法人",
+        (r"社会福祉法人", r"\(\s*福\s*\)", r"シャカイフクシホウジン", r"\bSOCIAL\s+WELFARE\s+CORPORATION\b"),
+    ),
     ("特定非営利活動法人", (r"特定非営利活動法人", r"NPO\s*法人", r"\(\s*特非\s*\)")),
     ("宗教法人", (r"宗教法人", r"\(\s*宗\s*\)")),
     ("独立行政法人", (r"独立行政法人", r"\(\s*独\s*\)")),
@@ -94,8 +102,25 @@ _LEGAL_FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("協同組合", (r"事業協同組合", r"協同組合")),
 )
 # longest-first alternation over all forms (order inside each form kept)
-_LEGAL_ALTS = sorted(
-    (alt for _, alts in _LEGAL_FORMS for alt in alts), key=lambda a: -len(a.replace("\\", ""))
+# bank-transfer style abbreviations (ｶ)ﾔﾏﾀﾞ, ﾔﾏﾀﾞ(ｶ): kana before ")" at the start or after "(" at the end
+_BANK = {
+    "カ": "株式会社",
+    "ユ": "有限会社",
+    "ド": "合同会社",
+    "シ": "合資会社",
+    "メ": "合名会社",
+    "シヤ": "一般社団法人",
+    "シャ": "一般社団法人",
+    "イ": "医療法人",
+    "ガク": "学校法人",
+    "フク": "社会福祉法人",
+    "ザイ": "一般財団法人",
+}
+_BANK_ALT = "|".join(sorted(_BANK, key=len, reverse=True))
+_BANK_RES = [rf"^(?:{_BANK_ALT})\s*\)", rf"\(\s*(?:{_BANK_ALT})\s*\)?$", rf"\(\s*(?:{_BANK_ALT})\s*\)"]
+_LEGAL_ALTS = (
+    sorted((alt for _, alts in _LEGAL_FORMS for alt in alts), key=lambda a: -len(a.replace("\\", "")))
+    + _BANK_RES
 )
 # ASCII word boundaries keep the regex on the fast DFA path (Unicode \b falls back on kana/kanji)
 LEGAL_RE = "(?:" + "|".join(_LEGAL_ALTS).replace(r"\b", r"(?-u:\b)") + ")"
@@ -104,6 +129,22 @@ _TOKEN_DROP = r"[\s.,()]"
 _LEGAL_TOKENS: dict[str, str] = {}
 for _canon, _ in _LEGAL_FORMS:
     _LEGAL_TOKENS[_canon] = _canon
+_LEGAL_TOKENS.update(_BANK)
+_LEGAL_TOKENS.update(
+    {
+        "&CO": "合資会社",
+        "LIMITEDPARTNERSHIP": "合資会社",
+        "ASSOCIATION": "一般社団法人",
+        "イッパンシャダンホウジン": "一般社団法人",
+        "MEDICALCORPORATION": "医療法人",
+        "イリョウホウジン": "医療法人",
+        "イリョウホウジンシャダン": "医療法人",
+        "ガッコウホウジン": "学校法人",
+        "EDUCATIONALFOUNDATION": "学校法人",
+        "シャカイフクシホウジン": "社会福祉法人",
+        "SOCIALWELFARECORPORATION": "社会福祉法人",
+    }
+)
 _LEGAL_TOKENS.update(
     {
         "株": "株式会社",
@@ -268,11 +309,12 @@ _PLACE = (
     + ")(?:都|道|府|県|市|区)?(?:中央|東|西|南|北)?"
 )
 _ORDINAL = r"第[一二三四五六七八九十\d]+"
-_OFFICE_WORDS = "支店|支社|営業所|出張所|事業所|分室|事務所|オフィス"
+_OFFICE_WORDS = "支店|支社|営業所|出張所|事業所|分室|オフィス"  # not 事務所: it ends many names
 _OFFICE = f"(?:{_OFFICE_WORDS})"
 BRANCH_RE = (
     r"(?:"
     rf"(?:{_PLACE}|{_ORDINAL})(?:{_OFFICE_WORDS}|工場|本社|本店|センター)"  # 東京支店, 第二工場
+    r"|(?:本社|営業本部|技術センター|研究開発センター)"
     rf"|\s(?:\S{{0,10}}{_OFFICE}|\S{{0,10}}(?:営業部|事業部|本部|部|課)|本社|本店|(?:{_PLACE}|{_ORDINAL})?工場)"
     r")$"
 )
@@ -287,7 +329,8 @@ _VARIANT_KANJI = {
     "邉": "辺",
     "澤": "沢",
     "齋": "斎",
-    "齊": "斉",
+    "斉": "斎",
+    "齊": "斎",
     "濱": "浜",
     "濵": "浜",
     "廣": "広",

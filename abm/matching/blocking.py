@@ -1,10 +1,18 @@
 """Candidate generation (blocking): which master companies each query is compared with.
 
-Never all pairs. Exact keys first (法人番号, email domain, phone, normalised name — with the
-prefecture when the name is common —, kana reading, English name), then rare character bigrams
-of the normalised name for fuzzy candidates: each query takes its rarest bigrams (those in at most
-``ngram_cap`` master names, within a postings budget) and keeps the ``max_fuzzy_candidates``
-companies sharing most of them.
+Never all pairs. Company keys propose companies directly: 法人番号, corporate email domain, phone.
+Name keys work on *distinct names* first (a master repeats names a lot) and are then expanded to
+the companies bearing them:
+
+- exact: normalised name, kana reading (kana-typed queries), English name (Latin-typed queries);
+- fuzzy, only for queries without an exact name hit: the deletion neighbourhood (every name with
+  one character removed — catches one typo, insertion, deletion or changed character) and, failing
+  that, rare character bigrams (bigrams in few distinct names, within a postings budget); the
+  ``fuzzy_names`` most similar names are kept.
+
+Expanding a name to companies: all of them when the name is borne by at most ``max_key_companies``
+companies; else those in the query's prefecture (at most that many); else, for a query without a
+prefecture, a few — enough to show the ambiguity, which the score then reflects.
 """
 
 from __future__ import annotations
@@ -13,11 +21,24 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
+from rapidfuzz import fuzz, process
 
 # bit of each blocking key in ``via``
-VIA = {"cn": 1, "domain": 2, "phone": 4, "name": 8, "kana": 16, "en": 32, "ngram": 64}
-_WIDTH = 24  # code points of a name used for bigrams
+VIA = {"cn": 1, "domain": 2, "phone": 4, "name": 8, "kana": 16, "en": 32, "fuzzy": 64}
+NAME_BITS = VIA["name"] | VIA["kana"] | VIA["en"]
+_WIDTH = 24  # code points of a name used for deletions and bigrams
 _BASE = np.uint64(0x110000)
+_AMBIGUOUS_SAMPLE = 3
+
+
+def deletions(col: str, max_len: int = _WIDTH) -> pl.Expr:
+    """List of the name itself and every variant with one character removed."""
+    s = pl.col(col)
+    n = s.str.len_chars()
+    variants = [s] + [
+        pl.when(n > i).then(pl.concat_str(s.str.slice(0, i), s.str.slice(i + 1))) for i in range(max_len)
+    ]
+    return pl.concat_list(variants).list.drop_nulls().list.unique()
 
 
 def _bigrams(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
@@ -31,87 +52,103 @@ def _bigrams(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 
 @dataclass
-class NgramIndex:
+class NameIndex:
+    """Distinct master names with their deletion neighbourhood and bigram postings."""
+
+    names: pl.Series  # distinct normalised names; position = name id
+    dels: pl.DataFrame  # (d, nid) deletion variant -> name id, common variants dropped
     grams: np.ndarray  # sorted unique bigram ids
-    starts: np.ndarray  # offset of each gram's postings
-    counts: np.ndarray  # postings per gram (= master names containing it)
-    postings: np.ndarray  # cidx, grouped by gram
-    lengths: np.ndarray  # length of each master nname
+    starts: np.ndarray
+    counts: np.ndarray  # distinct names holding each bigram
+    postings: np.ndarray  # name ids grouped by bigram
 
     @classmethod
-    def build(cls, nname: pl.Series) -> NgramIndex:
-        rows, grams = _bigrams(nname)
-        frame = pl.DataFrame({"g": grams, "c": rows}).unique().sort("g")
-        g = frame["g"].to_numpy()
-        uniq, starts, counts = np.unique(g, return_index=True, return_counts=True)
-        return cls(uniq, starts, counts, frame["c"].to_numpy(), nname.str.len_chars().fill_null(0).to_numpy())
-
-    def candidates(
-        self, qid: np.ndarray, names: pl.Series, *, cap: int, per_name: int, budget: int, keep: int
-    ) -> pl.DataFrame:
-        """(qid, cidx, shared) for the queries ``qid`` with names ``names`` (same length)."""
+    def build(cls, nname: pl.Series, del_cap: int) -> NameIndex:
+        names = nname.drop_nulls().unique().sort()
+        u = pl.DataFrame({"nname": names}).with_row_index("nid")
+        dels = u.select("nid", deletions("nname").alias("d")).explode("d")
+        dels = dels.filter(pl.len().over("d") <= del_cap)
         rows, grams = _bigrams(names)
-        pos = np.searchsorted(self.grams, grams)
-        pos = np.minimum(pos, len(self.grams) - 1)
-        found = self.grams[pos] == grams
+        frame = pl.DataFrame({"g": grams, "n": rows}).unique().sort("g")
+        uniq, starts, counts = np.unique(frame["g"].to_numpy(), return_index=True, return_counts=True)
+        return cls(names, dels, uniq, starts, counts, frame["n"].to_numpy())
+
+    def by_deletion(self, q: pl.DataFrame) -> pl.DataFrame:
+        """(qid, nid) for queries (qid, nname) within one deletion of a master name."""
+        qd = q.select("qid", deletions("nname").alias("d")).explode("d")
+        return qd.join(self.dels, on="d").select("qid", "nid").unique()
+
+    def by_bigram(self, q: pl.DataFrame, *, cap: int, per_name: int, keep: int) -> pl.DataFrame:
+        """(qid, nid) of the names sharing most of each query's rarest bigrams."""
+        rows, grams = _bigrams(q["nname"])
+        pos = np.minimum(np.searchsorted(self.grams, grams), max(len(self.grams) - 1, 0))
+        found = self.grams[pos] == grams if len(self.grams) else np.zeros(len(grams), bool)
         rows, pos = rows[found], pos[found]
-        cnt = self.counts[pos]
-        usable = cnt <= cap
-        rows, pos, cnt = rows[usable], pos[usable], cnt[usable]
-        sel = pl.DataFrame({"r": rows, "p": pos, "n": cnt}).unique(["r", "p"]).sort(["r", "n"])
-        sel = sel.with_columns(
-            pl.int_range(pl.len()).over("r").alias("k"), pl.col("n").cum_sum().over("r").alias("cum")
-        ).filter((pl.col("k") < per_name) & ((pl.col("k") == 0) | (pl.col("cum") <= budget)))
-        r = sel["r"].to_numpy()
-        p = sel["p"].to_numpy()
+        usable = self.counts[pos] <= cap
+        rows, pos = rows[usable], pos[usable]
+        sel = pl.DataFrame({"r": rows, "p": pos, "n": self.counts[pos]}).unique(["r", "p"]).sort(["r", "n"])
+        sel = sel.filter(pl.int_range(pl.len()).over("r") < per_name)
+        r, p = sel["r"].to_numpy(), sel["p"].to_numpy()
         n = self.counts[p].astype(np.int64)
         total = int(n.sum())
         if total == 0:
-            return pl.DataFrame(schema={"qid": pl.UInt32, "cidx": pl.UInt32, "shared": pl.UInt32})
+            return pl.DataFrame(schema={"qid": pl.UInt32, "nid": pl.UInt32})
         offs = np.repeat(self.starts[p].astype(np.int64) - (np.cumsum(n) - n), n) + np.arange(total)
-        pairs = pl.DataFrame({"r": np.repeat(r, n), "cidx": self.postings[offs]})
-        qlen = names.str.len_chars().fill_null(0).to_numpy()
-        pairs = pairs.group_by("r", "cidx").agg(pl.len().cast(pl.UInt32).alias("shared"))
-        lendiff = np.abs(
-            self.lengths[pairs["cidx"].to_numpy()].astype(np.int64) - qlen[pairs["r"].to_numpy()]
+        pairs = pl.DataFrame({"r": np.repeat(r, n), "nid": self.postings[offs]})
+        pairs = pairs.group_by("r", "nid").agg(pl.len().alias("shared"))
+        pairs = pairs.filter(pl.col("shared").rank("ordinal", descending=True).over("r") <= keep)
+        return pairs.select(q["qid"].gather(pairs["r"]).alias("qid"), pl.col("nid").cast(pl.UInt32))
+
+    def fuzzy(self, q: pl.DataFrame, *, cap: int, per_name: int, keep: int) -> pl.DataFrame:
+        """(qid, nname) of the ``keep`` most similar master names for queries (qid, nname)."""
+        found = self.by_deletion(q)
+        rest = q.join(found.select("qid").unique(), on="qid", how="anti")
+        parts = [found]
+        if rest.height:
+            parts.append(self.by_bigram(rest, cap=cap, per_name=per_name, keep=keep * 3))
+        pairs = pl.concat(parts).unique()
+        pairs = pairs.with_columns(m_nname=self.names.gather(pairs["nid"])).join(q, on="qid")
+        sim = process.cpdist(
+            pairs["nname"].to_list(), pairs["m_nname"].to_list(), scorer=fuzz.ratio, workers=-1
         )
-        pairs = pairs.with_columns(rank_key=pl.col("shared").cast(pl.Int64) * 1000 - pl.Series(lendiff))
-        pairs = pairs.filter(pl.col("rank_key").rank("ordinal", descending=True).over("r") <= keep)
-        return pairs.select(pl.Series("qid", qid)[pairs["r"]].cast(pl.UInt32), "cidx", "shared")
+        pairs = pairs.with_columns(sim=pl.Series(sim, dtype=pl.Float32))
+        pairs = pairs.filter(pl.col("sim") >= 50)
+        pairs = pairs.filter(pl.col("sim").rank("ordinal", descending=True).over("qid") <= keep)
+        return pairs.select("qid", pl.col("m_nname").alias("key"))
 
 
-def key_table(master: pl.DataFrame, key: str, cap: int, with_pref: bool = False) -> pl.DataFrame:
-    """Master key → cidx, dropping key values held by more than ``cap`` companies."""
-    cols = [key, "pref"] if with_pref else [key]
-    t = master.select("cidx", *cols).drop_nulls(cols)
-    return t.filter(pl.len().over(cols) <= cap)
+def name_table(master: pl.DataFrame, key: str, cap: int) -> dict[str, pl.DataFrame]:
+    """Key → companies, split by how common the key is (see module doc)."""
+    t = master.select("cidx", pl.col(key).alias("key"), "pref").drop_nulls("key")
+    t = t.with_columns(pl.len().over("key").alias("freq"))
+    common = t.filter(pl.col("freq") > cap)
+    return {
+        "rare": t.filter(pl.col("freq") <= cap).select("key", "cidx"),
+        "by_pref": common.drop_nulls("pref")
+        .filter(pl.len().over("key", "pref") <= cap)
+        .select("key", "pref", "cidx"),
+        "sample": common.filter(pl.int_range(pl.len()).over("key") < _AMBIGUOUS_SAMPLE).select("key", "cidx"),
+    }
 
 
-def exact_candidates(queries: pl.DataFrame, tables: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """(qid, cidx, via) from exact joins on every key table (``name_pref`` for common names)."""
-    parts = []
-    for key, table in tables.items():
-        via = VIA["name" if key in ("name", "name_pref") else key]
-        qcol = {"name": "nname", "name_pref": "nname"}.get(key, key)
-        mcol = {"name": "nname", "name_pref": "nname", "kana": "kana", "en": "en"}.get(key, key)
-        on = [mcol, "pref"] if key == "name_pref" else [mcol]
-        q = queries.select("qid", pl.col(qcol).alias(mcol), *(["pref"] if key == "name_pref" else []))
-        parts.append(
-            q.drop_nulls(on).join(table, on=on).select("qid", "cidx", pl.lit(via, pl.UInt8).alias("via"))
-        )
-    # a kana-typed query also tries the master's name key (names written in katakana)
-    q = queries.select("qid", pl.col("kana").alias("nname")).drop_nulls()
-    parts.append(
-        q.join(tables["name"], on="nname").select("qid", "cidx", pl.lit(VIA["kana"], pl.UInt8).alias("via"))
-    )
-    q = queries.select("qid", pl.col("en").alias("nname")).drop_nulls()
-    parts.append(
-        q.join(tables["name"], on="nname").select("qid", "cidx", pl.lit(VIA["en"], pl.UInt8).alias("via"))
-    )
-    return pl.concat(parts)
+def expand(qk: pl.DataFrame, table: dict[str, pl.DataFrame], bit: int) -> pl.DataFrame:
+    """(qid, cidx, via) for query keys (qid, key, pref) through a ``name_table``."""
+    qk = qk.drop_nulls("key")
+    parts = [
+        qk.join(table["rare"], on="key"),
+        qk.drop_nulls("pref").join(table["by_pref"], on=["key", "pref"]),
+        qk.filter(pl.col("pref").is_null()).join(table["sample"], on="key"),
+    ]
+    return pl.concat([p.select("qid", "cidx") for p in parts]).with_columns(via=pl.lit(bit, pl.UInt8))
+
+
+def key_table(master: pl.DataFrame, key: str, cap: int) -> pl.DataFrame:
+    """Company key → cidx, dropping values held by more than ``cap`` companies (shared phones, domains)."""
+    t = master.select("cidx", pl.col(key).alias("key")).drop_nulls("key")
+    return t.filter(pl.len().over("key") <= cap)
 
 
 def merge(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Union candidate parts, OR-ing the ``via`` bits of duplicate pairs."""
-    allp = pl.concat([p.select("qid", "cidx", "via") for p in parts])
+    allp = pl.concat([p.select("qid", pl.col("cidx").cast(pl.UInt32), "via") for p in parts])
     return allp.group_by("qid", "cidx").agg(pl.col("via").bitwise_or())

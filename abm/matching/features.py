@@ -12,28 +12,10 @@ from rapidfuzz import fuzz, process
 
 ATTRS = ("nname", "kana", "en", "pref", "phone", "domain", "cn", "legal")
 FEATURES = (
-    "cn_eq",
-    "cn_ne",
-    "dom_eq",
-    "dom_ne",
-    "ph_eq",
-    "ph_ne",
-    "ph_area",
-    "name_exact",
-    "name_sim",
-    "contain",
-    "kana_sim",
-    "en_sim",
-    "best_sim",
-    "sharp_sim",
-    "pref_eq",
-    "pref_ne",
-    "sim_pref_eq",
-    "sim_pref_ne",
-    "legal_ne",
-    "common",
-    "short",
-)
+    "cn_eq", "cn_ne", "dom_eq", "dom_ne", "ph_eq", "ph_ne", "ph_area", "name_exact", "name_sim", "contain",
+    "kana_sim", "en_sim", "best_sim", "sharp_sim", "pref_eq", "pref_ne", "sim_pref_eq", "sim_pref_ne",
+    "city_eq", "legal_ne", "common", "short",
+)  # fmt: skip
 
 
 def similarity(a: pl.Series, b: pl.Series) -> np.ndarray:
@@ -46,10 +28,12 @@ def similarity(a: pl.Series, b: pl.Series) -> np.ndarray:
 
 def pair_frame(pairs: pl.DataFrame, queries: pl.DataFrame, master: pl.DataFrame) -> pl.DataFrame:
     """Candidate pairs with the query's attributes (``q_*``) and the company's (``m_*``)."""
-    q = queries.select("qid", *(pl.col(a).alias(f"q_{a}") for a in ATTRS))
-    cidx = pairs["cidx"]
-    m = master.select(*(pl.col(a).alias(f"m_{a}") for a in ATTRS), pl.col("name_freq").alias("m_freq"))
-    return pl.concat([pairs, m[cidx]], how="horizontal").join(q, on="qid", how="left")
+    q = queries.select("qid", *(pl.col(a).alias(f"q_{a}") for a in (*ATTRS, "address")))
+    m = master.select(
+        *(pl.col(a).alias(f"m_{a}") for a in (*ATTRS, "city")),
+        pl.col("^f_.*$").name.prefix("m_"),
+    )
+    return pl.concat([pairs, m[pairs["cidx"]]], how="horizontal").join(q, on="qid", how="left")
 
 
 def _eq(a: str, b: str) -> tuple[pl.Expr, pl.Expr]:
@@ -71,6 +55,24 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     ph_eq, ph_ne = _eq("q_phone", "m_phone")
     pref_eq, pref_ne = _eq("q_pref", "m_pref")
     _, legal_ne = _eq("q_legal", "m_legal")
+    legal_ne = (
+        legal_ne & pl.col("q_en").is_null()
+    )  # English suffixes (Co., Ltd.) do not tell 株式会社 from 有限会社
+    city_eq = pl.col("q_address").str.contains(pl.col("m_city"), literal=True).fill_null(False)
+    # companies the query could equally mean: same name key, compatible legal form and prefecture
+    has_l = pl.col("q_legal").is_not_null() & pl.col("q_en").is_null()
+    has_p = pl.col("q_pref").is_not_null()
+    name_cnt = (
+        pl.when(has_l & has_p).then(pl.col("m_f_nlp")).when(has_l).then(pl.col("m_f_nl"))
+        .when(has_p).then(pl.col("m_f_np")).otherwise(pl.col("m_f_n"))
+    )  # fmt: skip
+    kana_exact = (pl.col("q_kana") == pl.col("m_kana")).fill_null(False)
+    en_exact = (pl.col("q_en") == pl.col("m_en")).fill_null(False)
+    freq = (
+        pl.when((pl.col("q_nname") == pl.col("m_nname")).fill_null(False)).then(name_cnt)
+        .when(kana_exact).then(pl.when(has_p).then(pl.col("m_f_kp")).otherwise(pl.col("m_f_k")))
+        .when(en_exact).then(pl.when(has_p).then(pl.col("m_f_ep")).otherwise(pl.col("m_f_e")))
+    )  # fmt: skip
     qn, mn = pl.col("q_nname"), pl.col("m_nname")
     minlen = pl.min_horizontal(qn.str.len_chars(), mn.str.len_chars())
     contain = (
@@ -97,7 +99,9 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
         sim_pref_eq=best * pref_eq,
         sim_pref_ne=best * pref_ne,
         legal_ne=legal_ne,
-        common=(pl.col("m_freq").cast(pl.Float32).log1p() * exact).fill_null(0),
+        common=freq.cast(pl.Float32).log().fill_null(0),
+        n_same=freq.fill_null(0),
+        city_eq=city_eq,
         short=(minlen <= 2).fill_null(True),
     )
     return pf.with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES)
@@ -146,7 +150,8 @@ def evidence(pf: pl.DataFrame) -> pl.Expr:
             flag("pref_eq", "都道府県=一致"),
             flag("pref_ne", "都道府県≠"),
             flag("legal_ne", "法人格≠"),
-            pl.when(pl.col("common") > 0).then(pl.format("同名{}社", pl.col("m_freq"))),
+            flag("city_eq", "市区町村=一致"),
+            pl.when(pl.col("n_same") > 1).then(pl.format("同名{}社", pl.col("n_same"))),
         ],
         separator="; ",
         ignore_nulls=True,

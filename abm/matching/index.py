@@ -18,14 +18,15 @@ from abm.matching.keys import master_keys, record_keys
 from abm.matching.scoring import Model
 from abm.matching.settings import MatchSettings
 
-QUERY_KEYS = ("nname", "legal", "kana", "en", "pref", "phone", "domain", "cn")
+QUERY_KEYS = ("nname", "legal", "kana", "en", "pref", "phone", "domain", "cn", "address")
 
 
 @dataclass
 class MasterIndex:
     master: pl.DataFrame
     tables: dict[str, pl.DataFrame]
-    ngrams: blocking.NgramIndex
+    names: dict[str, dict[str, pl.DataFrame]]
+    name_index: blocking.NameIndex
     settings: MatchSettings
     model: Model | None = None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -40,37 +41,53 @@ class MasterIndex:
             "cn": blocking.key_table(m, "cn", 1),
             "domain": blocking.key_table(m, "domain", cap),
             "phone": blocking.key_table(m, "phone", cap),
-            "name": blocking.key_table(m, "nname", cap),
-            "name_pref": blocking.key_table(
-                m.filter(pl.col("name_freq") > cap), "nname", cap, with_pref=True
-            ),
-            "kana": blocking.key_table(m, "kana", cap),
-            "en": blocking.key_table(m, "en", cap),
         }
-        ngrams = blocking.NgramIndex.build(m["nname"])
+        names = {
+            k: blocking.name_table(m, col, cap)
+            for k, col in (("name", "nname"), ("kana", "kana"), ("en", "en"))
+        }
+        name_index = blocking.NameIndex.build(m["nname"], settings.deletion_cap)
         t2 = time.perf_counter()
-        idx = cls(m, tables, ngrams, settings, seconds={"master_keys": t1 - t0, "master_index": t2 - t1})
+        idx = cls(
+            m, tables, names, name_index, settings, seconds={"master_keys": t1 - t0, "master_index": t2 - t1}
+        )
         idx.model = idx._train()
         idx.seconds["train"] = time.perf_counter() - t2
         return idx
 
     def candidates(self, queries: pl.DataFrame) -> pl.DataFrame:
         """(qid, cidx, via) for prepared queries (``qid`` + QUERY_KEYS columns)."""
-        s = self.settings
-        exact = blocking.exact_candidates(queries, self.tables)
-        named = exact.filter(
-            (pl.col("via") & (blocking.VIA["name"] | blocking.VIA["kana"] | blocking.VIA["en"])) > 0
+        s, v = self.settings, blocking.VIA
+        q = queries
+        parts = [
+            q.select("qid", pl.col(k).alias("key"))
+            .drop_nulls("key")
+            .join(t, on="key")
+            .select("qid", "cidx", via=pl.lit(v[k], pl.UInt8))
+            for k, t in self.tables.items()
+        ]
+        for qcol, table, bit in (
+            ("nname", "name", "name"),
+            ("kana", "kana", "kana"),
+            ("kana", "name", "kana"),
+            ("en", "en", "en"),
+            ("en", "name", "en"),
+        ):
+            parts.append(
+                blocking.expand(q.select("qid", pl.col(qcol).alias("key"), "pref"), self.names[table], v[bit])
+            )
+        exact = pl.concat(parts)
+        named = exact.filter((pl.col("via") & blocking.NAME_BITS) > 0).select("qid").unique()
+        todo = (
+            q.filter(pl.col("nname").is_not_null()).join(named, on="qid", how="anti").select("qid", "nname")
         )
-        todo = queries.filter(~pl.col("qid").is_in(named["qid"].unique()) & pl.col("nname").is_not_null())
-        fuzzy = self.ngrams.candidates(
-            todo["qid"].to_numpy(),
-            todo["nname"],
-            cap=s.ngram_cap,
-            per_name=s.ngrams_per_name,
-            budget=s.ngram_cap * 2,
-            keep=s.max_fuzzy_candidates,
-        ).select("qid", "cidx", pl.lit(blocking.VIA["ngram"], pl.UInt8).alias("via"))
-        return blocking.merge([exact, fuzzy])
+        if todo.height:
+            near = self.name_index.fuzzy(
+                todo, cap=s.ngram_cap, per_name=s.ngrams_per_name, keep=s.fuzzy_names
+            )
+            near = near.join(q.select("qid", "pref"), on="qid")
+            parts.append(blocking.expand(near, self.names["name"], v["fuzzy"]))
+        return blocking.merge(parts)
 
     def scored(self, queries: pl.DataFrame) -> pl.DataFrame:
         """Scored candidate pairs of prepared queries, with their features."""
@@ -81,15 +98,43 @@ class MasterIndex:
 
     def _train(self) -> Model:
         s = self.settings
-        tq = synth.training_queries(self.master, s.training_companies, s.seed)
+        tq = synth.training_queries(self.master, s.training_companies, s.seed, s.unmatched_share)
         r = record_keys(tq, s.free_mail_domains).rename({"rid": "qid"})
         r = r.with_columns(tq.select("true_cidx", "outside"))
-        pf = self.scored(r.select("qid", *QUERY_KEYS))
+        queries = r.select("qid", *QUERY_KEYS)
+        pf = features.pair_frame(self.candidates(queries), queries, self.master)
         pf = pf.join(r.select("qid", "true_cidx", "outside"), on="qid")
         pf = pf.filter(~(pl.col("outside") & (pl.col("cidx") == pl.col("true_cidx"))))
+        pf = features.features(_without_true_company(pf, self.master))
         labels = (pl.col("cidx") == pl.col("true_cidx")) & ~pl.col("outside")
         y = pf.select(labels).to_series().to_numpy().astype(np.int8)
         return Model.fit(pf, y)
+
+
+def _without_true_company(pf: pl.DataFrame, master: pl.DataFrame) -> pl.DataFrame:
+    """For "outside" training queries, count name keys as if their company were not in the master.
+
+    An outside query is made from a master company that is then hidden; the companies sharing its
+    name must not count it, or a name unique outside the hidden company would never be seen.
+    """
+    t = master.select(pl.col(c).alias(f"t_{c}") for c in ("nname", "legal", "pref", "kana", "en"))[
+        pf["true_cidx"]
+    ]
+    pf = pl.concat([pf, t], how="horizontal")
+
+    def same(*cols: str) -> pl.Expr:
+        return pl.all_horizontal((pl.col(f"m_{c}") == pl.col(f"t_{c}")).fill_null(False) for c in cols)
+
+    keys = {"f_n": ("nname",), "f_nl": ("nname", "legal"), "f_np": ("nname", "pref"),
+            "f_nlp": ("nname", "legal", "pref"), "f_k": ("kana",), "f_kp": ("kana", "pref"), "f_e": ("en",),
+            "f_ep": ("en", "pref")}  # fmt: skip
+    return pf.with_columns(
+        pl.when(pl.col("outside") & same(*cols))
+        .then(pl.col(f"m_{k}") - 1)
+        .otherwise(pl.col(f"m_{k}"))
+        .alias(f"m_{k}")
+        for k, cols in keys.items()
+    ).drop(f"t_{c}" for c in ("nname", "legal", "pref", "kana", "en"))
 
 
 _CACHE: list[tuple[pl.DataFrame, str, MasterIndex]] = []

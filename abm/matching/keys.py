@@ -18,15 +18,14 @@ def corporate_number(col: pl.Expr) -> pl.Expr:
     """13-digit 法人番号 with a valid check digit, else null.
 
     The check digit (first digit) is 9 - (Σ P_n·Q_n mod 9) over the other 12 digits P_n counted from
-    the right, with Q_n = 1 for odd n and 2 for even n.
+    the right, with Q_n = 1 for odd n and 2 for even n. Integer arithmetic: no per-digit strings.
     """
-    digits = col.str.normalize("NFKC").str.replace_all(r"[^0-9]", "")
-    weighted = pl.sum_horizontal(
-        digits.str.slice(13 - n, 1).cast(pl.Int32, strict=False) * (1 if n % 2 else 2) for n in range(1, 13)
-    )
-    check = digits.str.slice(0, 1).cast(pl.Int32, strict=False)
-    ok = (digits.str.len_chars() == 13) & (check == 9 - weighted % 9)
-    return pl.when(ok).then(digits).otherwise(None)
+    digits = col.str.normalize("NFKC").str.replace_all(r"[\s\-]", "")
+    ok = digits.str.contains(r"^[0-9]{13}$")
+    base = digits.str.slice(1, 12).cast(pl.Int64, strict=False)
+    weighted = pl.sum_horizontal((base // 10 ** (n - 1)) % 10 * (1 if n % 2 else 2) for n in range(1, 13))
+    check = digits.str.slice(0, 1).cast(pl.Int64, strict=False)
+    return pl.when(ok & (check == 9 - weighted % 9)).then(digits).otherwise(None)
 
 
 def phone_digits(col: pl.Expr) -> pl.Expr:
@@ -37,8 +36,11 @@ def phone_digits(col: pl.Expr) -> pl.Expr:
     return pl.when((n >= 10) & (n <= 11) & d.str.starts_with("0")).then(d).otherwise(None)
 
 
+_SLD = "|".join(_JP_SLD)
+
+
 def registered_domain(col: pl.Expr) -> pl.Expr:
-    """Registered domain of a URL, host or email domain (www.abc.co.jp/x → abc.co.jp)."""
+    """Registered domain of a URL, host or email (www.abc.co.jp/x → abc.co.jp, mail.abc.com → abc.com)."""
     host = (
         col.str.normalize("NFKC")
         .str.to_lowercase()
@@ -48,14 +50,7 @@ def registered_domain(col: pl.Expr) -> pl.Expr:
         .str.replace(r"[/:?#].*$", "")
         .str.strip_chars(".")
     )
-    labels = host.str.split(".")
-    n = labels.list.len()
-    jp_sld = (labels.list.get(-1, null_on_oob=True) == "jp") & labels.list.get(-2, null_on_oob=True).is_in(
-        _JP_SLD
-    )
-    keep = pl.when(jp_sld & (n >= 3)).then(3).otherwise(2)
-    out = labels.list.slice(-keep, keep).list.join(".")
-    return pl.when((n >= 2) & host.str.contains(r"^[a-z0-9.\-]+$")).then(out).otherwise(None)
+    return host.str.extract(rf"([a-z0-9\-]+\.(?:(?:{_SLD})\.jp|[a-z0-9\-]+))$", 1)
 
 
 def prefecture_key(col: pl.Expr) -> pl.Expr:
@@ -65,44 +60,122 @@ def prefecture_key(col: pl.Expr) -> pl.Expr:
     return p.replace("", None)
 
 
+def _on_distinct(df: pl.DataFrame, col: str, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
+    """Evaluate name expressions once per distinct value of ``col`` (names repeat a lot in a master)."""
+    u = df.select(pl.col(col)).unique().drop_nulls()
+    u = u.lazy().with_columns(**exprs).collect()
+    return df.select(col).join(u, on=col, how="left", maintain_order="left").drop(col)
+
+
 def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
     """The master with its comparison keys; ``cidx`` is the row number used everywhere inside matching."""
-    c = companies
-    out = c.select(
+    c = companies.select(
         pl.col("company_id").cast(pl.String),
-        text(c, "name").alias("name"),
-        normalize_name(text(c, "name")).alias("nname"),
-        legal_form(text(c, "name")).alias("legal"),
-        reading_key(text(c, "name_kana")).alias("kana"),
-        english_key(text(c, "name_en")).alias("en"),
-        prefecture_key(text(c, "prefecture")).alias("pref"),
-        text(c, "city").str.normalize("NFKC").alias("city"),
-        phone_digits(text(c, "phone")).alias("phone"),
-        registered_domain(text(c, "domain")).alias("domain"),
-        corporate_number(text(c, "corporate_number")).alias("cn"),
-    ).with_row_index("cidx")
-    # a name typed only in Latin letters is its own English key
-    return out.with_columns(
-        pl.coalesce("en", english_key(pl.col("name"))).alias("en"),
-        pl.len().over("nname").alias("name_freq").cast(pl.UInt32),
+        *(
+            text(companies, k).alias(k)
+            for k in (
+                "name",
+                "name_kana",
+                "name_en",
+                "prefecture",
+                "city",
+                "phone",
+                "domain",
+                "corporate_number",
+            )
+        ),
+    )
+    name = _on_distinct(
+        c,
+        "name",
+        {
+            "nname": normalize_name(pl.col("name")),
+            "legal": legal_form(pl.col("name")),
+            "en_own": english_key(pl.col("name")),
+        },
+    )
+    kana = _on_distinct(c, "name_kana", {"kana": reading_key(pl.col("name_kana"))})
+    en = _on_distinct(c, "name_en", {"en": english_key(pl.col("name_en"))})
+    pref = _on_distinct(c, "prefecture", {"pref": prefecture_key(pl.col("prefecture"))})
+    out = pl.concat([c.select("company_id", "name"), name, kana, en, pref], how="horizontal").select(
+        "company_id",
+        "name",
+        "nname",
+        "legal",
+        "kana",
+        pl.coalesce("en", "en_own").alias("en"),  # a name typed only in Latin letters is its own English key
+        "pref",
+        c["city"].str.normalize("NFKC").alias("city"),
+        *c.lazy()
+        .select(  # lazy: common sub-expressions computed once
+            phone_digits(pl.col("phone")).alias("phone"),
+            registered_domain(pl.col("domain")).alias("domain"),
+            corporate_number(pl.col("corporate_number")).alias("cn"),
+        )
+        .collect(),
+    )
+    out = out.filter(pl.col("company_id").is_not_null()).unique(
+        "company_id", keep="first", maintain_order=True
+    )
+    # how many companies share each name key, overall / with the legal form / prefecture: an exact
+    # name is only as telling as it is rare among the companies the query could mean
+    counts = {
+        "f_n": ("nname",), "f_nl": ("nname", "legal"), "f_np": ("nname", "pref"),
+        "f_nlp": ("nname", "legal", "pref"),
+        "f_k": ("kana",), "f_kp": ("kana", "pref"), "f_e": ("en",), "f_ep": ("en", "pref"),
+    }  # fmt: skip
+    return (
+        out.with_row_index("cidx")
+        .with_columns(pl.len().over(*cols).cast(pl.UInt32).alias(name) for name, cols in counts.items())
+        .with_columns(name_freq=pl.col("f_n"))
     )
 
 
 def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     """Records to link with their keys; ``rid`` is the row number. Free-mail domains are dropped."""
-    r = records
-    dom = registered_domain(text(r, "email_domain"))
-    full = text(r, "email_domain").str.to_lowercase().str.strip_chars()
-    free = pl.lit(sorted({d.lower() for d in free_mail}), dtype=pl.List(pl.String))
-    return r.select(
-        text(r, "source_key").alias("source_key"),
-        text(r, "name").alias("name"),
-        normalize_name(text(r, "name")).alias("nname"),
-        legal_form(text(r, "name")).alias("legal"),
-        kana_key(text(r, "name")).alias("kana"),
-        english_key(text(r, "name")).alias("en"),
-        prefecture_key(text(r, "prefecture")).alias("pref"),
-        phone_digits(text(r, "phone")).alias("phone"),
-        pl.when(free.list.contains(dom) | free.list.contains(full)).then(None).otherwise(dom).alias("domain"),
-        corporate_number(text(r, "corporate_number")).alias("cn"),
-    ).with_row_index("rid")
+    r = records.select(
+        *(
+            text(records, k).alias(k)
+            for k in (
+                "source_key",
+                "name",
+                "corporate_number",
+                "prefecture",
+                "phone",
+                "email_domain",
+                "address",
+            )
+        ),
+    )
+    name = _on_distinct(
+        r,
+        "name",
+        {
+            "nname": normalize_name(pl.col("name")),
+            "legal": legal_form(pl.col("name")),
+            "kana": kana_key(pl.col("name")),
+            "en": english_key(pl.col("name")),
+        },
+    )
+    dom = registered_domain(pl.col("email_domain"))
+    full = pl.col("email_domain").str.to_lowercase().str.strip_chars()
+    free = sorted({d.lower() for d in free_mail})
+    return (
+        pl.concat([r, name], how="horizontal")
+        .lazy()
+        .select(
+            "source_key",
+            "name",
+            "nname",
+            "legal",
+            "kana",
+            "en",
+            prefecture_key(pl.col("prefecture")).alias("pref"),
+            phone_digits(pl.col("phone")).alias("phone"),
+            pl.when(dom.is_in(free) | full.is_in(free)).then(None).otherwise(dom).alias("domain"),
+            corporate_number(pl.col("corporate_number")).alias("cn"),
+            pl.col("address").str.normalize("NFKC").alias("address"),
+        )
+        .collect()
+        .with_row_index("rid")
+    )

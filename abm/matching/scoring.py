@@ -1,8 +1,10 @@
-"""The scoring model: a logistic regression over pair features, trained on synthetic pairs.
+"""The scoring model: gradient-boosted trees over pair features, trained on synthetic pairs.
 
 Its probability is the score in 0..1 that the thresholds ``auto`` / ``review`` apply to. It is
 trained on pairs made from the master being linked to (``synth``), so the weight of an exact
-name follows how common names are in that master.
+name follows how common names are in that master. Trees rather than a linear model because the
+evidence interacts (an exact name is strong when it is rare and the prefecture agrees, weak
+otherwise); log-loss keeps the probabilities calibrated on the synthetic prior.
 """
 
 from __future__ import annotations
@@ -11,26 +13,52 @@ from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
-from sklearn.linear_model import LogisticRegression
+from sklearn.ensemble import HistGradientBoostingClassifier
+from threadpoolctl import threadpool_limits
 
 from abm.matching.features import FEATURES
+
+# OpenMP worker threads spin badly on a busy 2-core machine; one thread is as fast for our sizes
+_THREADS = 1
+
+
+def _rounded(feats: pl.DataFrame) -> pl.DataFrame:
+    """Features rounded to 2 decimals: many pairs then share one row, scored once."""
+    return feats.select(pl.col(f).round(2) for f in FEATURES)
 
 
 @dataclass
 class Model:
-    coef: np.ndarray
-    intercept: float
+    clf: HistGradientBoostingClassifier
 
     @classmethod
-    def fit(cls, feats: pl.DataFrame, labels: np.ndarray) -> Model:
-        x = feats.select(FEATURES).to_numpy()
-        lr = LogisticRegression(C=10.0, max_iter=2000)
-        lr.fit(x, labels)
-        return cls(lr.coef_[0].astype(np.float64), float(lr.intercept_[0]))
+    def fit(cls, feats: pl.DataFrame, labels: np.ndarray, seed: int = 0) -> Model:
+        clf = HistGradientBoostingClassifier(
+            max_iter=100, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=40, l2_regularization=1.0,
+            random_state=seed,
+        )  # fmt: skip
+        with threadpool_limits(_THREADS):
+            clf.fit(_rounded(feats).to_numpy(), labels)
+        return cls(clf)
 
     def score(self, feats: pl.DataFrame) -> np.ndarray:
-        x = feats.select(FEATURES).to_numpy().astype(np.float64)
-        return 1.0 / (1.0 + np.exp(-(x @ self.coef + self.intercept)))
+        """Match probability of each pair (distinct feature rows are scored once)."""
+        if feats.height == 0:
+            return np.zeros(0)
+        x = _rounded(feats)
+        uniq = x.unique()
+        with threadpool_limits(_THREADS):
+            p = self.clf.predict_proba(uniq.to_numpy())[:, 1]
+        scored = uniq.with_columns(_p=pl.Series(p))
+        return x.join(scored, on=list(FEATURES), how="left", maintain_order="left", nulls_equal=True)[
+            "_p"
+        ].to_numpy()
 
     def weights(self) -> dict[str, float]:
-        return {f: round(float(w), 3) for f, w in zip(FEATURES, self.coef, strict=True)}
+        """Not coefficients (trees): the number of splits on each feature, as a rough importance."""
+        counts = dict.fromkeys(FEATURES, 0)
+        for trees in self.clf._predictors:
+            for node in trees[0].nodes:
+                if not node["is_leaf"]:
+                    counts[FEATURES[node["feature_idx"]]] += 1
+        return {k: float(v) for k, v in counts.items()}

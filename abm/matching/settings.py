@@ -87,21 +87,34 @@ class MatchSettings(BaseModel):
         description="A blocking key value (name, phone, domain) shared by more master companies than this is "
         "too common to propose candidates on its own (a name is then tried with the prefecture).",
     )
-    ngram_cap: int = Field(
-        300,
+    deletion_cap: int = Field(
+        50,
         ge=1,
-        description="Character bigrams in more master names than this are not used for fuzzy blocking.",
+        description="A one-character-deleted name variant shared by more distinct master names than this "
+        "is not used for typo blocking.",
+    )
+    ngram_cap: int = Field(
+        500,
+        ge=1,
+        description="Character bigrams in more distinct master names than this are not used for blocking.",
     )
     ngrams_per_name: int = Field(3, ge=1, description="Rarest bigrams of a name used for fuzzy blocking.")
-    max_fuzzy_candidates: int = Field(
-        20,
+    fuzzy_names: int = Field(
+        5,
         ge=1,
-        description="Fuzzy-blocking candidates kept per record (most shared rare bigrams first).",
+        description="Most similar master names kept per record by fuzzy blocking (then expanded).",
     )
     training_companies: int = Field(
         20000,
         ge=100,
         description="Master companies sampled to make the synthetic pairs the scoring model is trained on.",
+    )
+    unmatched_share: float = Field(
+        0.12,
+        ge=0,
+        lt=1,
+        description="Expected share of records whose company is not in the master (the prior the score is "
+        "calibrated with): raise it when many customers / contacts are outside the master.",
     )
     seed: int = Field(
         7, description="Seed of the synthetic training pairs (same master + seed = same model)."

@@ -64,14 +64,14 @@ def _variant(name: str, kana: str | None, en: str | None, rng: random.Random) ->
     if rng.random() < 0.1 and len(s) > 3:
         i = rng.randrange(1, len(s))
         s = s[:i] + " " + s[i:]
-    if rng.random() < 0.25:
+    if rng.random() < 0.06:
         s = _typo(s, rng)
-    if rng.random() < 0.05 and len(s) > 4:
+    if rng.random() < 0.02 and len(s) > 4:
         s = s[: -rng.randint(1, 2)]
     return s
 
 
-def training_queries(master: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
+def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0.12) -> pl.DataFrame:
     """Records (``records`` columns + ``true_cidx`` + ``outside``) generated from ``n`` master companies."""
     rng = random.Random(seed)
     n = min(n, master.height)
@@ -95,8 +95,9 @@ def training_queries(master: pl.DataFrame, n: int, seed: int) -> pl.DataFrame:
                 "prefecture": pref if rng.random() < 0.6 else None,
                 "phone": phone if rng.random() < 0.25 else None,
                 "email_domain": domain,
+                "address": (c["pref"] or "") + (c["city"] or "") if rng.random() < 0.2 else None,
                 "true_cidx": c["cidx"],
-                "outside": rng.random() < 0.3,
+                "outside": rng.random() < outside,
             }
         )
     return pl.DataFrame(rows, schema_overrides={"true_cidx": pl.UInt32})

@@ -1,0 +1,194 @@
+"""名寄せ benchmark: link generated sales customers and contacts to a generated master.
+
+    python benchmarks/bench_match.py --companies 100000 --customers 10000 --contacts 100000 [--splink]
+
+Generates the data with ``abm.sample.generate`` (parquet, cached under ``--cache``) in a child
+process, so the peak RSS printed is the linker's own. Prints per source: precision / recall / F1
+of automatic links against the truth files, review rate, candidate pairs and pair completeness
+(share of true in-master pairs among the candidates), seconds per stage and peak RSS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import polars as pl
+
+from abm.matching import MatchSettings, link
+from abm.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
+
+DEFAULT_CACHE = Path("/tmp/abm-bench-cache")
+
+
+def dataset(args: argparse.Namespace) -> Path:
+    out = args.cache / f"co{args.companies}_cu{args.customers}_ct{args.contacts}_s{args.seed}"
+    if not (out / "truth" / "contacts.csv").exists():
+        code = (
+            "import sys; from pathlib import Path; from abm.sample import generate; "
+            f"generate(Path({str(out)!r}), companies={args.companies}, customers={args.customers}, "
+            f"contacts={args.contacts}, sales_lines={args.customers * 3}, seed={args.seed}, "
+            "fmt='parquet', progress=lambda m: print('  gen:', m, file=sys.stderr))"
+        )
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True)
+        print(f"generated {out} in {time.perf_counter() - t:.1f}s")
+    return out
+
+
+def canonical(df: pl.DataFrame, spec) -> pl.DataFrame:
+    amap = alias_map(spec)
+    ren = {c: amap[header_key(c)] for c in df.columns if header_key(c) in amap}
+    return df.rename(ren)
+
+
+def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES)
+    co = co.filter(pl.col("company_id").is_not_null() & pl.col("name").is_not_null()).unique(
+        "company_id", keep="first", maintain_order=True
+    )
+    sales = canonical(pl.read_parquet(path / "sales.parquet"), SALES)
+    cust = sales.group_by("customer_code").agg(
+        pl.col("customer_name").drop_nulls().mode().sort().first().alias("name"),
+        *(pl.col(c).drop_nulls().first() for c in ("corporate_number", "prefecture", "phone")),
+    )
+    cust = cust.rename({"customer_code": "source_key"}).with_columns(email_domain=pl.lit(None, pl.String))
+    ct = canonical(pl.read_parquet(path / "contacts.parquet"), CONTACTS)
+    contacts = ct.select(
+        pl.col("contact_id").alias("source_key"),
+        pl.col("company_name").alias("name"),
+        pl.col("corporate_number") if "corporate_number" in ct.columns else pl.lit(None, pl.String),
+        "prefecture",
+        "phone",
+        pl.col("email").str.extract(r"@([^@\s]+)$", 1).str.to_lowercase().alias("email_domain"),
+    )
+    return co, cust, contacts
+
+
+def evaluate(res, truth: pl.DataFrame, key: str) -> dict:
+    t = truth.select(
+        pl.col(key).cast(pl.String).alias("source_key"),
+        pl.col("company_id").cast(pl.String).alias("truth"),
+        "variant",
+    )
+    m = res.matches.join(t, on="source_key", how="left")
+    auto = m.filter(pl.col("status") == "auto")
+    correct = auto.filter(pl.col("company_id") == pl.col("truth")).height
+    in_master = m.filter(pl.col("truth").is_not_null()).height
+    precision = correct / auto.height if auto.height else 1.0
+    recall = correct / in_master if in_master else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    out = {
+        "records": m.height,
+        "in_master": in_master,
+        "auto": auto.height,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "review_rate": round(m.filter(pl.col("status") == "review").height / m.height, 4),
+        "wrong_auto": auto.height - correct,
+    }
+    if res.candidates is not None:
+        pairs = res.candidates.select("source_key", pl.col("company_id").alias("truth")).unique()
+        hit = t.drop_nulls("truth").join(pairs, on=["source_key", "truth"], how="semi").height
+        out["pair_completeness"] = round(hit / in_master, 4) if in_master else 1.0
+    by = (
+        m.group_by("variant")
+        .agg(
+            pl.len().alias("n"),
+            ((pl.col("status") == "auto") & (pl.col("company_id") == pl.col("truth"))).sum().alias("ok"),
+            ((pl.col("status") == "auto") & (pl.col("company_id") != pl.col("truth")).fill_null(True))
+            .sum()
+            .alias("wrong"),
+            (pl.col("status") == "review").sum().alias("review"),
+            pl.col("truth").is_not_null().sum().alias("in_master"),
+        )
+        .sort("n", descending=True)
+    )
+    out["by_variant"] = {
+        str(
+            r["variant"]
+        ): f"n={r['n']} in={r['in_master']} ok={r['ok']} wrong={r['wrong']} review={r['review']}"
+        for r in by.iter_rows(named=True)
+    }
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--companies", type=int, default=100_000)
+    ap.add_argument("--customers", type=int, default=10_000)
+    ap.add_argument("--contacts", type=int, default=100_000)
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE)
+    ap.add_argument(
+        "--splink", action="store_true", help="also run Splink (pip install splink) on the same data"
+    )
+    ap.add_argument("--json", type=Path, help="write the figures to this JSON file")
+    ap.add_argument(
+        "--dump", type=Path, help="write each source's matches joined with the truth here (parquet)"
+    )
+    args = ap.parse_args()
+
+    path = dataset(args)
+    t = time.perf_counter()
+    companies, customers, contacts = load(path)
+    print(
+        f"read {companies.height:,} companies, {customers.height:,} customers, {contacts.height:,} contacts "
+        f"in {time.perf_counter() - t:.1f}s"
+    )
+    settings = MatchSettings(keep_candidates=True)
+    report: dict = {"companies": companies.height}
+    truth = {
+        "sales": (pl.read_csv(path / "truth/customers.csv", infer_schema=False), "customer_code"),
+        "contacts": (pl.read_csv(path / "truth/contacts.csv", infer_schema=False), "contact_id"),
+    }
+    t_all = time.perf_counter()
+    for source, records in (("sales", customers), ("contacts", contacts)):
+        t = time.perf_counter()
+        res = link(
+            companies,
+            records,
+            source=source,
+            settings=settings,
+            progress=lambda msg: print("  ", msg, file=sys.stderr),
+        )
+        secs = time.perf_counter() - t
+        ev = evaluate(res, *truth[source])
+        if args.dump:
+            args.dump.mkdir(parents=True, exist_ok=True)
+            t_df, key = truth[source]
+            res.matches.join(
+                t_df.rename({key: "source_key", "company_id": "truth"}), on="source_key", how="left"
+            ).write_parquet(args.dump / f"{source}.parquet")
+        ev.update(
+            seconds=round(secs, 1),
+            candidate_pairs=res.stats["candidate_pairs"],
+            stages=res.stats["seconds"],
+            pairs_by_key=res.stats["pairs_by_key"],
+        )
+        report[source] = ev
+        print(
+            f"== {source}: "
+            + json.dumps({k: v for k, v in ev.items() if k != "by_variant"}, ensure_ascii=False)
+        )
+        for k, v in ev["by_variant"].items():
+            print(f"     {k:16s} {v}")
+    report["total_seconds"] = round(time.perf_counter() - t_all, 1)
+    report["peak_rss_gib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
+    print(f"== total linking {report['total_seconds']}s, peak RSS {report['peak_rss_gib']} GiB")
+    if args.splink:
+        from benchmarks.splink_baseline import run_splink
+
+        report["splink"] = run_splink(companies, customers, contacts, truth)
+    if args.json:
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
