@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
 log = logging.getLogger("abm.api")
 
@@ -54,7 +53,7 @@ class Published:
     run_id: str | None
     users: int = 0
     retired: bool = False
-    names_ready: bool = False
+    built: set[str] = field(default_factory=set)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
@@ -81,27 +80,24 @@ class Published:
         cur.execute("USE db")
         return cur
 
-    def ensure_names(self, normalize: Callable[[pl.Expr], pl.Expr]) -> None:
-        """Build ``memory.account_names(account_id, name_norm)`` once per file, on first name search.
+    def derived(self, name: str, build: Callable[[duckdb.DuckDBPyConnection], None]) -> None:
+        """Build the in-memory helper table ``memory.main.<name>`` once per published file.
 
-        The matcher's normalisation is a polars expression, so it runs here rather than in SQL
-        (about 1 s per million accounts), and only when someone searches by name.
+        ``build`` (from ``api.queries``) creates it from this file's tables: lookups the published
+        layout does not make fast (normalised names, records and sales per account). They live
+        in this handle's in-memory catalog, so they are dropped with the handle when a new run lands.
         """
-        if self.names_ready:
+        if name in self.built:
             return
         with self._lock:
-            if self.names_ready:
+            if name in self.built:
                 return
             cur = self.cursor()
             try:
-                names = cur.sql("SELECT account_id, name FROM accounts").pl()
-                frame = names.select("account_id", normalize(pl.col("name")).alias("name_norm"))
-                cur.register("_names", frame)
-                cur.execute("CREATE TABLE memory.main.account_names AS SELECT * FROM _names")
-                cur.unregister("_names")
+                build(cur)
             finally:
                 cur.close()
-            self.names_ready = True
+            self.built.add(name)
 
     def close(self) -> None:
         self.con.close()

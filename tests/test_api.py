@@ -283,6 +283,27 @@ def test_account_detail(client, con):
     )
 
 
+def test_detail_of_an_account_outside_the_master(client, con):
+    account = con.execute(
+        "SELECT account_id FROM accounts WHERE NOT in_master AND customer_codes > 0 "
+        "ORDER BY account_id LIMIT 1"
+    ).fetchone()[0]
+    body = client.get(f"/accounts/{account}", headers=READ).json()
+    codes = ids(
+        con,
+        "SELECT source_key FROM matches WHERE source = 'sales' AND left(md5(group_key), 12) = $h "
+        "AND NOT (status IN ('auto', 'manual') AND company_id IS NOT NULL) ORDER BY source_key",
+        {"h": account.removeprefix("X-")},
+    )
+    assert (
+        sorted(r["source_key"] for r in body["linked_records"] if r["source"] == "sales") == codes and codes
+    )
+    total = con.execute(
+        "SELECT sum(amount) FROM sales WHERE list_contains($codes, customer_code)", {"codes": codes}
+    ).fetchone()[0]
+    assert sum(p["amount"] for p in body["sales_by_period"]) == pytest.approx(total)
+
+
 def test_summaries(client, con):
     segments = client.get("/segments", headers=READ).json()
     assert [s["segment"] for s in segments] == ids(con, "SELECT segment FROM segments")
