@@ -259,6 +259,70 @@ def export(
     out.print(f"Wrote {n:,} target accounts to {out_file} ({crm} headers).")
 
 
+@app.command("territories")
+@friendly
+def territories_report(
+    db: DbOpt = None,
+    config: ConfigOpt = None,
+    changes: Annotated[int, typer.Option(help="How many changed accounts to list.")] = 20,
+) -> None:
+    """Balance per rep and what changed since last quarter, for the latest run."""
+    from pipelines.territories import read_report
+
+    settings = _settings(config, **{"run.db": db})
+    con = project.connect_read_only(settings.run.db)
+    try:
+        report = read_report(con, limit=changes)
+    finally:
+        con.close()
+    if not report:
+        raise AbmError(f"{settings.run.db} has no territories: add a reps file "
+                       "(担当者コード, 担当者名, エリア) to the input folder and run `abm run`")
+    quarter = report["balance"]["quarter"][0] if report["balance"].height else "?"
+    table = Table(title=f"Territory balance ({quarter})")
+    columns = ("rep", "name", "area", "cap.", "accounts", "buying power", "revenue", "bp share", "dev. bp",
+               "dev. n")
+    for col in columns:
+        table.add_column(col, justify="left" if col in ("rep", "name", "area") else "right")
+    for r in report["balance"].iter_rows(named=True):
+        flag = "" if r["within_tolerance"] else " [red]![/]"
+        table.add_row(
+            r["rep_id"], r["name"], r["area"], f"{r['capacity']:g}", f"{r['accounts']:,}",
+            f"{r['buying_power']:,.1f}", f"¥{r['revenue']:,.0f}", _pct(r["buying_power_share"]),
+            _pct(r["buying_power_deviation"], signed=True) + flag, _pct(r["accounts_deviation"], signed=True),
+        )
+    out.print(table)
+    areas = Table(title="Per area: coefficient of variation across reps, and moves since last quarter")
+    for col in ("area", "reps", "accounts", "CV buying power", "CV accounts", "moved", "rebalanced",
+                "unassigned"):
+        areas.add_column(col, justify="left" if col == "area" else "right")
+    for r in report["areas"].iter_rows(named=True):
+        areas.add_row(
+            r["area"], str(r["reps"]), f"{r['accounts']:,}", _pct(r["cv_buying_power"]),
+            _pct(r["cv_accounts"]), f"{r['moved']:,}", f"{r['rebalanced']:,}", f"{r['unassigned']:,}",
+        )
+    out.print(areas)
+    reasons = ", ".join(f"{reason}: {n:,}" for reason, n in report["reasons"].iter_rows()) or "none"
+    out.print(f"Owner changes by reason: {reasons} (table territory_changes).")
+    if report["changes"].height:
+        listed = Table(title=f"First {report['changes'].height} changes")
+        for col in ("account", "name", "territory", "from", "to", "reason"):
+            listed.add_column(col)
+        for r in report["changes"].iter_rows(named=True):
+            listed.add_row(
+                r["account_id"], r["name"] or "", r["territory"] or "",
+                r["from_owner_name"] or r["from_owner"] or "—", r["to_owner_name"] or r["to_owner"] or "—",
+                r["reason"],
+            )
+        out.print(listed)
+
+
+def _pct(value: float | None, signed: bool = False) -> str:
+    if value is None:
+        return "—"
+    return f"{value:+.1%}" if signed else f"{value:.1%}"
+
+
 def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)

@@ -14,7 +14,7 @@ import polars as pl
 
 from pipelines.context import RunContext
 
-CARRIED = ("runs", "run_steps", "account_history")
+CARRIED = ("runs", "run_steps", "account_history", "territory_areas")
 
 
 def carry_over(ctx: RunContext) -> int:
@@ -25,7 +25,9 @@ def carry_over(ctx: RunContext) -> int:
     quoted = str(previous).replace("'", "''")
     ctx.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
     try:
-        have = set(ctx.query("SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'")["table_name"])
+        have = set(
+            ctx.query("SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'")["table_name"]
+        )
         rows = 0
         for table in CARRIED:
             if table in have:
@@ -37,14 +39,15 @@ def carry_over(ctx: RunContext) -> int:
 
 
 def history(ctx: RunContext) -> int:
-    keep = "WHERE segment <> 'none'" if ctx.settings.run.history_segments_only else ""
+    # owned accounts stay in the history whatever their segment (a pinned one may be in no circle)
+    keep = "WHERE segment <> 'none' OR owner IS NOT NULL" if ctx.settings.run.history_segments_only else ""
     select = f"""
         SELECT $run_id AS run_id, $as_of AS as_of, $quarter AS quarter, account_id, name, segment, tier,
                abc_class, buying_power_score, buying_power_decile, sales_amount, contact_count,
                territory, owner
         FROM accounts {keep}"""
-    exists = ctx.count("duckdb_tables() WHERE table_name = 'account_history' AND schema_name = 'main'")
-    if exists:
+    if _exists(ctx, "account_history"):
+        _add_missing_columns(ctx, "account_history", select)
         ctx.execute(f"INSERT INTO account_history BY NAME {select}")
     else:
         ctx.execute(f"CREATE TABLE account_history AS {select}")
@@ -64,8 +67,12 @@ def record_run(ctx: RunContext) -> int:
         "window_start": ctx.window_start,
         "window_end": ctx.window_end,
         "input_files": json.dumps(
-            {k: {"file": str(v.path), "sha256": v.sha256, "format": v.encoding, **ctx.input_rows[k]}
-             for k, v in ctx.inputs.items()}, ensure_ascii=False),
+            {
+                k: {"file": str(v.path), "sha256": v.sha256, "format": v.encoding, **ctx.input_rows[k]}
+                for k, v in ctx.inputs.items()
+            },
+            ensure_ascii=False,
+        ),
         "rows_loaded": sum(v["loaded"] for v in ctx.input_rows.values()),
         "rows_rejected": sum(v["rejected"] for v in ctx.input_rows.values()),
         "customers": conc.get("customers"),
@@ -77,12 +84,33 @@ def record_run(ctx: RunContext) -> int:
         "config": ctx.settings.model_dump_json(),
         "abm_version": version("abm"),
     }
-    frame = pl.DataFrame([row], schema_overrides={"customers": pl.Int64, "top10_share": pl.Float64,
-                                                   "top20_share": pl.Float64, "gini": pl.Float64})
+    frame = pl.DataFrame(
+        [row],
+        schema_overrides={
+            "customers": pl.Int64,
+            "top10_share": pl.Float64,
+            "top20_share": pl.Float64,
+            "gini": pl.Float64,
+        },
+    )
     steps = pl.DataFrame(
-        [{"run_id": ctx.run_id, "step": t.step, "seconds": t.seconds, "rows": t.rows, "peak_rss_mb": t.peak_rss_mb}
-         for t in ctx.facts.get("step_timings", [])],
-        schema={"run_id": pl.Utf8, "step": pl.Utf8, "seconds": pl.Float64, "rows": pl.Int64, "peak_rss_mb": pl.Float64},
+        [
+            {
+                "run_id": ctx.run_id,
+                "step": t.step,
+                "seconds": t.seconds,
+                "rows": t.rows,
+                "peak_rss_mb": t.peak_rss_mb,
+            }
+            for t in ctx.facts.get("step_timings", [])
+        ],
+        schema={
+            "run_id": pl.Utf8,
+            "step": pl.Utf8,
+            "seconds": pl.Float64,
+            "rows": pl.Int64,
+            "peak_rss_mb": pl.Float64,
+        },
     )
     _append(ctx, "runs", frame)
     _append(ctx, "run_steps", steps)
@@ -90,11 +118,35 @@ def record_run(ctx: RunContext) -> int:
 
 
 def _append(ctx: RunContext, table: str, frame: pl.DataFrame) -> None:
+    append(ctx, table, frame)
+
+
+def append(ctx: RunContext, table: str, frame: pl.DataFrame) -> None:
+    """Append a frame to a run-spanning table, creating it, or adding the columns older files lack."""
     ctx.con.register("_new_rows", frame)
     try:
-        if ctx.count(f"duckdb_tables() WHERE table_name = '{table}' AND schema_name = 'main'"):
+        if _exists(ctx, table):
+            _add_missing_columns(ctx, table, "SELECT * FROM _new_rows")
             ctx.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _new_rows")
         else:
             ctx.execute(f"CREATE TABLE {table} AS SELECT * FROM _new_rows")
     finally:
         ctx.con.unregister("_new_rows")
+
+
+def _exists(ctx: RunContext, table: str) -> bool:
+    return bool(ctx.count(f"duckdb_tables() WHERE table_name = '{table}' AND schema_name = 'main'"))
+
+
+def _add_missing_columns(ctx: RunContext, table: str, select: str) -> None:
+    """A file written by an older abm may lack columns added since: add them (NULL for old runs)."""
+    have = set(
+        ctx.query(
+            f"SELECT column_name FROM duckdb_columns() WHERE table_name = '{table}' AND schema_name = 'main'"
+        )["column_name"]
+    )
+    params = {k: v for k, v in ctx.params().items() if f"${k}" in select}
+    new = ctx.query(f"DESCRIBE {select}", params)
+    for name, dtype in new.select("column_name", "column_type").iter_rows():
+        if name not in have:
+            ctx.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {dtype}')

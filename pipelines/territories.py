@@ -1,15 +1,179 @@
-"""Step territories: the sales area of every account (owners come with reps assignment)."""
+"""Step territories: the sales area of every account and, when a reps file is given, its owner.
+
+The assignment itself is ``abm.territories.assign`` (pure polars/numpy). This step feeds it the
+accounts in scope, the reps, the pins and last quarter's owners (from the carried
+``account_history``), lists bad reps and pins in ``rejects``, and publishes ``territory_changes``,
+``territory_balance`` (this run) and ``territory_areas`` (one row per area per run, kept across runs).
+"""
 
 from __future__ import annotations
 
+import duckdb
 import polars as pl
 
 from abm.geo import AREA_OF
+from abm.territories import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
 from pipelines.context import RunContext
+from pipelines.history import append
+
+CHANGES = "territory_changes"
+BALANCE = "territory_balance"
+AREAS = "territory_areas"  # carried across runs (pipelines.history.CARRIED)
 
 
 def territories(ctx: RunContext) -> int:
     areas = pl.DataFrame({"prefecture": list(AREA_OF), "area": list(AREA_OF.values())})
     ctx.write("work.prefecture_areas", areas)
+    result = _assign(ctx) if _has_table(ctx, "reps") else None
+    owners = (
+        result.accounts.select("account_id", "owner")
+        if result
+        else pl.DataFrame(schema={"account_id": pl.Utf8, "owner": pl.Utf8})
+    )
+    ctx.write("work.account_owner", owners)
     ctx.sql("territories")
-    return ctx.count("work.account_territory WHERE territory IS NOT NULL")
+    if result is None:  # no reps file: territories are areas; v_territory_balance then reads `accounts`
+        return ctx.count("work.account_territory WHERE territory IS NOT NULL")
+    return ctx.count("work.account_territory WHERE owner IS NOT NULL")
+
+
+def _assign(ctx: RunContext) -> Assignment:
+    settings = ctx.settings.territories
+    reps_raw = ctx.query("SELECT * FROM reps ORDER BY source_row")
+    reps, rep_problems = prepare_reps(reps_raw)
+    accounts = ctx.query(
+        "SELECT b.account_id, b.name, b.prefecture, b.industry_code, s.segment, t.tier, "
+        "f.buying_power_score, f.sales_amount "
+        "FROM work.account_base b JOIN work.account_flags f USING (account_id) "
+        "JOIN work.account_segments s USING (account_id) LEFT JOIN work.account_tiers t USING (account_id)"
+    )
+    pins = pl.DataFrame(schema={"account_id": pl.Utf8, "rep_id": pl.Utf8})
+    if _has_table(ctx, "pins"):
+        pins, pin_problems = check_pins(
+            ctx.query("SELECT * FROM pins ORDER BY source_row"), reps, accounts["account_id"]
+        )
+        _reject(ctx, "pins", pin_problems)
+    _reject(ctx, "reps", rep_problems)
+
+    previous_run, previous_quarter, previous = _previous(ctx)
+    result = assign(accounts, reps, settings, previous=previous, pins=pins)
+    names = reps_raw.select(pl.col("rep_id").cast(pl.Utf8), pl.col("name").cast(pl.Utf8)).unique("rep_id")
+    _publish(ctx, result, names, previous_run, previous_quarter)
+    moved = int(result.areas["moved"].sum())
+    before = int(result.areas["previously_owned"].sum())
+    facts = {
+        "reps": reps.filter("active").height,
+        "owned": int(result.accounts["owner"].is_not_null().sum()),
+        "moved": moved,
+        "moved_share": moved / before if before else None,
+        "changes": dict(result.changes.group_by("reason").len().sort("reason").iter_rows()),
+    }
+    ctx.facts["territories"] = facts
+    ctx.progress(
+        f"  territories: {facts['owned']:,} accounts to {facts['reps']} reps; "
+        f"{moved:,} moved since {previous_quarter or 'no previous quarter'}"
+    )
+    return result
+
+
+def _publish(
+    ctx: RunContext,
+    result: Assignment,
+    names: pl.DataFrame,
+    previous_run: str | None,
+    previous_quarter: str | None,
+) -> None:
+    stamp = [pl.lit(ctx.run_id).alias("run_id"), pl.lit(ctx.quarter, pl.Utf8).alias("quarter")]
+    changes = (
+        result.changes.join(
+            names.rename({"rep_id": "from_owner", "name": "from_owner_name"}), on="from_owner", how="left"
+        )
+        .join(names.rename({"rep_id": "to_owner", "name": "to_owner_name"}), on="to_owner", how="left")
+        .select(
+            *stamp,
+            pl.lit(previous_quarter, pl.Utf8).alias("previous_quarter"),
+            "account_id",
+            "name",
+            "territory",
+            "tier",
+            "previous_tier",
+            "from_owner",
+            "from_owner_name",
+            "to_owner",
+            "to_owner_name",
+            "reason",
+        )
+    )
+    ctx.write(CHANGES, changes)
+    ctx.write(BALANCE, result.balance.select(*stamp, pl.all()))
+    areas = result.areas.select(*stamp, pl.lit(previous_run, pl.Utf8).alias("previous_run_id"), pl.all())
+    append(ctx, AREAS, areas)
+
+
+def _previous(ctx: RunContext) -> tuple[str | None, str | None, pl.DataFrame | None]:
+    """Last quarter's run (the latest earlier run labelled with another quarter) and its owners.
+
+    Re-running within a quarter compares with, and sticks to, the previous quarter's book, so the
+    change list does not empty itself on a second run.
+    """
+    if not (_has_table(ctx, "runs") and _has_table(ctx, "account_history")):
+        return None, None, None
+    found = ctx.query(
+        "SELECT run_id, quarter FROM runs WHERE as_of < $as_of AND quarter IS DISTINCT FROM $quarter "
+        "AND run_id IN (SELECT DISTINCT run_id FROM account_history) "
+        "ORDER BY as_of DESC, finished_at DESC, run_id DESC LIMIT 1",
+        {"as_of": ctx.as_of, "quarter": ctx.quarter},
+    )
+    if found.height == 0:
+        return None, None, None
+    run_id, quarter = found.row(0)
+    previous = ctx.query(
+        "SELECT account_id, name, owner, tier, territory FROM account_history WHERE run_id = $run_id",
+        {"run_id": run_id},
+    )
+    return run_id, quarter, previous
+
+
+def _reject(ctx: RunContext, source: str, problems: pl.DataFrame) -> None:
+    """Add reps / pins problems to `rejects` (same columns and row numbers as the load step's)."""
+    if problems.height == 0:
+        return
+    info = ctx.inputs.get(source)
+    frame = problems.select(pl.lit(info.path.name if info else source).alias("source_file"), *PROBLEM_SCHEMA)
+    ctx.con.register("_problems", frame)
+    try:
+        ctx.execute("INSERT INTO rejects BY NAME SELECT * FROM _problems")
+    finally:
+        ctx.con.unregister("_problems")
+    if source in ctx.input_rows:
+        rows = ctx.input_rows[source]
+        bad = problems["row_number"].n_unique()
+        rows["rejected"] += bad
+        rows["loaded"] -= bad
+    ctx.progress(f"  {source}: {problems.height:,} rows rejected by territory checks (see table rejects)")
+
+
+def _has_table(ctx: RunContext, table: str) -> bool:
+    return bool(ctx.count(f"duckdb_tables() WHERE table_name = '{table}' AND schema_name = 'main'"))
+
+
+def read_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> dict[str, pl.DataFrame]:
+    """The latest run's balance, area figures, change counts and first changes (for `abm territories`)."""
+    have = {
+        r[0]
+        for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()
+    }
+    if not {BALANCE, CHANGES, AREAS} <= have:
+        return {}
+    latest = con.execute(f"SELECT max(run_id) FROM {BALANCE}").fetchall()[0]
+    return {
+        "balance": con.sql(f"FROM {BALANCE} ORDER BY area, rep_id").pl(),
+        "areas": con.sql(
+            f"FROM {AREAS} WHERE run_id = ? ORDER BY area", params=[latest[0] if latest else None]
+        ).pl(),
+        "reasons": con.sql(
+            f"SELECT reason, count(*) AS accounts FROM {CHANGES} GROUP BY reason "
+            "ORDER BY accounts DESC, reason"
+        ).pl(),
+        "changes": con.sql(f"FROM {CHANGES} ORDER BY reason, territory, account_id LIMIT {int(limit)}").pl(),
+    }

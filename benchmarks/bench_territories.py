@@ -1,0 +1,142 @@
+"""Territories over two consecutive quarters on generated data: balance (CV) and accounts moved.
+
+    python benchmarks/bench_territories.py [--companies 20000] [--cache bench_cache/territories]
+
+Generates the sample once (``abm.sample.generate``, parquet, cached), takes the 30 reps of
+``sample_data/reps.csv`` (8 areas) and runs the real pipeline three times:
+
+* **Q1** (as-of 2026-06-30): the first assignment;
+* **Q2 quiet** (as-of 2026-09-30, same reps): the rolling window moves on, so customers come and go
+  and tiers change (the churn a quarter brings), but nothing else forces a move;
+* **Q2 rep leaves** (same date, one 関東 rep marked 在籍 = 0).
+
+For each it prints, per area, the coefficient of variation (capacity-weighted) of buying power and
+of account count across the area's reps, and the accounts that changed owner by reason. Goal: CV ≤ 5%
+with ≤ 10% of last quarter's accounts moved, and no rebalancing move when the books were within
+tolerance (only forced moves: new accounts, tier changes, the leaving rep's accounts).
+The buying-power rule (``buying_power.method = rule``) keeps each run short; territories do not care
+which scorer produced the scores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from abm import project
+from abm.config import BuyingPowerSettings, load_settings
+from abm.sample import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+LEAVER = "E1007"  # a 関東 rep
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--companies", type=int, default=20_000)
+    parser.add_argument("--cache", type=Path, default=ROOT / "bench_cache" / "territories")
+    args = parser.parse_args()
+
+    inputs = _inputs(args.cache, args.companies)
+    leaver_inputs = _with_leaver(inputs, args.cache / "in-leaver")
+    q1_db, quiet_db, leaver_db = (args.cache / f"{n}.duckdb" for n in ("q1", "q2-quiet", "q2-leaver"))
+    for db in (q1_db, quiet_db, leaver_db):
+        db.unlink(missing_ok=True)
+
+    _run(inputs, q1_db, date(2026, 6, 30), args.cache)
+    _report("Q1 (first assignment)", q1_db)
+    shutil.copy(q1_db, quiet_db)
+    shutil.copy(q1_db, leaver_db)
+    _run(inputs, quiet_db, date(2026, 9, 30), args.cache)
+    _report("Q2 quiet quarter (churn only)", quiet_db)
+    _run(leaver_inputs, leaver_db, date(2026, 9, 30), args.cache)
+    _report(f"Q2 with a rep leaving ({LEAVER})", leaver_db)
+
+
+def _inputs(cache: Path, companies: int) -> Path:
+    folder = cache / f"in-{companies}"
+    if not (folder / "companies.parquet").exists():
+        generate(
+            folder,
+            companies=companies,
+            customers=companies // 10,
+            contacts=companies // 2,
+            sales_lines=companies * 5,
+            fmt="parquet",
+        )
+    shutil.copy(ROOT / "sample_data" / "reps.csv", folder / "reps.csv")
+    return folder
+
+
+def _with_leaver(inputs: Path, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("companies.parquet", "sales.parquet", "contacts.parquet"):
+        target = folder / name
+        target.unlink(missing_ok=True)
+        target.symlink_to((inputs / name).resolve())
+    reps = pl.read_csv(inputs / "reps.csv", infer_schema=False)
+    left = reps.with_columns(
+        pl.when(pl.col("担当者コード") == LEAVER).then(pl.lit("0")).otherwise("在籍").alias("在籍")
+    )
+    left.write_csv(folder / "reps.csv")
+    return folder
+
+
+def _run(inputs: Path, db: Path, as_of: date, cache: Path) -> None:
+    overrides = {
+        "run.input_dir": inputs,
+        "run.db": db,
+        "run.as_of": as_of,
+        "run.decisions": cache / "none.csv",
+    }
+    if "method" in BuyingPowerSettings.model_fields:
+        overrides["buying_power.method"] = "rule"
+    t0 = time.perf_counter()
+    project.run(load_settings(None, **overrides))
+    print(f"\n[{db.name}] run as-of {as_of} in {time.perf_counter() - t0:.0f}s")
+
+
+def _report(title: str, db: Path) -> None:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        run_id = con.execute("SELECT max(run_id) FROM territory_balance").fetchall()[0][0]
+        areas = con.sql("FROM territory_areas WHERE run_id = ? ORDER BY accounts DESC", params=[run_id]).pl()
+        reasons = con.sql(
+            "SELECT reason, count(*) AS n FROM territory_changes GROUP BY ALL ORDER BY n DESC"
+        ).pl()
+    finally:
+        con.close()
+    print(f"== {title}")
+    print(
+        f"{'area':<10} {'reps':>4} {'accounts':>8} {'CV bp':>7} {'CV n':>7} "
+        f"{'moved':>6} {'rebal':>6} {'new':>5}"
+    )
+    for r in areas.iter_rows(named=True):
+        print(
+            f"{r['area']:<10} {r['reps']:>4} {r['accounts']:>8} {r['cv_buying_power']:>7.2%} "
+            f"{r['cv_accounts']:>7.2%} {r['moved']:>6} {r['rebalanced']:>6} {r['new_accounts']:>5}"
+        )
+    multi = areas.filter(pl.col("reps") > 1)
+    before = int(areas["previously_owned"].sum())
+    moved, rebalanced = int(areas["moved"].sum()), int(areas["rebalanced"].sum())
+    print(
+        f"max CV over areas with ≥ 2 reps: buying power {multi['cv_buying_power'].max():.2%}, "
+        f"accounts {multi['cv_accounts'].max():.2%}; reps outside ±tolerance: "
+        f"{int(areas['reps_outside_tolerance'].sum())}"
+    )
+    if before:
+        print(
+            f"moved {moved:,} of {before:,} previously owned accounts ({moved / before:.1%}); "
+            f"of which rebalancing (unforced) {rebalanced:,} ({rebalanced / before:.1%})"
+        )
+    print("changes by reason: " + ", ".join(f"{r}: {n:,}" for r, n in reasons.iter_rows()))
+
+
+if __name__ == "__main__":
+    main()
