@@ -21,7 +21,7 @@ margin-top:28px}.sub{color:#666;margin-top:0}.row{display:flex;flex-wrap:wrap;ga
 table{border-collapse:collapse;font-size:13px}th,td{border:1px solid #ddd;padding:4px 8px}
 th{background:#f3f6fa;text-align:left}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .kpi{display:flex;gap:16px;flex-wrap:wrap}.kpi div{background:#f3f6fa;border-radius:6px;padding:8px 14px}
-.kpi b{display:block;font-size:20px}.note{color:#666;font-size:12px}
+.kpi b{display:block;font-size:20px}.note{color:#666;font-size:12px}.scroll{overflow-x:auto;max-width:100%}
 """
 
 SECTIONS = ("run", "pareto", "deciles", "circles", "tiers", "territories", "linking", "rejects", "timings")
@@ -32,7 +32,7 @@ def yen(v: Any) -> str:
 
 
 def pct(v: Any) -> str:
-    return "" if v is None else f"{float(v):.1%}"
+    return "" if v is None else f"{float(v) + 0.0:.1%}".replace("-0.0%", "0.0%")
 
 
 def num(v: Any) -> str:
@@ -54,7 +54,7 @@ def table(df: pl.DataFrame, formats: dict[str, Callable[[Any], str]] | None = No
             text = "" if value is None else formats.get(col, num if numeric else str)(value)
             cells.append(f'<td class="n">{escape(text)}</td>' if numeric else f"<td>{escape(text)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f'<table class="{css_class}"><tr>{head}</tr>{"".join(rows)}</table>'
+    return f'<div class="scroll"><table class="{css_class}"><tr>{head}</tr>{"".join(rows)}</table></div>'
 
 
 def section(key: str, title: str, body: Sequence[str]) -> str:
@@ -140,6 +140,8 @@ def _tiers(d: ReportData) -> str:
 def _territories(d: ReportData) -> str:
     df = d.territories.drop("owner_name")  # rep ids only: the report carries no person's name
     df = df.select([c for c in df.columns if df[c].null_count() < df.height or c in ("territory", "owner")])
+    if df["owner"].is_not_null().any():  # with reps the deviations say it all; shares would overflow the page
+        df = df.drop([c for c in df.columns if c.endswith("_share")])
     if df.height == 0:
         return section("territories", "Territory balance", ["<p>No accounts in a circle.</p>"])
     pairs = zip(df["territory"], df["owner"], strict=True)
