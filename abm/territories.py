@@ -511,7 +511,13 @@ class _Solver:
 def _with_reasons(
     base: pl.DataFrame, scope: pl.DataFrame, prev: pl.DataFrame, active: pl.DataFrame
 ) -> pl.DataFrame:
-    """Every account in scope or owned last quarter, with its owner and, when that changed, why."""
+    """Every account in scope or owned last quarter, with its owner and, when that changed, why.
+
+    First that applies: ``pin`` (went to its pinned rep), ``new account`` (not in last quarter's
+    history), ``tier change`` (left the scope, or entered it with another tier), ``rep left`` (the
+    last owner is inactive or gone), ``area change`` (the last owner no longer covers its place or
+    industry), ``rebalancing`` (released because the last owner was past the tolerance).
+    """
     current = base.join(scope.select("account_id", "owner", "prev_covers"), on="account_id", how="left")
     gone = prev.filter(pl.col("previous_owner").is_not_null()).join(
         base.select("account_id"), on="account_id", how="anti"
@@ -559,10 +565,10 @@ def _with_reasons(
         .then(pl.lit("pin"))
         .when(~pl.col("seen_before"))
         .then(pl.lit("new account"))
+        .when(~pl.col("in_scope"))  # left the scope: no owner whoever had it
+        .then(pl.lit("tier change"))
         .when(left)
         .then(pl.lit("rep left"))
-        .when(~pl.col("in_scope"))
-        .then(pl.lit("tier change"))
         .when(pl.col("previous_owner").is_null())
         .then(
             pl.when(pl.col("tier").ne_missing(pl.col("previous_tier")))

@@ -6,9 +6,9 @@ Generates the sample once (``abm.sample.generate``, parquet, cached), takes the 
 ``sample_data/reps.csv`` (8 areas) and runs the real pipeline three times:
 
 * **Q1** (as-of 2026-06-30): the first assignment;
-* **Q2 quiet** (as-of 2026-09-30, same reps): the rolling window moves on, so customers come and go
-  and tiers change (the churn a quarter brings), but nothing else forces a move;
-* **Q2 rep leaves** (same date, one 関東 rep marked 在籍 = 0).
+* **Q2 with churn** (as-of 2026-09-30, same reps): ``--churn`` of the customers stop buying and as
+  many master companies become new customers, on top of the window moving on (tier changes);
+* **Q2 with churn and a rep leaving** (same date, one 関東 rep marked 在籍 = 0).
 
 For each it prints, per area, the coefficient of variation (capacity-weighted) of buying power and
 of account count across the area's reps, and the accounts that changed owner by reason. Goal: CV ≤ 5%
@@ -27,6 +27,7 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import polars as pl
 
 from abm import project
@@ -40,11 +41,13 @@ LEAVER = "E1007"  # a 関東 rep
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--companies", type=int, default=20_000)
+    parser.add_argument("--churn", type=float, default=0.10, help="Share of customers lost and won in Q2.")
     parser.add_argument("--cache", type=Path, default=ROOT / "bench_cache" / "territories")
     args = parser.parse_args()
 
     inputs = _inputs(args.cache, args.companies)
-    leaver_inputs = _with_leaver(inputs, args.cache / "in-leaver")
+    q2_inputs = _quarter_two(inputs, args.cache / "in-q2", args.churn, leaver=None)
+    leaver_inputs = _quarter_two(inputs, args.cache / "in-q2-leaver", args.churn, leaver=LEAVER)
     q1_db, quiet_db, leaver_db = (args.cache / f"{n}.duckdb" for n in ("q1", "q2-quiet", "q2-leaver"))
     for db in (q1_db, quiet_db, leaver_db):
         db.unlink(missing_ok=True)
@@ -53,10 +56,10 @@ def main() -> None:
     _report("Q1 (first assignment)", q1_db)
     shutil.copy(q1_db, quiet_db)
     shutil.copy(q1_db, leaver_db)
-    _run(inputs, quiet_db, date(2026, 9, 30), args.cache)
-    _report("Q2 quiet quarter (churn only)", quiet_db)
+    _run(q2_inputs, quiet_db, date(2026, 9, 30), args.cache)
+    _report(f"Q2 with churn ({args.churn:.0%} of customers lost, as many new ones)", quiet_db)
     _run(leaver_inputs, leaver_db, date(2026, 9, 30), args.cache)
-    _report(f"Q2 with a rep leaving ({LEAVER})", leaver_db)
+    _report(f"Q2 with churn and a rep leaving ({LEAVER})", leaver_db)
 
 
 def _inputs(cache: Path, companies: int) -> Path:
@@ -74,17 +77,39 @@ def _inputs(cache: Path, companies: int) -> Path:
     return folder
 
 
-def _with_leaver(inputs: Path, folder: Path) -> Path:
+def _quarter_two(inputs: Path, folder: Path, churn: float, leaver: str | None) -> Path:
+    """Q2's inputs: some customers stop buying (no sales in the last 12 months), new ones start
+    (master companies that never bought, with sales in Jul–Sep 2026), and optionally a rep leaves."""
     folder.mkdir(parents=True, exist_ok=True)
-    for name in ("companies.parquet", "sales.parquet", "contacts.parquet"):
+    for name in ("companies.parquet", "contacts.parquet"):
         target = folder / name
         target.unlink(missing_ok=True)
         target.symlink_to((inputs / name).resolve())
-    reps = pl.read_csv(inputs / "reps.csv", infer_schema=False)
-    left = reps.with_columns(
-        pl.when(pl.col("担当者コード") == LEAVER).then(pl.lit("0")).otherwise("在籍").alias("在籍")
+    rng = np.random.default_rng(5)
+    sales = pl.read_parquet(inputs / "sales.parquet")
+    codes = sales["取引先コード"].unique().sort()
+    lost = pl.Series(rng.choice(codes.to_numpy(), int(len(codes) * churn), replace=False))
+    recent = pl.col("受注日").str.replace_all("-", "/") >= "2025/10/01"
+    kept = sales.filter(~(pl.col("取引先コード").is_in(lost.implode()) & recent))
+    companies = pl.read_parquet(inputs / "companies.parquet")
+    prospects = companies.filter(~pl.col("商号").is_in(sales["取引先名"].implode())).sort("企業コード")
+    won = prospects.sample(n=len(lost), seed=5)
+    amounts = sales["売上金額"].sample(n=2 * won.height, seed=5, with_replacement=True)
+    new_lines = pl.DataFrame(
+        {
+            "受注日": [f"2026/{m:02d}/15" for m in (7, 8)] * won.height,
+            "取引先コード": [f"N{i:06d}" for i in range(won.height) for _ in range(2)],
+            "取引先名": [n for n in won["商号"] for _ in range(2)],
+            "売上金額": amounts,
+            "都道府県": [p for p in won["都道府県"] for _ in range(2)],
+        }
     )
-    left.write_csv(folder / "reps.csv")
+    pl.concat([kept, new_lines], how="diagonal_relaxed").write_parquet(folder / "sales.parquet")
+    reps = pl.read_csv(inputs / "reps.csv", infer_schema=False)
+    if leaver:
+        active = pl.when(pl.col("担当者コード") == leaver).then(pl.lit("0")).otherwise("在籍")
+        reps = reps.with_columns(active.alias("在籍"))
+    reps.write_csv(folder / "reps.csv")
     return folder
 
 
