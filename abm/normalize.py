@@ -411,7 +411,7 @@ _HIRA_TO_KATA = {chr(c): chr(c + 0x60) for c in range(0x3041, 0x3097)}
 _OLD_KANA = {"ヂ": "ジ", "ヅ": "ズ", "ヲ": "オ", "ヰ": "イ", "ヱ": "エ"}
 
 # everything dropped from a comparison key: blanks, dash / long-vowel marks, punctuation
-_DROP_RE = r"[\s\-‐‑‒–—―−ー~〜～・･·.,，、。'’‘\"“”()\[\]{}「」『』【】〔〕<>/\\!?:;*＊_|+=#@]"
+_DROP_RE = r"[\u3099-\u309C\s\-‐‑‒–—―−ー~〜～・･·.,，、。'’‘\"“”()\[\]{}「」『』【】〔〕<>/\\!?:;*＊_|+=#@]"
 
 
 def _replace_map(col: pl.Expr, mapping: dict[str, str]) -> pl.Expr:
@@ -452,7 +452,7 @@ def fold_chars(col: pl.Expr) -> pl.Expr:
     out = _replace_map(col, _VARIANT_KANJI)
     out = _replace_map(out, _KE)
     out = _replace_map(out, _VU)
-    out = _replace_map(out, _SMALL_KANA)
+    out = _replace_map(out, _SMALL_KANA).str.normalize("NFC")  # ツ + ゙ left by a folded ッﾞ → ヅ
     return out.str.replace_all(_DROP_RE, "")
 
 
@@ -470,7 +470,7 @@ def fold_kana(col: pl.Expr) -> pl.Expr:
     out = _nfkc_upper(col)
     out = _replace_map(out, _HIRA_TO_KATA)
     out = _replace_map(out, _VU)
-    out = _replace_map(out, {**_SMALL_KANA, "ヶ": "ケ", "ヵ": "カ"})
+    out = _replace_map(out, {**_SMALL_KANA, "ヶ": "ケ", "ヵ": "カ"}).str.normalize("NFC")
     out = _replace_map(out, _OLD_KANA)
     return out.str.replace_all(_DROP_RE, "").replace("", None)
 
@@ -495,3 +495,184 @@ def english_key(col: pl.Expr) -> pl.Expr:
     s = _without_legal(col)
     out = s.str.replace_all(r"^THE\s+|[^A-Z0-9&]", "")
     return pl.when(s.str.contains(ASCII_ONLY_RE) & (out.str.len_chars() > 0)).then(out).otherwise(None)
+
+
+# --- romaji ------------------------------------------------------------------------------------
+_DIGRAPHS = {
+    "キャ": "KYA",
+    "キュ": "KYU",
+    "キョ": "KYO",
+    "シャ": "SHA",
+    "シュ": "SHU",
+    "ショ": "SHO",
+    "チャ": "CHA",
+    "チュ": "CHU",
+    "チョ": "CHO",
+    "ニャ": "NYA",
+    "ニュ": "NYU",
+    "ニョ": "NYO",
+    "ヒャ": "HYA",
+    "ヒュ": "HYU",
+    "ヒョ": "HYO",
+    "ミャ": "MYA",
+    "ミュ": "MYU",
+    "ミョ": "MYO",
+    "リャ": "RYA",
+    "リュ": "RYU",
+    "リョ": "RYO",
+    "ギャ": "GYA",
+    "ギュ": "GYU",
+    "ギョ": "GYO",
+    "ジャ": "JA",
+    "ジュ": "JU",
+    "ジョ": "JO",
+    "ビャ": "BYA",
+    "ビュ": "BYU",
+    "ビョ": "BYO",
+    "ピャ": "PYA",
+    "ピュ": "PYU",
+    "ピョ": "PYO",
+    "ティ": "TI",
+    "ディ": "DI",
+    "ファ": "FA",
+    "フィ": "FI",
+    "フェ": "FE",
+    "フォ": "FO",
+    "ウィ": "WI",
+    "ウェ": "WE",
+    "ウォ": "WO",
+    "シェ": "SHE",
+    "ジェ": "JE",
+    "チェ": "CHE",
+    "ヴァ": "VA",
+    "ヴィ": "VI",
+    "ヴェ": "VE",
+    "ヴォ": "VO",
+    "デュ": "DYU",
+    "トゥ": "TU",
+    "ドゥ": "DU",
+}
+_KANA_ROMAJI = dict(
+    zip(
+        "アイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワヲン"
+        "ガギグゲゴザジズゼゾダヂヅデドバビブベボパピプペポヴァィゥェォャュョヮヵヶ",
+        [
+            "A",
+            "I",
+            "U",
+            "E",
+            "O",
+            "KA",
+            "KI",
+            "KU",
+            "KE",
+            "KO",
+            "SA",
+            "SHI",
+            "SU",
+            "SE",
+            "SO",
+            "TA",
+            "CHI",
+            "TSU",
+            "TE",
+            "TO",
+            "NA",
+            "NI",
+            "NU",
+            "NE",
+            "NO",
+            "HA",
+            "HI",
+            "FU",
+            "HE",
+            "HO",
+            "MA",
+            "MI",
+            "MU",
+            "ME",
+            "MO",
+            "YA",
+            "YU",
+            "YO",
+            "RA",
+            "RI",
+            "RU",
+            "RE",
+            "RO",
+            "WA",
+            "O",
+            "N",
+            "GA",
+            "GI",
+            "GU",
+            "GE",
+            "GO",
+            "ZA",
+            "JI",
+            "ZU",
+            "ZE",
+            "ZO",
+            "DA",
+            "JI",
+            "ZU",
+            "DE",
+            "DO",
+            "BA",
+            "BI",
+            "BU",
+            "BE",
+            "BO",
+            "PA",
+            "PI",
+            "PU",
+            "PE",
+            "PO",
+            "VU",
+            "A",
+            "I",
+            "U",
+            "E",
+            "O",
+            "YA",
+            "YU",
+            "YO",
+            "WA",
+            "KA",
+            "KE",
+        ],
+        strict=True,
+    )
+)
+_ROMAJI_FOLD = [
+    {"Ā": "A", "Ī": "I", "Ū": "U", "Ē": "E", "Ō": "O", "Â": "A", "Î": "I", "Û": "U", "Ê": "E", "Ô": "O"},
+    {
+        "OU": "O",
+        "OO": "O",
+        "UU": "U",
+        "AA": "A",
+        "II": "I",
+        "EE": "E",
+        "OH": "O",
+        "TCH": "CH",
+        "MB": "NB",
+        "MP": "NP",
+    },
+    {c + c: c for c in "BCDFGHJKLMNPRSTVWYZ"},
+]
+
+
+def fold_romaji(col: pl.Expr) -> pl.Expr:
+    """Fold a romanised name (long vowels, doubled consonants, n/m before b/p) for comparison."""
+    out = col.str.to_uppercase()
+    for mapping in _ROMAJI_FOLD:
+        out = _replace_map(out, mapping)
+    return out.str.replace_all(r"[^A-Z0-9&]", "").replace("", None)
+
+
+def romaji(col: pl.Expr) -> pl.Expr:
+    """Hepburn romaji of a katakana / hiragana reading (legal-form reading dropped), folded."""
+    out = _replace_map(_without_legal(col), _HIRA_TO_KATA)
+    out = _replace_map(out, _DIGRAPHS)
+    out = _replace_map(out, _KANA_ROMAJI)
+    return fold_romaji(out.str.replace_all(r"[ッー\s・]", ""))

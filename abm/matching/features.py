@@ -10,7 +10,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-ATTRS = ("nname", "kana", "en", "pref", "phone", "domain", "cn", "legal")
+ATTRS = ("nname", "kana", "en", "roma", "pref", "phone", "domain", "cn", "legal")
 FEATURES = (
     "cn_eq", "cn_ne", "dom_eq", "dom_ne", "ph_eq", "ph_ne", "ph_area", "name_exact", "name_sim", "contain",
     "kana_sim", "en_sim", "best_sim", "sharp_sim", "pref_eq", "pref_ne", "sim_pref_eq", "sim_pref_ne",
@@ -20,9 +20,14 @@ FEATURES = (
 
 def similarity(a: pl.Series, b: pl.Series) -> np.ndarray:
     """Element-wise Indel similarity (0..1) of two string columns; 0 where either is null or empty."""
-    sim = process.cpdist(a.fill_null("").to_list(), b.fill_null("").to_list(), scorer=fuzz.ratio, workers=-1)
-    sim = np.asarray(sim, dtype=np.float32) / 100.0
-    sim[(a.is_null() | b.is_null() | (a == "") | (b == "")).fill_null(True).to_numpy()] = 0.0
+    both = (a.is_not_null() & b.is_not_null() & (a != "") & (b != "")).fill_null(False).to_numpy()
+    sim = np.zeros(len(a), dtype=np.float32)
+    if both.any():  # only the pairs where both sides have the key (kana / English are sparse)
+        mask = pl.Series(both)
+        got = process.cpdist(
+            a.filter(mask).to_list(), b.filter(mask).to_list(), scorer=fuzz.ratio, workers=-1
+        )
+        sim[both] = np.asarray(got, dtype=np.float32) / 100.0
     return sim
 
 
@@ -48,7 +53,9 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     pf = pf.with_columns(
         name_sim=pl.Series(similarity(pf["q_nname"], pf["m_nname"])),
         kana_sim=pl.Series(similarity(pf["q_kana"], pf["m_kana"])),
-        en_sim=pl.Series(similarity(pf["q_en"], pf["m_en"])),
+        en_sim=pl.Series(
+            np.maximum(similarity(pf["q_en"], pf["m_en"]), similarity(pf["q_roma"], pf["m_roma"]))
+        ),
     )
     cn_eq, cn_ne = _eq("q_cn", "m_cn")
     dom_eq, dom_ne = _eq("q_domain", "m_domain")
@@ -68,9 +75,11 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     )  # fmt: skip
     kana_exact = (pl.col("q_kana") == pl.col("m_kana")).fill_null(False)
     en_exact = (pl.col("q_en") == pl.col("m_en")).fill_null(False)
+    roma_exact = (pl.col("q_roma") == pl.col("m_roma")).fill_null(False)
     freq = (
         pl.when((pl.col("q_nname") == pl.col("m_nname")).fill_null(False)).then(name_cnt)
         .when(kana_exact).then(pl.when(has_p).then(pl.col("m_f_kp")).otherwise(pl.col("m_f_k")))
+        .when(roma_exact).then(pl.when(has_p).then(pl.col("m_f_rp")).otherwise(pl.col("m_f_r")))
         .when(en_exact).then(pl.when(has_p).then(pl.col("m_f_ep")).otherwise(pl.col("m_f_e")))
     )  # fmt: skip
     qn, mn = pl.col("q_nname"), pl.col("m_nname")

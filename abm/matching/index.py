@@ -18,7 +18,7 @@ from abm.matching.keys import master_keys, record_keys
 from abm.matching.scoring import Model
 from abm.matching.settings import MatchSettings
 
-QUERY_KEYS = ("nname", "legal", "kana", "en", "pref", "phone", "domain", "cn", "address")
+QUERY_KEYS = ("nname", "legal", "kana", "en", "roma", "pref", "phone", "domain", "cn", "address")
 
 
 @dataclass
@@ -44,14 +44,15 @@ class MasterIndex:
         }
         names = {
             k: blocking.name_table(m, col, cap)
-            for k, col in (("name", "nname"), ("kana", "kana"), ("en", "en"))
+            for k, col in (("name", "nname"), ("kana", "kana"), ("en", "en"), ("roma", "roma"))
         }
         name_index = blocking.NameIndex.build(m["nname"], settings.deletion_cap)
         t2 = time.perf_counter()
         idx = cls(
             m, tables, names, name_index, settings, seconds={"master_keys": t1 - t0, "master_index": t2 - t1}
         )
-        idx.model = idx._train()
+        small = m.height < settings.min_training_master
+        idx.model = reference_model(settings) if small else idx._train()
         idx.seconds["train"] = time.perf_counter() - t2
         return idx
 
@@ -72,6 +73,7 @@ class MasterIndex:
             ("kana", "name", "kana"),
             ("en", "en", "en"),
             ("en", "name", "en"),
+            ("roma", "roma", "en"),
         ):
             parts.append(
                 blocking.expand(q.select("qid", pl.col(qcol).alias("key"), "pref"), self.names[table], v[bit])
@@ -117,7 +119,7 @@ def _without_true_company(pf: pl.DataFrame, master: pl.DataFrame) -> pl.DataFram
     An outside query is made from a master company that is then hidden; the companies sharing its
     name must not count it, or a name unique outside the hidden company would never be seen.
     """
-    t = master.select(pl.col(c).alias(f"t_{c}") for c in ("nname", "legal", "pref", "kana", "en"))[
+    t = master.select(pl.col(c).alias(f"t_{c}") for c in ("nname", "legal", "pref", "kana", "en", "roma"))[
         pf["true_cidx"]
     ]
     pf = pl.concat([pf, t], how="horizontal")
@@ -127,14 +129,34 @@ def _without_true_company(pf: pl.DataFrame, master: pl.DataFrame) -> pl.DataFram
 
     keys = {"f_n": ("nname",), "f_nl": ("nname", "legal"), "f_np": ("nname", "pref"),
             "f_nlp": ("nname", "legal", "pref"), "f_k": ("kana",), "f_kp": ("kana", "pref"), "f_e": ("en",),
-            "f_ep": ("en", "pref")}  # fmt: skip
+            "f_ep": ("en", "pref"), "f_r": ("roma",), "f_rp": ("roma", "pref")}  # fmt: skip
     return pf.with_columns(
         pl.when(pl.col("outside") & same(*cols))
         .then(pl.col(f"m_{k}") - 1)
         .otherwise(pl.col(f"m_{k}"))
         .alias(f"m_{k}")
         for k, cols in keys.items()
-    ).drop(f"t_{c}" for c in ("nname", "legal", "pref", "kana", "en"))
+    ).drop(f"t_{c}" for c in ("nname", "legal", "pref", "kana", "en", "roma"))
+
+
+_REFERENCE: dict[str, Model] = {}
+
+
+def reference_model(settings: MatchSettings) -> Model:
+    """A model trained on a generated master, for masters too small to train on (tests, tiny samples)."""
+    key = settings.model_dump_json(
+        include={"training_companies", "seed", "unmatched_share", "free_mail_domains"}
+    )
+    if key not in _REFERENCE:
+        from abm.sample.companies import make_companies  # the project's seeded generator
+
+        ref = make_companies(np.random.default_rng(settings.seed), 12_000, 2025).select(
+            "company_id", "name", "corporate_number", pl.col("kana").alias("name_kana"), "name_en",
+            "prefecture", pl.col("city_name").alias("city"), "phone", "domain",
+        )  # fmt: skip
+        s = settings.model_copy(update={"min_training_master": 0, "training_companies": 4_000})
+        _REFERENCE[key] = MasterIndex.build(ref, s).model
+    return _REFERENCE[key]
 
 
 _CACHE: list[tuple[pl.DataFrame, str, MasterIndex]] = []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.normalize import english_key, kana_key, legal_form, normalize_name, reading_key
+from abm.normalize import english_key, fold_romaji, kana_key, legal_form, normalize_name, reading_key, romaji
 
 _JP_SLD = ("co", "or", "ne", "ac", "ad", "ed", "go", "gr", "lg")
 
@@ -94,7 +94,9 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
             "en_own": english_key(pl.col("name")),
         },
     )
-    kana = _on_distinct(c, "name_kana", {"kana": reading_key(pl.col("name_kana"))})
+    kana = _on_distinct(
+        c, "name_kana", {"kana": reading_key(pl.col("name_kana")), "roma": romaji(pl.col("name_kana"))}
+    )
     en = _on_distinct(c, "name_en", {"en": english_key(pl.col("name_en"))})
     pref = _on_distinct(c, "prefecture", {"pref": prefecture_key(pl.col("prefecture"))})
     out = pl.concat([c.select("company_id", "name"), name, kana, en, pref], how="horizontal").select(
@@ -103,6 +105,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         "nname",
         "legal",
         "kana",
+        "roma",
         pl.coalesce("en", "en_own").alias("en"),  # a name typed only in Latin letters is its own English key
         "pref",
         c["city"].str.normalize("NFKC").alias("city"),
@@ -123,6 +126,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         "f_n": ("nname",), "f_nl": ("nname", "legal"), "f_np": ("nname", "pref"),
         "f_nlp": ("nname", "legal", "pref"),
         "f_k": ("kana",), "f_kp": ("kana", "pref"), "f_e": ("en",), "f_ep": ("en", "pref"),
+        "f_r": ("roma",), "f_rp": ("roma", "pref"),
     }  # fmt: skip
     return (
         out.with_row_index("cidx")
@@ -155,6 +159,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "legal": legal_form(pl.col("name")),
             "kana": kana_key(pl.col("name")),
             "en": english_key(pl.col("name")),
+            "roma": fold_romaji(english_key(pl.col("name"))),
         },
     )
     dom = registered_domain(pl.col("email_domain"))
@@ -170,6 +175,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "legal",
             "kana",
             "en",
+            "roma",
             prefecture_key(pl.col("prefecture")).alias("pref"),
             phone_digits(pl.col("phone")).alias("phone"),
             pl.when(dom.is_in(free) | full.is_in(free)).then(None).otherwise(dom).alias("domain"),

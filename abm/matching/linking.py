@@ -55,13 +55,18 @@ class LinkResult:
 
 def _best_two(pf: pl.DataFrame) -> pl.DataFrame:
     """Per query: the best pair (with its features) and the runner-up company and score."""
-    ranked = pf.sort(["qid", "score", "cidx"], descending=[False, True, False]).with_columns(
-        pl.int_range(pl.len()).over("qid").alias("rank")
+    order = (
+        pf.select("qid", "score", "cidx")
+        .with_row_index("_row")
+        .sort(["qid", "score", "cidx"], descending=[False, True, False])
     )
-    second = ranked.filter(pl.col("rank") == 1).select(
+    first = order["qid"].is_first_distinct()
+    second = first.shift(1, fill_value=False) & ~first  # the row right after a query's best
+    ru = order.filter(second).select(
         "qid", pl.col("cidx").alias("ru_cidx"), pl.col("score").alias("runner_up_score")
     )
-    return ranked.filter(pl.col("rank") == 0).join(second, on="qid", how="left")
+    best = pf[order.filter(first)["_row"]]
+    return best.join(ru, on="qid", how="left", maintain_order="left")
 
 
 def _decide(best: pl.DataFrame, s: MatchSettings) -> pl.Expr:

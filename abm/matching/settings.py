@@ -116,6 +116,12 @@ class MatchSettings(BaseModel):
         description="Expected share of records whose company is not in the master (the prior the score is "
         "calibrated with): raise it when many customers / contacts are outside the master.",
     )
+    min_training_master: int = Field(
+        5_000,
+        ge=0,
+        description="Masters smaller than this are scored with a model trained on a generated reference "
+        "master instead of their own synthetic pairs.",
+    )
     seed: int = Field(
         7, description="Seed of the synthetic training pairs (same master + seed = same model)."
     )

@@ -43,12 +43,14 @@ def _typo(s: str, rng: random.Random) -> str:
     return s[:i] + rng.choice(_NOISE) + s[i:]
 
 
-def _variant(name: str, kana: str | None, en: str | None, rng: random.Random) -> str:
+def _variant(name: str, kana: str | None, en: str | None, roma: str | None, rng: random.Random) -> str:
     r = rng.random()
     if r < 0.08 and kana:
         return kana
-    if r < 0.14 and en:
-        return en.title() + rng.choice((" Co., Ltd.", " Inc.", " Corporation", " K.K.", ""))
+    if r < 0.14 and (en or roma):
+        # English as typed: the master's English name, or the romanised reading (which every company has)
+        base = en if en and (not roma or rng.random() < 0.5) else roma
+        return base.title() + rng.choice((" Co., Ltd.", " Inc.", " Corporation", " K.K.", ""))
     s = name
     legal = next((x for x in ("株式会社", "有限会社", "合同会社") if x in s), None)
     if legal == "株式会社" and rng.random() < 0.5:
@@ -77,7 +79,8 @@ def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0
     n = min(n, master.height)
     sample = master.sample(n, seed=seed)
     rows = []
-    for c in sample.iter_rows(named=True):
+    others = sample["name"].shuffle(seed=seed).to_list()
+    for i, c in enumerate(sample.iter_rows(named=True)):
         phone = c["phone"]
         if phone and rng.random() < 0.5:
             phone = phone[:-4] + f"{rng.randrange(10000):04d}"  # a direct line in the same office
@@ -90,7 +93,10 @@ def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0
         rows.append(
             {
                 "source_key": str(c["cidx"]),
-                "name": _variant(c["name"] or "", c["kana"], c["en"], rng),
+                # 4%: renamed company / name typed for another company: only the keys can tell
+                "name": others[i]
+                if rng.random() < 0.04
+                else _variant(c["name"] or "", c["kana"], c["en"], c["roma"], rng),
                 "corporate_number": c["cn"] if rng.random() < 0.05 else None,
                 "prefecture": pref if rng.random() < 0.6 else None,
                 "phone": phone if rng.random() < 0.25 else None,

@@ -1,0 +1,387 @@
+"""名寄せ linking: each kind of evidence, the runner-up margin, decisions, grouping, invariants.
+
+The master here is tiny, so scores come from the reference model trained on a generated master
+(built once per session, a few seconds).
+"""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from abm.matching import (
+    MATCH_SCHEMA,
+    REVIEW_SCHEMA,
+    MatchSettings,
+    decisions_from_review,
+    latest_decisions,
+    link,
+)
+from abm.matching import features as F
+from abm.matching.blocking import NameIndex
+from abm.matching.keys import corporate_number, phone_digits, prefecture_key, registered_domain
+
+# 法人番号 with valid check digits (9 - Σ mod 9 over the 12 base digits)
+CN_MITSUI = "5010001008771"
+CN_OTHER = "7010001008844"
+
+COMPANIES = pl.DataFrame(
+    [
+        (
+            "C01",
+            "三井物産株式会社",
+            CN_MITSUI,
+            "ミツイブッサン",
+            "MITSUI & CO., LTD.",
+            "東京都",
+            "千代田区",
+            "03-3285-1111",
+            "https://www.mitsui.com/",
+        ),
+        (
+            "C02",
+            "三井不動産株式会社",
+            None,
+            "ミツイフドウサン",
+            "Mitsui Fudosan Co., Ltd.",
+            "東京都",
+            "中央区",
+            "03-3246-3131",
+            "mitsuifudosan.co.jp",
+        ),
+        ("C03", "株式会社エービーシー", None, "エービーシー", None, "大阪府", "大阪市", "06-6123-4567", None),
+        ("C04", "髙島屋株式会社", None, "タカシマヤ", None, "大阪府", "大阪市", None, "takashimaya.co.jp"),
+        ("C05", "有限会社山田商店", None, "ヤマダショウテン", None, "北海道", "札幌市", None, None),
+        ("C06", "有限会社山田商店", None, "ヤマダショウテン", None, "沖縄県", "那覇市", None, None),
+        (
+            "C07",
+            "株式会社さくら精機",
+            CN_OTHER,
+            "サクラセイキ",
+            "Sakura Seiki Co., Ltd.",
+            "愛知県",
+            "名古屋市",
+            "052-111-2222",
+            "sakura-seiki.co.jp",
+        ),
+        (
+            "C08",
+            "北海道物流株式会社",
+            None,
+            "ホッカイドウブツリュウ",
+            None,
+            "北海道",
+            "札幌市",
+            "011-222-3333",
+            "hokkaido-butsuryu.jp",
+        ),
+        (
+            "C09",
+            "合同会社ミライテック",
+            None,
+            "ミライテック",
+            "Miraitech LLC",
+            "福岡県",
+            "福岡市",
+            "092-333-4444",
+            None,
+        ),
+        (
+            "C10",
+            "株式会社渡辺製作所",
+            None,
+            "ワタナベセイサクショ",
+            None,
+            "埼玉県",
+            "川口市",
+            "048-444-5555",
+            None,
+        ),
+    ],
+    schema=[
+        "company_id",
+        "name",
+        "corporate_number",
+        "name_kana",
+        "name_en",
+        "prefecture",
+        "city",
+        "phone",
+        "domain",
+    ],
+    orient="row",
+)
+LOOSE = MatchSettings(auto=0.9, review=0.5)
+
+
+def records(rows: list[dict]) -> pl.DataFrame:
+    cols = ["source_key", "name", "corporate_number", "prefecture", "phone", "email_domain"]
+    return pl.DataFrame([{c: r.get(c) for c in cols} for r in rows], schema=dict.fromkeys(cols, pl.String))
+
+
+def one(rec: dict, s: MatchSettings = LOOSE, **kw) -> dict:
+    res = link(COMPANIES, records([{"source_key": "k", **rec}]), source="contacts", settings=s, **kw)
+    return res.matches.row(0, named=True)
+
+
+# --- keys --------------------------------------------------------------------------------------
+
+
+def test_keys() -> None:
+    df = pl.DataFrame(
+        {
+            "cn": [CN_MITSUI, "1010001008771", "5-0100-0100-8771", None],
+            "phone": ["03-3285-1111", "+81 3 3285 1111", "(03)3285-1111", "110"],
+            "dom": ["https://www.mitsui.com/ja/", "mail.mitsui.com", "abc.co.jp", "WWW.ABC.CO.JP"],
+            "pref": ["東京都", "京都府", "北海道", "大阪"],
+        }
+    )
+    out = df.select(
+        corporate_number(pl.col("cn")).alias("cn"),
+        phone_digits(pl.col("phone")).alias("phone"),
+        registered_domain(pl.col("dom")).alias("dom"),
+        prefecture_key(pl.col("pref")).alias("pref"),
+    )
+    assert out["cn"].to_list() == [CN_MITSUI, None, CN_MITSUI, None]  # check digit validated
+    assert out["phone"].to_list() == ["0332851111"] * 3 + [None]
+    assert out["dom"].to_list() == ["mitsui.com", "mitsui.com", "abc.co.jp", "abc.co.jp"]
+    assert out["pref"].to_list() == ["東京", "京都", "北海道", "大阪"]
+
+
+# --- each kind of evidence ---------------------------------------------------------------------
+
+
+def test_corporate_number_links_even_with_a_garbled_name() -> None:
+    m = one({"name": "ミツイ", "corporate_number": CN_MITSUI})
+    assert (m["company_id"], m["status"], m["method"]) == ("C01", "auto", "corporate_number")
+    assert "法人番号=一致" in m["evidence"]
+
+
+def test_corporate_email_domain_links_but_free_mail_never_does() -> None:
+    m = one({"name": "三井ふどうさん", "email_domain": "mitsuifudosan.co.jp"})
+    assert (m["company_id"], m["method"]) == ("C02", "domain")
+    free = one({"name": "ぜんぜん別の会社", "email_domain": "gmail.com"})
+    assert free["company_id"] is None
+    assert "domain" not in (free["evidence"] or "")
+
+
+def test_phone_links() -> None:
+    m = one({"name": "さくら精機", "phone": "052 111 2222"})
+    assert (m["company_id"], m["method"]) == ("C07", "phone")
+
+
+def test_name_and_prefecture_choose_among_namesakes() -> None:
+    m = one({"name": "(有)山田商店", "prefecture": "沖縄"})
+    assert (m["company_id"], m["method"]) == ("C06", "name+prefecture")
+    # without the prefecture two companies fit equally: never an automatic link
+    amb = one({"name": "山田商店"})
+    assert amb["status"] != "auto" and amb["company_id"] is None
+    assert amb["runner_up_score"] == pytest.approx(amb["score"])
+
+
+def test_fuzzy_name_with_a_typo() -> None:
+    m = one({"name": "株式会社渡辺製作書", "prefecture": "埼玉県", "phone": "048-444-5555"})
+    assert m["company_id"] == "C10"
+    fuzzy = link(
+        COMPANIES, records([{"source_key": "k", "name": "株式会社渡辺製作書"}]), source="s", settings=LOOSE
+    )
+    assert fuzzy.matches["candidate_company_id"][0] == "C10"
+    assert fuzzy.stats["pairs_by_key"]["fuzzy"] >= 1
+
+
+def test_kana_reading_and_english_name() -> None:
+    kana = one({"name": "ｶ)ﾐﾗｲﾃｯｸ", "prefecture": "福岡県"})
+    assert kana["candidate_company_id"] == "C09"
+    assert "kana=1.0" in kana["evidence"]
+    en = one({"name": "Sakura Seiki Co., Ltd.", "prefecture": "愛知県"})
+    assert en["candidate_company_id"] == "C07"
+    assert "en=1.0" in en["evidence"]
+
+
+def test_variant_kanji_and_branch_suffix() -> None:
+    m = one({"name": "高島屋 大阪支店", "email_domain": "takashimaya.co.jp"})
+    assert m["company_id"] == "C04"
+
+
+# --- margin ------------------------------------------------------------------------------------
+
+
+def test_mitsui_bussan_never_links_to_mitsui_fudosan() -> None:
+    names = [
+        "三井物産株式会社",
+        "三井物産(株)",
+        "ミツイブッサン",
+        "三井不動産",
+        "三井不動産(株) 東京支店",
+        "三井",
+        "三井物",
+    ]
+    res = link(
+        COMPANIES,
+        records([{"source_key": str(i), "name": n} for i, n in enumerate(names)]),
+        source="s",
+        settings=LOOSE,
+    )
+    m = dict(zip(names, res.matches.iter_rows(named=True), strict=True))
+    for n in names[:3]:
+        assert m[n]["company_id"] in ("C01", None)
+    for n in names[3:5]:
+        assert m[n]["company_id"] in ("C02", None)
+    assert m["三井"]["company_id"] is None  # ambiguous: never linked automatically
+    assert res.matches.filter(pl.col("status") == "auto").height >= 2
+
+
+def test_margin_sends_close_calls_to_review() -> None:
+    tight = MatchSettings(auto=0.0, review=0.0, margin=1.0)
+    m = one({"name": "三井物産"}, tight)
+    assert m["status"] == "review"  # however good, a runner-up within the margin means review
+    assert m["company_id"] is None and m["candidate_company_id"] == "C01"
+
+
+# --- decisions ---------------------------------------------------------------------------------
+
+
+def test_decisions_link_and_reject_and_survive_reruns() -> None:
+    recs = records(
+        [
+            {"source_key": "a", "name": "まったく別名"},
+            {"source_key": "b", "name": "三井物産", "corporate_number": CN_MITSUI},
+            {"source_key": "c", "name": "三井不動産"},
+        ]
+    )
+    decisions = pl.DataFrame(
+        {
+            "source": ["contacts", "contacts", "contacts", "sales"],
+            "source_key": ["a", "b", "c", "c"],
+            "company_id": ["C03", None, "C09", "C05"],
+            "decided_at": ["2026-01-01", "2026-01-02", "2025-01-01", "2026-01-01"],
+        }
+    )
+    later = pl.DataFrame(
+        {"source": ["contacts"], "source_key": ["c"], "company_id": ["C02"], "decided_at": ["2026-02-01"]}
+    )
+    decisions = pl.concat([decisions, later])
+    for _ in range(2):  # the same decisions give the same result on every run
+        res = link(COMPANIES, recs, source="contacts", settings=LOOSE, decisions=decisions)
+        m = {r["source_key"]: r for r in res.matches.iter_rows(named=True)}
+        assert (m["a"]["status"], m["a"]["company_id"]) == ("manual", "C03")  # manual link
+        assert (m["b"]["status"], m["b"]["company_id"]) == (
+            "manual",
+            None,
+        )  # manual "not a match" beats 法人番号
+        assert (m["c"]["status"], m["c"]["company_id"]) == ("manual", "C02")  # latest decision wins
+    assert latest_decisions(decisions, "sales").height == 1
+
+
+def test_decisions_from_review_sheet() -> None:
+    sheet = pl.DataFrame(
+        {
+            "source": ["s"] * 4,
+            "source_key": ["1", "2", "3", "4"],
+            "company_id": ["C01", "C02", "C03", "C04"],
+            "decision": ["yes", "いいえ", "C09", None],
+        }
+    )
+    d = decisions_from_review(sheet, "2026-03-01")
+    assert d["company_id"].to_list() == ["C01", None, "C09"]
+    assert set(d["decided_at"]) == {"2026-03-01"}
+
+
+# --- grouping and the result's shape ------------------------------------------------------------
+
+
+def test_grouping_within_source() -> None:
+    recs = records(
+        [
+            {"source_key": "1", "name": "三井物産(株)", "corporate_number": CN_MITSUI},
+            {"source_key": "2", "name": "三井物産株式会社 大阪支店", "corporate_number": CN_MITSUI},
+            {"source_key": "3", "name": "株式会社ノット・イン・マスター", "prefecture": "東京都"},
+            {"source_key": "4", "name": "ﾉｯﾄｲﾝﾏｽﾀｰ(株)", "prefecture": "東京都"},
+            {"source_key": "5", "name": "ノットインマスター", "email_domain": "notin.example.jp"},
+            {"source_key": "6", "name": "全然違う商会", "email_domain": "notin.example.jp"},
+            {"source_key": "7", "name": "また別の商会"},
+        ]
+    )
+    g = dict(
+        link(COMPANIES, recs, source="contacts", settings=LOOSE)
+        .matches.select("source_key", "group_key")
+        .iter_rows()
+    )
+    assert g["1"] == g["2"] == "c:C01"
+    assert g["3"] == g["4"]  # same normalised name + prefecture, not in the master
+    assert g["5"] == g["6"]  # same corporate email domain
+    assert g["7"] not in (g["3"], g["5"])
+
+
+def test_one_row_per_record_and_schemas() -> None:
+    recs = records(
+        [
+            {"source_key": str(i), "name": n}
+            for i, n in enumerate(["三井物産", "三井物産", None, "", "株式会社"])
+        ]
+    )
+    res = link(COMPANIES, recs, source="sales", settings=LOOSE)
+    assert res.matches.height == 5
+    assert res.matches["source_key"].to_list() == ["0", "1", "2", "3", "4"]
+    assert dict(res.matches.schema) == MATCH_SCHEMA
+    assert dict(res.review.schema) == REVIEW_SCHEMA
+    assert set(res.matches["status"]) <= {"auto", "review", "manual", "unmatched"}
+    assert res.matches["score"].is_between(0, 1).all()
+    assert res.stats["candidate_pairs"] < recs.height * COMPANIES.height
+    assert {"blocking", "scoring"} <= set(res.stats["seconds"])
+
+
+def test_review_queue_has_both_names_and_evidence() -> None:
+    res = link(
+        COMPANIES,
+        records([{"source_key": "k", "name": "三井物産"}]),
+        source="s",
+        settings=MatchSettings(auto=1.0, review=0.0),
+    )
+    r = res.review.row(0, named=True)
+    assert (r["source_name"], r["company_id"], r["company_name"]) == ("三井物産", "C01", "三井物産株式会社")
+    assert r["evidence"] and r["score"] > 0
+
+
+# --- blocking and symmetry -----------------------------------------------------------------------
+
+
+def test_deletion_neighbourhood_finds_one_edit() -> None:
+    idx = NameIndex.build(pl.Series(["渡辺製作所", "山田商店", "三井物産"]), del_cap=50)
+    q = pl.DataFrame({"qid": [0, 1, 2, 3], "nname": ["渡辺製作書", "山田商", "三井物産X", "全然違う"]})
+    found = idx.by_deletion(q.with_columns(pl.col("qid").cast(pl.UInt32)))
+    got = dict(zip(found["qid"].to_list(), idx.names.gather(found["nid"]).to_list(), strict=True))
+    assert got == {0: "渡辺製作所", 1: "山田商店", 2: "三井物産"}
+
+
+_TEXT = st.text(alphabet=st.sampled_from(list("三井物産不動山田商店アイウエオABC髙高ー 株")), max_size=10)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=30))
+def test_name_similarity_is_symmetric(pairs: list[tuple[str, str]]) -> None:
+    a = pl.Series([p[0] for p in pairs])
+    b = pl.Series([p[1] for p in pairs])
+    assert (F.similarity(a, b) == F.similarity(b, a)).all()
+    assert ((F.similarity(a, a) == 1) | (a == "").to_numpy()).all()
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(_TEXT, min_size=2, max_size=6, unique=True))
+def test_scores_symmetric_between_two_name_only_records(names: list[str]) -> None:
+    """Linking name X against a master holding Y scores as Y against a master holding X."""
+
+    def master(ns: list[str]) -> pl.DataFrame:
+        return pl.DataFrame({"company_id": [f"M{i}" for i in range(len(ns))], "name": ns})
+
+    x, y = names[0], names[1]
+    s = MatchSettings()
+    a = link(master([y]), records([{"source_key": "k", "name": x}]), source="s", settings=s).matches["score"][
+        0
+    ]
+    b = link(master([x]), records([{"source_key": "k", "name": y}]), source="s", settings=s).matches["score"][
+        0
+    ]
+    assert a == pytest.approx(b)
