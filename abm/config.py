@@ -201,7 +201,12 @@ class ApiSettings(Section):
         False, description="Allow `abm serve` with no keys (every caller gets scope `read`). Local development only."
     )
     threads: int = Field(2, ge=1, description="DuckDB threads of the API process.")
-    memory_limit: str = Field("2GB", description="DuckDB memory_limit of the API process.")
+    memory_limit: str = Field("4GB", description="DuckDB memory_limit of the API process.")
+    accounts_in_memory: bool = Field(
+        True,
+        description="Keep an in-memory copy of `accounts` per published run (about 0.4 GB per million "
+        "accounts): filtered pages about 10x faster than reading the file.",
+    )
 
 
 class Settings(BaseSettings):

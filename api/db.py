@@ -54,7 +54,8 @@ class Published:
     users: int = 0
     retired: bool = False
     built: set[str] = field(default_factory=set)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    accounts_in_memory: bool = False  # serve `accounts` from an in-memory copy (see api.queries)
+    _lock: threading.RLock = field(default_factory=threading.RLock)  # builds may derive others
 
     @classmethod
     def open(cls, path: Path, threads: int, memory_limit: str) -> Published:
@@ -106,10 +107,19 @@ class Published:
 class PublishedDb:
     """The published file as the API sees it: the current handle, swapped when the file changes."""
 
-    def __init__(self, path: Path, threads: int = 2, memory_limit: str = "2GB") -> None:
+    def __init__(
+        self,
+        path: Path,
+        threads: int = 2,
+        memory_limit: str = "4GB",
+        warm: Callable[[Published], None] | None = None,
+        accounts_in_memory: bool = False,
+    ) -> None:
         self.path = path
         self.threads = threads
         self.memory_limit = memory_limit
+        self.warm = warm  # builds a new handle's helper tables in the background
+        self.accounts_in_memory = accounts_in_memory
         self._current: Published | None = None
         self._lock = threading.Lock()
 
@@ -122,13 +132,25 @@ class PublishedDb:
             current = self._current
             if current is None or current.ident != now:
                 fresh = Published.open(self.path, self.threads, self.memory_limit)
+                fresh.accounts_in_memory = self.accounts_in_memory
                 if current is not None:
                     current.retired = True
                     self._release_if_idle(current)
                 self._current = current = fresh
                 log.info("serving %s (run %s)", self.path.name, fresh.run_id)
+                if self.warm is not None:
+                    fresh.users += 1  # the warm-up counts as a user: the handle stays open for it
+                    threading.Thread(target=self._warm_up, args=(fresh,), daemon=True).start()
             current.users += 1
             return current
+
+    def _warm_up(self, handle: Published) -> None:
+        try:
+            self.warm(handle)
+        except Exception as exc:  # a request will build what is missing, and report a real error
+            log.warning("warm-up of run %s failed: %s", handle.run_id, type(exc).__name__)
+        finally:
+            self._release(handle)
 
     def _release(self, handle: Published) -> None:
         with self._lock:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from abm.config import Settings, load_settings
-from api import errors
+from api import errors, queries
 from api.db import PublishedDb
 from api.routes import accounts, deciles, exports, health, pareto, runs, segments, territories
 from api.security import Keyring
@@ -24,7 +24,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="abm target-list API", version="1", description=DESCRIPTION)
     app.state.settings = settings
     app.state.keyring = keyring
-    app.state.db = PublishedDb(settings.run.db.resolve(), settings.api.threads, settings.api.memory_limit)
+    app.state.db = PublishedDb(
+        settings.run.db.resolve(),
+        settings.api.threads,
+        settings.api.memory_limit,
+        warm=queries.warm,
+        accounts_in_memory=settings.api.accounts_in_memory,
+    )
     errors.install(app)
     for module in (health, runs, accounts, segments, pareto, deciles, territories, exports):
         app.include_router(module.router)

@@ -420,3 +420,9 @@ def test_a_request_keeps_one_run_while_a_new_one_is_published(api_db, tmp_path):
     with pytest.raises(Exception):  # noqa: B017 - any DuckDB "connection closed" error
         old_handle.con.execute("SELECT 1")
     db.close()
+
+
+def test_file_and_in_memory_accounts_agree(api_db, client):
+    query = "/accounts?segment=B&segment=S%2BB%2BC&min_score=0.3&sort=-revenue&limit=50&offset=10"
+    with TestClient(make_app(api_db, **{"api.accounts_in_memory": False})) as from_file:
+        assert from_file.get(query, headers=READ).json() == client.get(query, headers=READ).json()
