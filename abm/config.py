@@ -198,7 +198,7 @@ class ApiSettings(Section):
         "or `ABM_API__KEYS` as JSON.",
     )
     dev_no_keys: bool = Field(
-        False, description="Allow `abm serve` with no keys (every caller gets scope `read`). Local development only."
+        False, description="Allow `abm serve` with no keys (every caller gets scope `read`). Local use only."
     )
     threads: int = Field(2, ge=1, description="DuckDB threads of the API process.")
     memory_limit: str = Field("4GB", description="DuckDB memory_limit of the API process.")
