@@ -149,6 +149,7 @@ def main() -> None:
         "contacts": (pl.read_csv(path / "truth/contacts.csv", infer_schema=False), "contact_id"),
     }
     t_all = time.perf_counter()
+    cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     for source, records in (("sales", customers), ("contacts", contacts)):
         t = time.perf_counter()
         res = link(
@@ -180,10 +181,17 @@ def main() -> None:
         for k, v in ev["by_variant"].items():
             print(f"     {k:16s} {v}")
     report["total_seconds"] = round(time.perf_counter() - t_all, 1)
-    report["peak_rss_gib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20, 2)
-    print(f"== total linking {report['total_seconds']}s, peak RSS {report['peak_rss_gib']} GiB")
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    report["peak_rss_gib"] = round(usage.ru_maxrss / 2**20, 2)
+    report["cpu_seconds"] = round(usage.ru_utime + usage.ru_stime - cpu0, 1)  # robust to a busy machine
+    with open("/proc/loadavg") as f:
+        report["load_average"] = f.read().split()[0]
+    print(
+        f"== total linking {report['total_seconds']}s wall, {report['cpu_seconds']}s CPU, "
+        f"peak RSS {report['peak_rss_gib']} GiB, load average {report['load_average']}"
+    )
     if args.splink:
-        from benchmarks.splink_baseline import run_splink
+        from splink_baseline import run_splink  # optional: the bench extra
 
         report["splink"] = run_splink(companies, customers, contacts, truth)
     if args.json:

@@ -110,19 +110,31 @@ def link(
     seconds["prepare"] = time.perf_counter() - t
     say(f"{source}: {recs.height:,} records, {queries.height:,} distinct queries")
 
-    t = time.perf_counter()
-    cands = idx.candidates(queries)
-    seconds["blocking"] = time.perf_counter() - t
-    say(f"{source}: {cands.height:,} candidate pairs")
-
-    t = time.perf_counter()
-    pf = features.features(features.pair_frame(cands, queries, idx.master))
-    pf = pf.with_columns(score=pl.Series(idx.model.score(pf), dtype=pl.Float64))
-    seconds["scoring"] = time.perf_counter() - t
+    # blocking and scoring in batches of queries: memory stays bounded whatever the source's size
+    seconds.update(blocking=0.0, scoring=0.0)
+    bests, slim, via_counts, n_pairs = [], [], dict.fromkeys(blocking.VIA, 0), 0
+    for start in range(0, max(queries.height, 1), settings.batch_size):
+        batch = queries.slice(start, settings.batch_size)
+        t = time.perf_counter()
+        cands = idx.candidates(batch)
+        seconds["blocking"] += time.perf_counter() - t
+        t = time.perf_counter()
+        pf = features.features(features.pair_frame(cands, batch, idx.master))
+        pf = pf.with_columns(score=pl.Series(idx.model.score(pf), dtype=pl.Float64))
+        bests.append(_best_two(pf))
+        seconds["scoring"] += time.perf_counter() - t
+        n_pairs += cands.height
+        for k, bit in blocking.VIA.items():
+            via_counts[k] += int(((cands["via"] & bit) > 0).sum())
+        if settings.keep_candidates:
+            slim.append(pf.select("qid", "cidx", "score", "via"))
+        say(f"{source}: {min(start + settings.batch_size, queries.height):,}/{queries.height:,} queries, "
+            f"{n_pairs:,} candidate pairs")  # fmt: skip
+    del cands, pf
 
     t = time.perf_counter()
     m = idx.master
-    best = _best_two(pf)
+    best = pl.concat(bests, how="diagonal_relaxed")
     best = best.with_columns(
         status=_decide(best, settings),
         method=features.method(best),
@@ -203,13 +215,12 @@ def link(
     )
     seconds["decide"] = time.perf_counter() - t
 
-    via_counts = {k: int(((cands["via"] & bit) > 0).sum()) for k, bit in blocking.VIA.items()}
     stats = {
         "source": source,
         "records": recs.height,
         "queries": queries.height,
         "manual": manual.height,
-        "candidate_pairs": cands.height,
+        "candidate_pairs": n_pairs,
         "pairs_by_key": via_counts,
         "status": dict(matches.group_by("status").len().iter_rows()),
         "seconds": {
@@ -221,7 +232,7 @@ def link(
     kept = None
     if settings.keep_candidates:
         kept = (
-            rid_qid.join(pf.select("qid", "cidx", "score", "via"), on="qid")
+            rid_qid.join(pl.concat(slim), on="qid")
             .join(recs.select("rid", "source_key"), on="rid")
             .select("source_key", "cidx", "score", "via")
         )

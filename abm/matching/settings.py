@@ -125,6 +125,9 @@ class MatchSettings(BaseModel):
     seed: int = Field(
         7, description="Seed of the synthetic training pairs (same master + seed = same model)."
     )
+    batch_size: int = Field(
+        200_000, ge=1, description="Distinct records blocked and scored at a time (bounds memory)."
+    )
     keep_candidates: bool = Field(
         False,
         description="Keep every scored candidate pair in the result (for benchmarks and debugging).",
