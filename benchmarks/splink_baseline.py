@@ -69,9 +69,12 @@ def _link(
     rec_col = "uid_l" if (pred["source_dataset_l"] == "records").all() else "uid_r"
     com_col = "uid_r" if rec_col == "uid_l" else "uid_l"
     best = (
-        pred.select(pl.col(rec_col).alias("source_key"), pl.col(com_col).alias("company_id"), "match_probability")
-        .sort("match_probability", descending=True).unique("source_key", keep="first")
-    )  # fmt: skip
+        pred.select(
+            pl.col(rec_col).alias("source_key"), pl.col(com_col).alias("company_id"), "match_probability"
+        )
+        .sort("match_probability", descending=True)
+        .unique("source_key", keep="first")
+    )
     return {th: best.filter(pl.col("match_probability") >= th) for th in thresholds}, secs
 
 
