@@ -166,14 +166,6 @@ VIEWS: dict[str, Entry] = {
         "shares and deviation from the area's mean.",
         _BALANCE,
     ),
-    "whitespace": Entry(
-        "Whitespace list (kept for compatibility; prefer v_whitespace): buying power, no sales, best first.",
-        _pick(
-            "account_id", "corporate_number", "name", "prefecture", "industry_name", "employees", "revenue",
-            "buying_power_score", "buying_power_decile", "has_contacts", "contact_count", "segment",
-            "approach", "tier", "territory",
-        ),
-    ),
 }
 
 _RUN = {"run_id": "Run id.", "quarter": "Quarter label of the run."}

@@ -15,6 +15,13 @@ from abm.config import TierSettings
 TIER_NAMES = {1: "1:1 account plan", 2: "1:few", 3: "1:many"}
 
 
+def _yen(amount: pl.Expr) -> pl.Expr:
+    """1234567.0 -> '1,234,567' (thousands separators, as people read amounts)."""
+    digits = amount.round(0).cast(pl.Int64).abs().cast(pl.Utf8)
+    grouped = digits.str.reverse().str.replace_all(r"(\d{3})", "${1},").str.strip_chars_end(",").str.reverse()
+    return pl.when(amount < 0).then(pl.lit("-") + grouped).otherwise(grouped)
+
+
 def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame:
     """account_id, tier, tier_reason from account_id, segment, buying_power_score and sales_amount."""
     ordered = accounts.sort(
@@ -54,7 +61,7 @@ def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame
         pl.col("_pos"),
         limit,
         score,
-        pl.col("sales_amount").fill_null(0).round(0).cast(pl.Int64),
+        _yen(pl.col("sales_amount").fill_null(0)),
     )
     return frame.select(
         "account_id", "tier", pl.when(pl.col("tier").is_not_null()).then(reason).alias("tier_reason")

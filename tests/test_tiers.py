@@ -63,9 +63,9 @@ def test_tier_reason_reads_well():
     got = tiers(TierSettings(tier1_capacity=2))
     assert got["a1"][1] == (
         "Tier 1 (1:1 account plan): S+B+C account, #1 by priority of 2 places "
-        "(buying power 0.95, own revenue ¥5000000)"
+        "(buying power 0.95, own revenue ¥5,000,000)"
     )
     assert got["a4"][1].startswith("Tier 2 (1:few): B account, #1 by priority of 500 places")
     assert got["x1"][1] == (
-        "Tier 3 (1:many): S+C account, #2 by priority (buying power n/a, own revenue ¥50000)"
+        "Tier 3 (1:many): S+C account, #2 by priority (buying power n/a, own revenue ¥50,000)"
     )

@@ -60,11 +60,3 @@ FROM work.playbook g
 LEFT JOIN accounts a USING (segment)
 GROUP BY g.segment, g.approach, g.sort_order
 ORDER BY g.sort_order;
-
--- The whitespace list: companies with buying power that have not bought in the window, best first.
-CREATE OR REPLACE VIEW whitespace AS
-SELECT account_id, corporate_number, name, prefecture, industry_name, employees, revenue,
-       buying_power_score, buying_power_decile, has_contacts, contact_count, segment, approach, tier, territory
-FROM accounts
-WHERE whitespace
-ORDER BY buying_power_score DESC, account_id;
