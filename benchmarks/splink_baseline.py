@@ -51,7 +51,7 @@ def _link(
         ],
         blocking_rules_to_generate_predictions=[
             block_on("nname"), block_on("kana"), block_on("phone"), block_on("domain"), block_on("cn"),
-            block_on("substr(nname, 1, 2)", "pref"),
+            block_on("substr(nname, 1, 3)", "pref"),
         ],
         retain_intermediate_calculation_columns=False,
     )  # fmt: skip
@@ -60,7 +60,7 @@ def _link(
         [block_on("nname", "pref"), block_on("cn")], recall=0.7
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6)
-    for rule in (block_on("nname"), block_on("phone"), block_on("pref")):
+    for rule in (block_on("nname"), block_on("phone")):  # EM on small blocks (pref alone is ~n²/47 pairs)
         linker.training.estimate_parameters_using_expectation_maximisation(rule)
     pred = pl.from_arrow(
         linker.inference.predict(threshold_match_probability=min(thresholds)).as_duckdbpyrelation().arrow()

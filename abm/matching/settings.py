@@ -66,7 +66,7 @@ class MatchSettings(BaseModel):
     """How records (sales customers, contacts) are linked to the company master (名寄せ)."""
 
     auto: float = Field(
-        0.9, ge=0, le=1, description="Score at or above which the best candidate links automatically."
+        0.95, ge=0, le=1, description="Score at or above which the best candidate links automatically."
     )
     review: float = Field(
         0.5, ge=0, le=1, description="Score at or above which a pair goes to the review queue."
