@@ -163,7 +163,7 @@ def link(
     manual_rows = recs.join(manual, on="source_key").select(
         "rid",
         pl.lit("manual").alias("status"),
-        pl.lit(1.0).alias("score"),
+        pl.when(pl.col("company_id").is_null()).then(0.0).otherwise(1.0).alias("score"),  # "not a match": 0
         "company_id",
         pl.lit("manual").alias("method"),
         pl.format("人手判定 {}", pl.col("decided_at").cast(pl.String).fill_null("")).alias("evidence"),
