@@ -109,7 +109,6 @@ class CirclesSettings(Section):
     playbook: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_PLAYBOOK), description="Approach per segment (all 8 segments)."
     )
-    contact_requires_valid_email: bool = Field(True, description="Contacts need a well-formed email to count.")
 
     @model_validator(mode="after")
     def _all_segments(self) -> CirclesSettings:
@@ -285,6 +284,6 @@ def describe(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[
 
 
 def _show(value: Any) -> str:
-    if isinstance(value, dict) and len(str(value)) > 60:
-        return "(see below)" if value else "{}"
+    if isinstance(value, dict | list) and len(str(value)) > 60:
+        return f"{len(value)} entries (abm config shows them)"
     return "(none)" if value is None else str(value)
