@@ -214,10 +214,13 @@ TABLES: dict[str, Entry] = {
             "method": "Strongest evidence of the link: corporate_number, domain, phone, name, fuzzy, manual.",
             "status": "auto (linked), manual (human decision), review (waiting), unmatched.",
             "evidence": "Readable evidence for and against the pair.",
-            "group_key": "Key grouping records of the same company across sources (for off-master accounts).",
+            "group_key": "Within-source group: records of the same company share it (c:<company_id> when "
+            "linked or when they share a name / domain with exactly one linked company).",
             "candidate_company_id": "Best candidate master company, even when not linked.",
             "runner_up_company_id": "Second-best candidate.",
             "runner_up_score": "Score of the second-best candidate.",
+            "account_id": "Account the record counts for: its master company when linked, else the "
+            "off-master account of its company (records grouped across sources by name key or email domain).",
         },
     ),
     "match_review": Entry(

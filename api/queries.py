@@ -126,14 +126,11 @@ def _build_names(cur: duckdb.DuckDBPyConnection) -> None:
 
 
 def _build_records(cur: duckdb.DuckDBPyConnection) -> None:
-    """Each linked source record with its account: the rule of pipelines/sql/account_base.sql (linked
-    records -> the master company_id; the rest -> 'X-' + a hash of their 名寄せ group), sorted by account."""
+    """Each source record with its account (matches.account_id, set by the pipeline), sorted by account."""
     cur.execute(f"""
         CREATE TABLE memory.main.{RECORDS} AS
         SELECT
-            CASE WHEN status IN ('auto', 'manual') AND company_id IS NOT NULL THEN company_id
-                 ELSE 'X-' || left(md5(group_key), 12) END AS account_id,
-            source, source_key, source_name, score, method, status, evidence
+            account_id, source, source_key, source_name, score, method, status, evidence
         FROM matches
         ORDER BY account_id, source DESC, source_key
     """)

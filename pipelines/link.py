@@ -6,6 +6,7 @@ import polars as pl
 
 from abm.decisions import read_decisions
 from abm.matching import link as link_records
+from abm.matching import offmaster_groups, record_keys
 from pipelines.context import RunContext
 
 SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
@@ -15,7 +16,7 @@ def link(ctx: RunContext) -> int:
     ctx.sql("link_records")
     companies = ctx.query("SELECT * FROM companies")
     decisions = read_decisions(ctx.settings.run.decisions)
-    matches, reviews = [], []
+    matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():
         records = ctx.query(f"SELECT * FROM {table}")
         result = link_records(
@@ -35,6 +36,17 @@ def link(ctx: RunContext) -> int:
         }
         matches.append(result.matches)
         reviews.append(result.review)
+        open_keys = result.matches.filter(~_linked()).select("source_key")
+        keys = record_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
+        unlinked.append(keys.select(pl.lit(source).alias("source"), "source_key", "nname", "pref", "domain"))
     ctx.write("matches", pl.concat(matches, how="diagonal_relaxed"))
+    companies_unknown = pl.concat(unlinked)
+    groups = companies_unknown.select("source", "source_key", offmaster_groups(companies_unknown))
+    ctx.write("work.offmaster_groups", groups)
     ctx.write("match_review", pl.concat(reviews, how="diagonal_relaxed"))
     return ctx.count("matches")
+
+
+def _linked() -> pl.Expr:
+    """A record belongs to a master company: linked automatically or by a person."""
+    return pl.col("status").is_in(["auto", "manual"]) & pl.col("company_id").is_not_null()

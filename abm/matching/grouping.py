@@ -70,3 +70,22 @@ def group_keys(df: pl.DataFrame) -> pl.Series:
         )
     )
     return out.to_series().alias("group_key")
+
+
+def offmaster_groups(records: pl.DataFrame) -> pl.Series:
+    """One label per company for records that linked to no master company, across sources.
+
+    ``records`` holds source, source_key, nname, pref and domain (corporate email domain, free mail
+    already dropped). Records sharing a name key (normalised name + prefecture) or a domain form one
+    company, so a customer code and the contacts of the same unknown company become one account.
+    Unlike ``group_keys`` nothing is adopted into a master company: a record 名寄せ did not link is
+    never silently treated as linked. A record with neither key stands alone.
+    """
+    df = records.with_row_index("rid")
+    comps = _components(_keys(df))
+    return (
+        df.join(comps, on="rid", how="left", maintain_order="left")
+        .select(pl.coalesce("label", pl.format("r:{}:{}", "source", "source_key")))
+        .to_series()
+        .alias("group_label")
+    )

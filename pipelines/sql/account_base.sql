@@ -1,14 +1,23 @@
--- Accounts: every master company, plus one account per group of source records that linked to
--- no master company (grouped across sales and contacts by 名寄せ's group_key).
--- account_id is the master company_id, or 'X-' + a hash of the group key: stable across runs.
+-- Accounts: every master company, plus one account per company that linked to no master company
+-- (its records grouped across sales and contacts by shared name key or email domain).
+-- account_id is the master company_id, or 'X-' + a hash of the group: stable across runs.
+-- The rule lives here only: `matches.account_id` carries it to every later reader.
+CREATE OR REPLACE TABLE matches AS
+SELECT
+    m.*,
+    CASE WHEN m.status IN ('auto', 'manual') AND m.company_id IS NOT NULL THEN m.company_id
+         ELSE 'X-' || left(md5(g.group_label), 12) END AS account_id
+FROM matches m
+LEFT JOIN work.offmaster_groups g USING (source, source_key)
+ORDER BY m.source, m.source_key;
+
 CREATE OR REPLACE TABLE work.record_account AS
 SELECT
     source,
     source_key,
     source_name,
     status IN ('auto', 'manual') AND company_id IS NOT NULL AS linked,
-    CASE WHEN status IN ('auto', 'manual') AND company_id IS NOT NULL THEN company_id
-         ELSE 'X-' || left(md5(group_key), 12) END AS account_id
+    account_id
 FROM matches;
 
 CREATE OR REPLACE TABLE work.offmaster_accounts AS

@@ -24,15 +24,10 @@ FROM accounts
 WHERE has_buying_power AND NOT in_sales
 ORDER BY whitespace_rank;
 
--- Records → account: the same rule as account_base.sql (a linked record belongs to its master
--- company, any other to 'X-' + hash of its 名寄せ group); tests check every record lands once.
+-- Records → account: matches.account_id (set by account_base.sql); tests check every record lands once.
 CREATE OR REPLACE VIEW v_account_360 AS
 WITH records AS (
-    SELECT
-        source, source_key, status, method,
-        CASE WHEN status IN ('auto', 'manual') AND company_id IS NOT NULL THEN company_id
-             ELSE 'X-' || left(md5(group_key), 12) END AS account_id
-    FROM matches
+    SELECT source, source_key, status, method, account_id FROM matches
 ),
 evidence AS (
     SELECT
