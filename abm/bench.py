@@ -42,7 +42,9 @@ SCALES: dict[str, Scale] = {
 }
 
 
-def dataset(scale: str, cache: Path, seed: int = 42, progress: Callable[[str], None] = lambda _m: None) -> Path:
+def dataset(
+    scale: str, cache: Path, seed: int = 42, progress: Callable[[str], None] = lambda _m: None
+) -> Path:
     """The generated inputs for ``scale``, made once and kept under ``cache``."""
     from abm.sample import generate
 
@@ -51,8 +53,16 @@ def dataset(scale: str, cache: Path, seed: int = 42, progress: Callable[[str], N
     done = folder / ".complete"
     if not done.exists():
         t0 = time.perf_counter()
-        generate(folder, companies=size.companies, customers=size.customers, contacts=size.contacts,
-                 sales_lines=size.sales_lines, seed=seed, fmt="parquet", progress=progress)
+        generate(
+            folder,
+            companies=size.companies,
+            customers=size.customers,
+            contacts=size.contacts,
+            sales_lines=size.sales_lines,
+            seed=seed,
+            fmt="parquet",
+            progress=progress,
+        )
         done.write_text(f"{time.perf_counter() - t0:.1f}s\n")
         progress(f"generated {scale} in {time.perf_counter() - t0:.1f}s → {folder}")
     return folder
@@ -64,36 +74,60 @@ def link_accuracy(db: Path, truth: Path) -> pl.DataFrame:
         matches = con.sql("SELECT source, source_key, company_id, status FROM matches").pl()
     rows = []
     for source, key in (("sales", "customer_code"), ("contacts", "contact_id")):
-        true = pl.read_csv(truth / f"{'customers' if source == 'sales' else 'contacts'}.csv", infer_schema=False)
+        true = pl.read_csv(
+            truth / f"{'customers' if source == 'sales' else 'contacts'}.csv", infer_schema=False
+        )
         joined = matches.filter(pl.col("source") == source).join(
-            true.select(pl.col(key).alias("source_key"), pl.col("company_id").alias("true_id")), on="source_key",
+            true.select(pl.col(key).alias("source_key"), pl.col("company_id").alias("true_id")),
+            on="source_key",
             how="left",
         )
         linked = joined.filter(pl.col("status").is_in(["auto", "manual"]))
         correct = int((linked["company_id"] == linked["true_id"]).sum())
         in_master = int(joined["true_id"].is_not_null().sum())
-        rows.append({
-            "source": source,
-            "records": joined.height,
-            "linked": linked.height,
-            "precision": correct / linked.height if linked.height else None,
-            "recall": correct / in_master if in_master else None,
-            "review_rate": float((joined["status"] == "review").mean()),
-        })
+        rows.append(
+            {
+                "source": source,
+                "records": joined.height,
+                "linked": linked.height,
+                "precision": correct / linked.height if linked.height else None,
+                "recall": correct / in_master if in_master else None,
+                "review_rate": float((joined["status"] == "review").mean()),
+            }
+        )
     return pl.DataFrame(rows)
 
 
-def run_bench(scale: str, cache: Path, settings: Settings | None = None, seed: int = 42,
-              progress: Callable[[str], None] = lambda _m: None) -> dict:
+def run_bench(
+    scale: str,
+    cache: Path,
+    settings: Settings | None = None,
+    seed: int = 42,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict:
     """Generate (or reuse) the scale's data, run the pipeline into ``cache``, return the figures."""
     folder = dataset(scale, cache, seed, progress)
     db = cache / f"{scale}-seed{seed}.duckdb"
     settings = settings or load_settings(None)
-    settings = settings.model_copy(update={"run": settings.run.model_copy(update={
-        "input_dir": folder, "db": db, "decisions": cache / "no-decisions.csv"})})
+    settings = settings.model_copy(
+        update={
+            "run": settings.run.model_copy(
+                update={"input_dir": folder, "db": db, "decisions": cache / "no-decisions.csv"}
+            )
+        }
+    )
     result = project.run(settings, progress=progress)
-    steps = pl.DataFrame([
-        {"step": t.step, "seconds": t.seconds, "rows": t.rows, "peak_rss_mb": t.peak_rss_mb} for t in result.timings
-    ]).with_columns((pl.col("seconds") / pl.col("seconds").sum()).alias("share"))
-    return {"scale": scale, "size": SCALES[scale], "seconds": result.seconds, "steps": steps,
-            "peak_rss_mb": float(steps["peak_rss_mb"].max()), "accuracy": link_accuracy(db, folder / "truth")}
+    steps = pl.DataFrame(
+        [
+            {"step": t.step, "seconds": t.seconds, "rows": t.rows, "peak_rss_mb": t.peak_rss_mb}
+            for t in result.timings
+        ]
+    ).with_columns((pl.col("seconds") / pl.col("seconds").sum()).alias("share"))
+    return {
+        "scale": scale,
+        "size": SCALES[scale],
+        "seconds": result.seconds,
+        "steps": steps,
+        "peak_rss_mb": float(steps["peak_rss_mb"].max()),
+        "accuracy": link_accuracy(db, folder / "truth"),
+    }

@@ -112,10 +112,29 @@ VIEWS: dict[str, Entry] = {
     "v_target_accounts": Entry(
         "The tiered target list (Tier 1–3) with approach and owner, best first: the list ABM teams work.",
         _pick(
-            "account_id", "tier", "tier_reason", "segment", "approach", "name", "corporate_number",
-            "prefecture", "city", "address", "postal_code", "domain", "industry_code", "industry_name",
-            "employees", "buying_power_score", "buying_power_decile", "sales_amount", "abc_class",
-            "contact_count", "territory", "owner", "last_sale_date",
+            "account_id",
+            "tier",
+            "tier_reason",
+            "segment",
+            "approach",
+            "name",
+            "corporate_number",
+            "prefecture",
+            "city",
+            "address",
+            "postal_code",
+            "domain",
+            "industry_code",
+            "industry_name",
+            "employees",
+            "buying_power_score",
+            "buying_power_decile",
+            "sales_amount",
+            "abc_class",
+            "contact_count",
+            "territory",
+            "owner",
+            "last_sale_date",
             priority="Rank in the list (1 = first to work): tier, then buying power, then own revenue.",
         ),
     ),
@@ -123,9 +142,24 @@ VIEWS: dict[str, Entry] = {
         "Whitespace (ホワイトスペース): companies with buying power and no sales in the window, "
         "highest buying power first.",
         _pick(
-            "account_id", "name", "corporate_number", "prefecture", "city", "industry_code",
-            "industry_name", "employees", "revenue", "buying_power_score", "buying_power_decile",
-            "has_contacts", "contact_count", "segment", "approach", "tier", "territory", "owner",
+            "account_id",
+            "name",
+            "corporate_number",
+            "prefecture",
+            "city",
+            "industry_code",
+            "industry_name",
+            "employees",
+            "revenue",
+            "buying_power_score",
+            "buying_power_decile",
+            "has_contacts",
+            "contact_count",
+            "segment",
+            "approach",
+            "tier",
+            "territory",
+            "owner",
             last_sale_date="Latest sale before the window, if the company bought from us once (lapsed).",
             whitespace_rank="Rank by buying power among whitespace companies (1 = highest).",
         ),
@@ -288,9 +322,22 @@ TABLES: dict[str, Entry] = {
             "run_id": "Run id.",
             "as_of": "Reference date of the run.",
             "quarter": "Quarter label of the run.",
-            **{k: ACCOUNT[k] for k in (
-                "account_id", "name", "segment", "tier", "abc_class", "buying_power_score",
-                "buying_power_decile", "sales_amount", "contact_count", "territory", "owner")},
+            **{
+                k: ACCOUNT[k]
+                for k in (
+                    "account_id",
+                    "name",
+                    "segment",
+                    "tier",
+                    "abc_class",
+                    "buying_power_score",
+                    "buying_power_decile",
+                    "sales_amount",
+                    "contact_count",
+                    "territory",
+                    "owner",
+                )
+            },
         },
     ),
     "buying_power_traits": Entry(
@@ -454,8 +501,10 @@ def render_markdown(objects: pl.DataFrame) -> str:
     lines += ["| object | kind | description |", "| --- | --- | --- |"]
     for name in names:
         first = objects.filter(pl.col("name") == name).row(0, named=True)
-        lines.append(f"| [`{name}`](#{name}) | {first['kind'].lower()} | "
-                     f"{(first['table_comment'] or '').replace('|', '/')} |")
+        lines.append(
+            f"| [`{name}`](#{name}) | {first['kind'].lower()} | "
+            f"{(first['table_comment'] or '').replace('|', '/')} |"
+        )
     for name in names:
         rows = objects.filter(pl.col("name") == name).sort("column_index")
         first = rows.row(0, named=True)

@@ -28,7 +28,9 @@ app.add_typer(review_app, name="review")
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
-ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help="TOML config file (default ./abm.toml).")]
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="TOML config file (default ./abm.toml).")
+]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default from config: abm.duckdb).")]
 
 
@@ -49,8 +51,11 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             if os.environ.get("ABM_DEBUG"):
                 raise
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            err.print(f"[bold red]internal error:[/] {type(exc).__name__}: {first} "
-                      "(set ABM_DEBUG=1 for details; the published database was left as it was)", soft_wrap=True)
+            err.print(
+                f"[bold red]internal error:[/] {type(exc).__name__}: {first} "
+                "(set ABM_DEBUG=1 for details; the published database was left as it was)",
+                soft_wrap=True,
+            )
             raise typer.Exit(1) from None
 
     return wrapper
@@ -63,10 +68,14 @@ def _settings(config: Path | None, **overrides: Any) -> Settings:
 @app.command()
 @friendly
 def run(
-    input: Annotated[Path | None, typer.Option("--input", "-i", help="Input folder (default sample_data/).")] = None,
+    input: Annotated[
+        Path | None, typer.Option("--input", "-i", help="Input folder (default sample_data/).")
+    ] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest sale).")] = None,
+    as_of: Annotated[
+        str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest sale).")
+    ] = None,
 ) -> None:
     """Load, link, rank, segment and tier; publish the DuckDB file atomically."""
     when = _parse_date(as_of) if as_of else None
@@ -93,15 +102,25 @@ def sample(
     contacts: Annotated[int, typer.Option(help="Contacts.")] = 10_000,
     sales_lines: Annotated[int, typer.Option("--sales-lines", help="Sales lines.")] = 100_000,
     seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 42,
-    fmt: Annotated[str, typer.Option("--format", help="sample (parquet + CP932 CSV + xlsx), parquet or csv.")] = "sample",
+    fmt: Annotated[
+        str, typer.Option("--format", help="sample (parquet + CP932 CSV + xlsx), parquet or csv.")
+    ] = "sample",
 ) -> None:
     """Write realistic, seeded Japanese sample inputs plus their ground truth (in OUT/truth)."""
     from abm.sample import generate
 
     if fmt not in ("sample", "parquet", "csv"):
         raise AbmError(f"--format must be sample, parquet or csv (got '{fmt}')")
-    summary = generate(out_dir, companies=companies, customers=customers, contacts=contacts,
-                       sales_lines=sales_lines, seed=seed, fmt=fmt, progress=err.print)
+    summary = generate(
+        out_dir,
+        companies=companies,
+        customers=customers,
+        contacts=contacts,
+        sales_lines=sales_lines,
+        seed=seed,
+        fmt=fmt,
+        progress=err.print,
+    )
     out.print(summary)
 
 
@@ -124,7 +143,9 @@ def docs(readme: Annotated[Path, typer.Option(help="README to update.")] = Path(
 @review_app.command("export")
 @friendly
 def review_export(
-    out_file: Annotated[Path, typer.Option("--out", help="CSV or XLSX to write.")] = Path("match_review.xlsx"),
+    out_file: Annotated[Path, typer.Option("--out", help="CSV or XLSX to write.")] = Path(
+        "match_review.xlsx"
+    ),
     db: DbOpt = None,
     config: ConfigOpt = None,
 ) -> None:
@@ -133,8 +154,10 @@ def review_export(
 
     settings = _settings(config, **{"run.db": db})
     n = export_review(settings.run.db, out_file)
-    out.print(f"Wrote {n:,} pairs to review to {out_file}. Fill the `decision` column "
-              "(link = same company, not = different), then run `abm review import`.")
+    out.print(
+        f"Wrote {n:,} pairs to review to {out_file}. Fill the `decision` column "
+        "(link = same company, not = different), then run `abm review import`."
+    )
 
 
 @review_app.command("import")
@@ -149,15 +172,21 @@ def review_import(
 
     settings = _settings(config)
     counts = import_review(in_file, settings.run.decisions, decided_by=by)
-    out.print(f"Recorded {counts['link']:,} links and {counts['not']:,} non-matches in {settings.run.decisions} "
-              f"({counts['blank']:,} rows left undecided). They apply from the next `abm run`.")
+    out.print(
+        f"Recorded {counts['link']:,} links and {counts['not']:,} non-matches in {settings.run.decisions} "
+        f"({counts['blank']:,} rows left undecided). They apply from the next `abm run`."
+    )
 
 
 @app.command()
 @friendly
 def bench(
-    scale: Annotated[str, typer.Option(help="sample, tiny, small (0.5M), medium (1M), large (2M), national (5M).")] = "tiny",
-    cache: Annotated[Path, typer.Option(help="Where generated data and the bench database are kept.")] = Path("bench_cache"),
+    scale: Annotated[
+        str, typer.Option(help="sample, tiny, small (0.5M), medium (1M), large (2M), national (5M).")
+    ] = "tiny",
+    cache: Annotated[Path, typer.Option(help="Where generated data and the bench database are kept.")] = Path(
+        "bench_cache"
+    ),
     config: ConfigOpt = None,
     seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
 ) -> None:
@@ -166,16 +195,25 @@ def bench(
 
     if scale not in SCALES:
         raise AbmError(f"--scale must be one of {', '.join(SCALES)} (got '{scale}')")
-    figures = run_bench(scale, cache, _settings(config), seed, progress=lambda line: err.print(line, soft_wrap=True))
+    figures = run_bench(
+        scale, cache, _settings(config), seed, progress=lambda line: err.print(line, soft_wrap=True)
+    )
     size = figures["size"]
-    out.print(f"scale {scale}: {size.companies:,} companies, {size.customers:,} customers, "
-              f"{size.contacts:,} contacts, {size.sales_lines:,} sales lines")
+    out.print(
+        f"scale {scale}: {size.companies:,} companies, {size.customers:,} customers, "
+        f"{size.contacts:,} contacts, {size.sales_lines:,} sales lines"
+    )
     table = Table(title="Where the time goes")
     for col in ("step", "seconds", "share", "rows", "peak RSS MiB"):
         table.add_column(col, justify="left" if col == "step" else "right")
     for row in figures["steps"].sort("seconds", descending=True).iter_rows(named=True):
-        table.add_row(row["step"], f"{row['seconds']:.1f}", f"{row['share']:.0%}", f"{row['rows']:,}",
-                      f"{row['peak_rss_mb']:,.0f}")
+        table.add_row(
+            row["step"],
+            f"{row['seconds']:.1f}",
+            f"{row['share']:.0%}",
+            f"{row['rows']:,}",
+            f"{row['peak_rss_mb']:,.0f}",
+        )
     out.print(table)
     out.print(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
     out.print(figures["accuracy"])
@@ -207,7 +245,8 @@ def dictionary(
     db: DbOpt = None,
     config: ConfigOpt = None,
     out_file: Annotated[Path, typer.Option("--out", help="Markdown to write.")] = Path(
-        "docs/data-dictionary.md"),
+        "docs/data-dictionary.md"
+    ),
 ) -> None:
     """Write the data dictionary (every published table, view, column) from the database's comments."""
     from abm.catalog import published_objects, render_markdown, undocumented
@@ -221,8 +260,10 @@ def dictionary(
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(render_markdown(objects), encoding="utf-8")
     missing = undocumented(objects)
-    out.print(f"Wrote {out_file}: {objects['name'].n_unique()} tables and views, {objects.height} columns"
-              + (f"; {len(missing)} without a description (add them to abm/catalog.py)" if missing else "."))
+    out.print(
+        f"Wrote {out_file}: {objects['name'].n_unique()} tables and views, {objects.height} columns"
+        + (f"; {len(missing)} without a description (add them to abm/catalog.py)" if missing else ".")
+    )
 
 
 @app.command()
@@ -247,7 +288,8 @@ def export(
     db: DbOpt = None,
     config: ConfigOpt = None,
     out_file: Annotated[Path, typer.Option("--out", help="targets.csv (UTF-8 with BOM) or .xlsx.")] = Path(
-        "targets.csv"),
+        "targets.csv"
+    ),
     tier: Annotated[list[int] | None, typer.Option("--tier", help="Only these tiers (repeatable).")] = None,
     crm: Annotated[str, typer.Option(help="Header names for: salesforce or hubspot.")] = "salesforce",
 ) -> None:
@@ -276,30 +318,63 @@ def territories_report(
     finally:
         con.close()
     if not report:
-        raise AbmError(f"{settings.run.db} has no territories: add a reps file "
-                       "(担当者コード, 担当者名, エリア) to the input folder and run `abm run`")
+        raise AbmError(
+            f"{settings.run.db} has no territories: add a reps file "
+            "(担当者コード, 担当者名, エリア) to the input folder and run `abm run`"
+        )
     quarter = report["balance"]["quarter"][0] if report["balance"].height else "?"
     table = Table(title=f"Territory balance ({quarter})")
-    columns = ("rep", "name", "area", "cap.", "accounts", "buying power", "revenue", "bp share", "dev. bp",
-               "dev. n")
+    columns = (
+        "rep",
+        "name",
+        "area",
+        "cap.",
+        "accounts",
+        "buying power",
+        "revenue",
+        "bp share",
+        "dev. bp",
+        "dev. n",
+    )
     for col in columns:
         table.add_column(col, justify="left" if col in ("rep", "name", "area") else "right")
     for r in report["balance"].iter_rows(named=True):
         flag = "" if r["within_tolerance"] else " [red]![/]"
         table.add_row(
-            r["rep_id"], r["name"], r["area"], f"{r['capacity']:g}", f"{r['accounts']:,}",
-            f"{r['buying_power']:,.1f}", f"¥{r['revenue']:,.0f}", _pct(r["buying_power_share"]),
-            _pct(r["buying_power_deviation"], signed=True) + flag, _pct(r["accounts_deviation"], signed=True),
+            r["rep_id"],
+            r["name"],
+            r["area"],
+            f"{r['capacity']:g}",
+            f"{r['accounts']:,}",
+            f"{r['buying_power']:,.1f}",
+            f"¥{r['revenue']:,.0f}",
+            _pct(r["buying_power_share"]),
+            _pct(r["buying_power_deviation"], signed=True) + flag,
+            _pct(r["accounts_deviation"], signed=True),
         )
     out.print(table)
     areas = Table(title="Per area: coefficient of variation across reps, and moves since last quarter")
-    for col in ("area", "reps", "accounts", "CV buying power", "CV accounts", "moved", "rebalanced",
-                "unassigned"):
+    for col in (
+        "area",
+        "reps",
+        "accounts",
+        "CV buying power",
+        "CV accounts",
+        "moved",
+        "rebalanced",
+        "unassigned",
+    ):
         areas.add_column(col, justify="left" if col == "area" else "right")
     for r in report["areas"].iter_rows(named=True):
         areas.add_row(
-            r["area"], str(r["reps"]), f"{r['accounts']:,}", _pct(r["cv_buying_power"]),
-            _pct(r["cv_accounts"]), f"{r['moved']:,}", f"{r['rebalanced']:,}", f"{r['unassigned']:,}",
+            r["area"],
+            str(r["reps"]),
+            f"{r['accounts']:,}",
+            _pct(r["cv_buying_power"]),
+            _pct(r["cv_accounts"]),
+            f"{r['moved']:,}",
+            f"{r['rebalanced']:,}",
+            f"{r['unassigned']:,}",
         )
     out.print(areas)
     reasons = ", ".join(f"{reason}: {n:,}" for reason, n in report["reasons"].iter_rows()) or "none"
@@ -310,8 +385,11 @@ def territories_report(
             listed.add_column(col)
         for r in report["changes"].iter_rows(named=True):
             listed.add_row(
-                r["account_id"], r["name"] or "", r["territory"] or "",
-                r["from_owner_name"] or r["from_owner"] or "—", r["to_owner_name"] or r["to_owner"] or "—",
+                r["account_id"],
+                r["name"] or "",
+                r["territory"] or "",
+                r["from_owner_name"] or r["from_owner"] or "—",
+                r["to_owner_name"] or r["to_owner"] or "—",
                 r["reason"],
             )
         out.print(listed)

@@ -37,7 +37,9 @@ class Section(BaseModel):
 
 
 class RunSettings(Section):
-    input_dir: Path = Field(Path("sample_data"), description="Folder holding companies / sales / contacts files.")
+    input_dir: Path = Field(
+        Path("sample_data"), description="Folder holding companies / sales / contacts files."
+    )
     db: Path = Field(Path("abm.duckdb"), description="The published DuckDB file.")
     decisions: Path = Field(
         Path("abm_decisions.csv"),
@@ -52,18 +54,26 @@ class RunSettings(Section):
         "`fiscal_year` = the last complete fiscal year before as-of.",
     )
     lookback_months: int = Field(12, ge=1, le=120, description="Months in the rolling look-back window.")
-    fiscal_year_start_month: int = Field(4, ge=1, le=12, description="First month of the fiscal year (4 = April).")
+    fiscal_year_start_month: int = Field(
+        4, ge=1, le=12, description="First month of the fiscal year (4 = April)."
+    )
     quarter_calendar: Literal["fiscal", "calendar"] = Field(
-        "fiscal", description="Label quarters by fiscal year (FY2026Q1 = Apr–Jun 2026) or calendar year (2026Q2)."
+        "fiscal",
+        description="Label quarters by fiscal year (FY2026Q1 = Apr–Jun 2026) or calendar year (2026Q2).",
     )
     history_segments_only: bool = Field(
-        True, description="Keep only accounts in at least one circle in `account_history` (saves space at scale)."
+        True,
+        description="Keep only accounts in at least one circle in `account_history` (saves space at scale).",
     )
 
 
 class AbcSettings(Section):
-    a: float = Field(0.80, gt=0, lt=1, description="Cumulative revenue share up to which customers are class A.")
-    b: float = Field(0.95, gt=0, lt=1, description="Cumulative revenue share up to which customers are class B.")
+    a: float = Field(
+        0.80, gt=0, lt=1, description="Cumulative revenue share up to which customers are class A."
+    )
+    b: float = Field(
+        0.95, gt=0, lt=1, description="Cumulative revenue share up to which customers are class B."
+    )
 
     @model_validator(mode="after")
     def _ordered(self) -> AbcSettings:
@@ -74,7 +84,10 @@ class AbcSettings(Section):
 
 class BuyingPowerSettings(Section):
     threshold_decile: int = Field(
-        2, ge=1, le=10, description="Accounts in buying-power decile ≤ this are in the B circle (2 = top 20%)."
+        2,
+        ge=1,
+        le=10,
+        description="Accounts in buying-power decile ≤ this are in the B circle (2 = top 20%).",
     )
     rule_weights: dict[str, float] = Field(
         {"employees": 1.0, "revenue": 1.0, "capital": 0.5},
@@ -115,13 +128,17 @@ class CirclesSettings(Section):
         missing = [s for s in SEGMENTS if s not in self.playbook]
         unknown = [s for s in self.playbook if s not in SEGMENTS]
         if missing or unknown:
-            raise ValueError(f"circles.playbook needs exactly the segments {list(SEGMENTS)}; "
-                             f"missing {missing}, unknown {unknown}")
+            raise ValueError(
+                f"circles.playbook needs exactly the segments {list(SEGMENTS)}; "
+                f"missing {missing}, unknown {unknown}"
+            )
         return self
 
 
 class TierSettings(Section):
-    tier1_segments: list[str] = Field(["S+B+C", "S+B", "B+C"], description="Segments eligible for Tier 1 (1:1).")
+    tier1_segments: list[str] = Field(
+        ["S+B+C", "S+B", "B+C"], description="Segments eligible for Tier 1 (1:1)."
+    )
     tier1_capacity: int = Field(50, ge=0, description="Maximum Tier 1 accounts, filled by priority.")
     tier2_segments: list[str] = Field(
         ["S+B+C", "S+B", "B+C", "B"], description="Segments eligible for Tier 2 (1:few)."
@@ -141,7 +158,9 @@ class TerritorySettings(Section):
         "the S circle).",
     )
     tolerance: float = Field(
-        0.15, gt=0, lt=1,
+        0.15,
+        gt=0,
+        lt=1,
         description="A rep keeps last quarter's accounts while their load stays within ± this share of the "
         "area mean (capacity-weighted); beyond it the smallest accounts are rebalanced.",
     )
@@ -158,8 +177,10 @@ class TerritorySettings(Section):
     def _known_weights(self) -> TerritorySettings:
         unknown = sorted(set(self.balance_weights) - {"buying_power", "accounts", "revenue"})
         if unknown:
-            raise ValueError(f"territories.balance_weights: unknown '{unknown[0]}' "
-                             "(known: buying_power, accounts, revenue)")
+            raise ValueError(
+                f"territories.balance_weights: unknown '{unknown[0]}' "
+                "(known: buying_power, accounts, revenue)"
+            )
         if any(w < 0 for w in self.balance_weights.values()) or sum(self.balance_weights.values()) <= 0:
             raise ValueError("territories.balance_weights must be non-negative with a positive sum")
         return self
@@ -216,12 +237,15 @@ class Settings(BaseSettings):
     run: RunSettings = Field(default_factory=RunSettings, description="Where and when")
     columns: dict[str, dict[str, str]] = Field(
         default_factory=dict,
-        description="Extra header mappings per input, e.g. `[columns.sales]` `\"得意先名称\" = \"customer_name\"`.",
+        description="Extra header mappings per input, e.g. `[columns.sales]` "
+        '`"得意先名称" = "customer_name"`.',
     )
     abc: AbcSettings = Field(default_factory=AbcSettings, description="ABC / Pareto thresholds")
     match: MatchSettings = Field(default_factory=MatchSettings, description="名寄せ (linking)")
     buying_power: BuyingPowerSettings = Field(default_factory=BuyingPowerSettings, description="Buying power")
-    circles: CirclesSettings = Field(default_factory=CirclesSettings, description="Three circles and playbook")
+    circles: CirclesSettings = Field(
+        default_factory=CirclesSettings, description="Three circles and playbook"
+    )
     tiers: TierSettings = Field(default_factory=TierSettings, description="Tiers")
     territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")

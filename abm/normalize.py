@@ -471,6 +471,8 @@ def fold_kana(col: pl.Expr) -> pl.Expr:
     out = _replace_map(out, _HIRA_TO_KATA)
     out = _replace_map(out, _VU)
     out = _replace_map(out, {**_SMALL_KANA, "ヶ": "ケ", "ヵ": "カ"}).str.normalize("NFC")
+    # NFC can compose a new ヴ (small ゥ + combining dakuten became ウ + ゛): fold it again (idempotence)
+    out = _replace_map(out, _VU)
     out = _replace_map(out, _OLD_KANA)
     return out.str.replace_all(_DROP_RE, "").replace("", None)
 

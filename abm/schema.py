@@ -51,26 +51,55 @@ COMPANIES = InputSpec(
     key="company_id",
     description="Purchased company master (TDB / TSR / 法人番号 style).",
     columns=(
-        Column("company_id", required=True, aliases=("企業コード", "企業id", "tdb企業コード", "tsr企業コード", "会社コード"),
-               description="Unique id from the provider, or the 法人番号."),
-        Column("name", required=True, aliases=("商号", "企業名", "会社名", "法人名", "名称", "company name"),
-               description="Official name (商号)."),
-        Column("corporate_number", "corporate_number", aliases=_CN, description="13-digit 法人番号, check digit validated."),
-        Column("name_kana", aliases=("フリガナ", "商号フリガナ", "カナ", "企業名カナ", "ふりがな"), description="Katakana reading."),
-        Column("name_en", aliases=("英文商号", "英語名", "英文社名", "english name"), description="English name."),
+        Column(
+            "company_id",
+            required=True,
+            aliases=("企業コード", "企業id", "tdb企業コード", "tsr企業コード", "会社コード"),
+            description="Unique id from the provider, or the 法人番号.",
+        ),
+        Column(
+            "name",
+            required=True,
+            aliases=("商号", "企業名", "会社名", "法人名", "名称", "company name"),
+            description="Official name (商号).",
+        ),
+        Column(
+            "corporate_number",
+            "corporate_number",
+            aliases=_CN,
+            description="13-digit 法人番号, check digit validated.",
+        ),
+        Column(
+            "name_kana",
+            aliases=("フリガナ", "商号フリガナ", "カナ", "企業名カナ", "ふりがな"),
+            description="Katakana reading.",
+        ),
+        Column(
+            "name_en", aliases=("英文商号", "英語名", "英文社名", "english name"), description="English name."
+        ),
         Column("prefecture", aliases=_PREF, description="Prefecture (都道府県)."),
         Column("city", aliases=("市区町村", "市区町村名"), description="City / ward (市区町村)."),
         Column("address", aliases=("所在地", "住所", "本社所在地"), description="Street address."),
         Column("postal_code", aliases=("郵便番号", "〒", "zip"), description="Postal code (郵便番号)."),
         Column("phone", aliases=_PHONE, description="Main phone number."),
-        Column("domain", aliases=("ドメイン", "url", "ホームページ", "website", "web"), description="Web / email domain."),
-        Column("industry_code", aliases=("業種コード", "産業分類コード", "jsic"), description="JSIC industry code."),
+        Column(
+            "domain",
+            aliases=("ドメイン", "url", "ホームページ", "website", "web"),
+            description="Web / email domain.",
+        ),
+        Column(
+            "industry_code",
+            aliases=("業種コード", "産業分類コード", "jsic"),
+            description="JSIC industry code.",
+        ),
         Column("industry_name", aliases=("業種", "業種名", "産業分類"), description="Industry name."),
         Column("employees", "int", aliases=("従業員数", "従業員"), description="Employees."),
         Column("revenue", "number", aliases=("売上高", "年商"), description="Annual revenue (yen)."),
         Column("capital", "number", aliases=("資本金",), description="Capital (yen)."),
         Column("founded_year", "int", aliases=("設立年", "設立"), description="Year founded."),
-        Column("listed", "bool", aliases=("上場区分", "上場", "上場市場"), description="Listed on an exchange."),
+        Column(
+            "listed", "bool", aliases=("上場区分", "上場", "上場市場"), description="Listed on an exchange."
+        ),
     ),
 )
 
@@ -78,19 +107,41 @@ SALES = InputSpec(
     name="sales",
     description="Internal sales lines (invoice / order lines from the ERP or SFA).",
     columns=(
-        Column("date", "date", required=True, aliases=("受注日", "売上日", "計上日", "日付", "請求日", "order date"),
-               description="Order / sales date."),
-        Column("customer_code", required=True, aliases=("取引先コード", "得意先コード", "顧客コード", "customer id"),
-               description="Customer code in the ERP / SFA."),
-        Column("customer_name", required=True, aliases=("取引先名", "得意先名", "顧客名", "会社名", "customer"),
-               description="Customer name as typed."),
-        Column("amount", "number", required=True, aliases=("売上金額", "金額", "売上", "税抜金額", "受注金額"),
-               description="Amount in yen; negative for returns."),
-        Column("corporate_number", "corporate_number", aliases=_CN, description="法人番号 if the ERP has it."),
+        Column(
+            "date",
+            "date",
+            required=True,
+            aliases=("受注日", "売上日", "計上日", "日付", "請求日", "order date"),
+            description="Order / sales date.",
+        ),
+        Column(
+            "customer_code",
+            required=True,
+            aliases=("取引先コード", "得意先コード", "顧客コード", "customer id"),
+            description="Customer code in the ERP / SFA.",
+        ),
+        Column(
+            "customer_name",
+            required=True,
+            aliases=("取引先名", "得意先名", "顧客名", "会社名", "customer"),
+            description="Customer name as typed.",
+        ),
+        Column(
+            "amount",
+            "number",
+            required=True,
+            aliases=("売上金額", "金額", "売上", "税抜金額", "受注金額"),
+            description="Amount in yen; negative for returns.",
+        ),
+        Column(
+            "corporate_number", "corporate_number", aliases=_CN, description="法人番号 if the ERP has it."
+        ),
         Column("prefecture", aliases=_PREF, description="Customer prefecture."),
         Column("address", aliases=("住所", "所在地"), description="Customer address."),
         Column("phone", aliases=_PHONE, description="Customer phone."),
-        Column("product", aliases=("商品", "商品名", "品目", "product name"), description="Product or category."),
+        Column(
+            "product", aliases=("商品", "商品名", "品目", "product name"), description="Product or category."
+        ),
     ),
 )
 
@@ -99,20 +150,42 @@ CONTACTS = InputSpec(
     key="contact_id",
     description="Opt-in contact lists (名刺, events, web forms, MA). Personal data.",
     columns=(
-        Column("contact_id", required=True, aliases=("コンタクトid", "コンタクトコード", "リードid", "id"),
-               description="Unique contact id."),
-        Column("company_name", required=True, aliases=("会社名", "企業名", "勤務先", "company"),
-               description="Company as the person typed it."),
-        Column("email", "email", required=True, aliases=("メールアドレス", "メール", "e-mail", "mail"),
-               description="Email address."),
-        Column("opt_in", "opt_in", required=True, aliases=("オプトイン", "配信許諾", "opt-in", "許諾日", "オプトイン日"),
-               description="Opt-in: a boolean, or the opt-in date (a date means yes)."),
+        Column(
+            "contact_id",
+            required=True,
+            aliases=("コンタクトid", "コンタクトコード", "リードid", "id"),
+            description="Unique contact id.",
+        ),
+        Column(
+            "company_name",
+            required=True,
+            aliases=("会社名", "企業名", "勤務先", "company"),
+            description="Company as the person typed it.",
+        ),
+        Column(
+            "email",
+            "email",
+            required=True,
+            aliases=("メールアドレス", "メール", "e-mail", "mail"),
+            description="Email address.",
+        ),
+        Column(
+            "opt_in",
+            "opt_in",
+            required=True,
+            aliases=("オプトイン", "配信許諾", "opt-in", "許諾日", "オプトイン日"),
+            description="Opt-in: a boolean, or the opt-in date (a date means yes).",
+        ),
         Column("person_name", aliases=("氏名", "名前", "担当者名", "name"), description="Person's name."),
         Column("department", aliases=("部署", "部署名", "所属"), description="Department (部署)."),
         Column("title", aliases=("役職", "役職名", "job title"), description="Title (役職)."),
         Column("phone", aliases=_PHONE, description="Phone."),
-        Column("opted_out_at", "date", aliases=("配信停止日", "オプトアウト日", "unsubscribed", "unsubscribe date"),
-               description="Opt-out / unsubscribe date."),
+        Column(
+            "opted_out_at",
+            "date",
+            aliases=("配信停止日", "オプトアウト日", "unsubscribed", "unsubscribe date"),
+            description="Opt-out / unsubscribe date.",
+        ),
         Column("prefecture", aliases=_PREF, description="Prefecture."),
         Column("corporate_number", "corporate_number", aliases=_CN, description="法人番号 if known."),
     ),
@@ -124,12 +197,22 @@ REPS = InputSpec(
     optional=True,
     description="Sales reps for territory assignment (optional).",
     columns=(
-        Column("rep_id", required=True, aliases=("担当者コード", "営業担当コード", "社員番号"), description="Rep id."),
+        Column(
+            "rep_id",
+            required=True,
+            aliases=("担当者コード", "営業担当コード", "社員番号"),
+            description="Rep id.",
+        ),
         Column("name", required=True, aliases=("担当者名", "氏名", "営業担当"), description="Rep name."),
         Column("area", aliases=("エリア", "担当エリア", "地域"), description="Area name (e.g. 関東)."),
         Column("prefectures", aliases=("担当都道府県",), description="Prefectures, separated by ; or 、."),
         Column("industries", aliases=("担当業種",), description="Industry codes, separated by ;."),
-        Column("capacity", "number", aliases=("キャパシティ", "capacity weight"), description="Relative capacity (1 = normal)."),
+        Column(
+            "capacity",
+            "number",
+            aliases=("キャパシティ", "capacity weight"),
+            description="Relative capacity (1 = normal).",
+        ),
         Column("active", "bool", aliases=("有効", "在籍"), description="Active (default true)."),
     ),
 )
@@ -140,8 +223,15 @@ PINS = InputSpec(
     optional=True,
     description="Named accounts pinned to a rep (optional).",
     columns=(
-        Column("account_id", required=True, aliases=("アカウントid",), description="Account id from `accounts`."),
-        Column("rep_id", required=True, aliases=("担当者コード", "営業担当コード"), description="Rep it stays with."),
+        Column(
+            "account_id", required=True, aliases=("アカウントid",), description="Account id from `accounts`."
+        ),
+        Column(
+            "rep_id",
+            required=True,
+            aliases=("担当者コード", "営業担当コード"),
+            description="Rep it stays with.",
+        ),
     ),
 )
 

@@ -35,7 +35,6 @@ def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
         timing = StepTiming(step.name, time.perf_counter() - t0, rows, peak.mb)
         timings.append(timing)
         ctx.facts.setdefault("step_timings", []).append(timing)
-        ctx.progress(
-            f"{step.name:<13} {rows:>12,} rows  {timing.seconds:7.2f}s  {peak.mb:7,.0f} MiB  {step.description}"
-        )
+        figures = f"{rows:>12,} rows  {timing.seconds:7.2f}s  {peak.mb:7,.0f} MiB"
+        ctx.progress(f"{step.name:<13} {figures}  {step.description}")
     return timings

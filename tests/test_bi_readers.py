@@ -51,7 +51,9 @@ READER = textwrap.dedent(
 def _start(db: Path, mode: str, stop: Path) -> subprocess.Popen:
     proc = subprocess.Popen(
         [sys.executable, "-c", READER, str(db), mode, str(stop)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     assert json.loads(proc.stdout.readline()) == {"ready": True}
     return proc

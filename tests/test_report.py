@@ -73,10 +73,10 @@ def test_report_numbers_match_the_tables(page, tiny_con):
 
 def test_report_carries_no_personal_data(page, tiny_con):
     html, _ = page
-    for email, in tiny_con.execute("SELECT email FROM contacts").fetchall():
+    for (email,) in tiny_con.execute("SELECT email FROM contacts").fetchall():
         assert email not in html
     bad = tiny_con.execute("SELECT value FROM rejects WHERE \"column\" = 'email'").fetchall()
-    assert bad and not [v for v, in bad if v and v in html]  # e.g. the malformed 'taro@'
+    assert bad and not [v for (v,) in bad if v and v in html]  # e.g. the malformed 'taro@'
 
 
 def test_abm_report_writes_where_asked(tiny_db, tmp_path):
@@ -93,10 +93,22 @@ def test_venn_draws_every_region_even_when_empty():
 def test_report_renders_in_headless_chromium(tiny_db, tmp_path):
     shot = tmp_path / "report.png"
     subprocess.run(
-        ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run",
-         f"--user-data-dir={tmp_path / 'p'}",
-         f"--screenshot={shot}", "--window-size=1280,2400", report_path(tiny_db).as_uri()],
-        check=True, capture_output=True, timeout=120,
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'p'}",
+            f"--screenshot={shot}",
+            "--window-size=1280,2400",
+            report_path(tiny_db).as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
     )
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000

@@ -115,7 +115,7 @@ def test_a_rep_leaving_hands_over_with_the_reason(quarters):
 def test_bad_pins_are_rejects_with_a_reason(quarters):
     rejects = query(
         quarters["db"],
-        "SELECT source_file, row_number, \"column\", value, reason FROM rejects "
+        'SELECT source_file, row_number, "column", value, reason FROM rejects '
         "WHERE source_file = 'pins.csv' ORDER BY row_number",
     )
     assert rejects == [

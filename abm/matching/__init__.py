@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from abm.matching.decisions import DECISION_SCHEMA, decisions_from_review, latest_decisions
 from abm.matching.grouping import offmaster_groups
 from abm.matching.keys import record_keys
-from abm.matching.decisions import DECISION_SCHEMA, decisions_from_review, latest_decisions
 from abm.matching.linking import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, link
 from abm.matching.settings import FREE_MAIL_DOMAINS, MatchSettings
 

@@ -41,8 +41,9 @@ def num(v: Any) -> str:
     return f"{v:,}" if isinstance(v, int) else f"{float(v):,.2f}"
 
 
-def table(df: pl.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None,
-          css_class: str = "") -> str:
+def table(
+    df: pl.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None, css_class: str = ""
+) -> str:
     """An HTML table of ``df``; numbers right-aligned, each column formatted by ``formats``."""
     formats = formats or {}
     head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
@@ -65,46 +66,71 @@ def _run(d: ReportData) -> str:
     r = d.run
     files = json.loads(r.get("input_files") or "{}")
     kpis = [
-        ("as-of", str(r.get("as_of", ""))), ("quarter", str(r.get("quarter", ""))),
-        ("customers", num(r.get("customers"))), ("top 20% share", pct(r.get("top20_share"))),
-        ("Gini", num(r.get("gini"))), ("rows loaded", num(r.get("rows_loaded"))),
+        ("as-of", str(r.get("as_of", ""))),
+        ("quarter", str(r.get("quarter", ""))),
+        ("customers", num(r.get("customers"))),
+        ("top 20% share", pct(r.get("top20_share"))),
+        ("Gini", num(r.get("gini"))),
+        ("rows loaded", num(r.get("rows_loaded"))),
         ("rows rejected", num(r.get("rows_rejected"))),
         ("buying power", str(r.get("buying_power_method") or "")),
     ]
-    inputs = pl.DataFrame(
-        [
-            {"input": k, "file": Path(v.get("file", "")).name, "format": v.get("format"),
-             "read": v.get("read"), "loaded": v.get("loaded"), "rejected": v.get("rejected")}
-            for k, v in files.items()
-        ]
-    ) if files else pl.DataFrame()
+    inputs = (
+        pl.DataFrame(
+            [
+                {
+                    "input": k,
+                    "file": Path(v.get("file", "")).name,
+                    "format": v.get("format"),
+                    "read": v.get("read"),
+                    "loaded": v.get("loaded"),
+                    "rejected": v.get("rejected"),
+                }
+                for k, v in files.items()
+            ]
+        )
+        if files
+        else pl.DataFrame()
+    )
     window = f"{r.get('window_start', '')} … {r.get('window_end', '')}"
     cards = "".join(f"<div>{escape(k)}<b>{escape(v)}</b></div>" for k, v in kpis)
-    return section("run", "Run", [
-        f'<p class="sub">Run {escape(str(r.get("run_id", "")))} · sales window {escape(window)}</p>',
-        f'<div class="kpi">{cards}</div>',
-        "<h3>Inputs</h3>" + table(inputs) if inputs.height else "",
-    ])
+    return section(
+        "run",
+        "Run",
+        [
+            f'<p class="sub">Run {escape(str(r.get("run_id", "")))} · sales window {escape(window)}</p>',
+            f'<div class="kpi">{cards}</div>',
+            "<h3>Inputs</h3>" + table(inputs) if inputs.height else "",
+        ],
+    )
 
 
 def _pareto(d: ReportData) -> str:
     a_share = d.run.get("abc_a") or 0.8
     chart = svg.pareto_curve(d.pareto["x"].to_list(), d.pareto["y"].to_list(), a_share)
     abc = d.abc.with_columns(share=pl.col("revenue") / pl.col("revenue").sum())
-    return section("pareto", "ABC / Pareto", [
-        f'<div class="row"><div>{chart}</div><div>',
-        table(abc, {"revenue": yen, "share": pct, "up_to": pct}),
-        '<p class="note">up_to = cumulative share of customers at the end of the class.</p></div></div>',
-    ])
+    return section(
+        "pareto",
+        "ABC / Pareto",
+        [
+            f'<div class="row"><div>{chart}</div><div>',
+            table(abc, {"revenue": yen, "share": pct, "up_to": pct}),
+            '<p class="note">up_to = cumulative share of customers at the end of the class.</p></div></div>',
+        ],
+    )
 
 
 def _deciles(d: ReportData) -> str:
     df = d.deciles
-    chart = svg.bar_chart([f"decile {v}" for v in df["decile"]], df["share"].to_list(),
-                          [pct(v) for v in df["share"]])
+    chart = svg.bar_chart(
+        [f"decile {v}" for v in df["decile"]], df["share"].to_list(), [pct(v) for v in df["share"]]
+    )
     fmts = {"revenue": yen, "min_revenue": yen, "max_revenue": yen, "share": pct, "cumulative_share": pct}
-    return section("deciles", "Deciles (デシル分析)", [
-        f'<div class="row"><div>{table(df, fmts, "deciles")}</div><div>{chart}</div></div>'])
+    return section(
+        "deciles",
+        "Deciles (デシル分析)",
+        [f'<div class="row"><div>{table(df, fmts, "deciles")}</div><div>{chart}</div></div>'],
+    )
 
 
 def _circles(d: ReportData) -> str:
@@ -116,25 +142,45 @@ def _circles(d: ReportData) -> str:
     regions = {s: (int(r["accounts"]), second(s)) for s, r in seg.items() if s != "none"}
     none = seg.get("none", {"accounts": 0})
     chart = svg.venn(regions, (int(none["accounts"]), ""))
-    cols = ["segment", "approach", "accounts", "revenue", "contacts", "whitespace", "account_share",
-            "revenue_share"]
+    cols = [
+        "segment",
+        "approach",
+        "accounts",
+        "revenue",
+        "contacts",
+        "whitespace",
+        "account_share",
+        "revenue_share",
+    ]
     fmts = {"revenue": yen, "account_share": pct, "revenue_share": pct}
-    return section("circles", "Three circles (三つの輪)", [
-        f'<div class="row"><div>{chart}</div><div>',
-        table(d.segments.select(cols), fmts, "segments"),
-        "</div></div>",
-    ])
+    return section(
+        "circles",
+        "Three circles (三つの輪)",
+        [
+            f'<div class="row"><div>{chart}</div><div>',
+            table(d.segments.select(cols), fmts, "segments"),
+            "</div></div>",
+        ],
+    )
 
 
 def _tiers(d: ReportData) -> str:
     df = d.segments.select("segment", "tier1", "tier2", "tier3").with_columns(
-        targets=pl.sum_horizontal("tier1", "tier2", "tier3"))
+        targets=pl.sum_horizontal("tier1", "tier2", "tier3")
+    )
     totals = df.select(pl.lit("total").alias("segment"), pl.exclude("segment").sum())
     df = pl.concat([df, totals])
-    chart = svg.bar_chart(df["segment"].to_list()[:-1], df["targets"].to_list()[:-1],
-                          [f"{v:,}" for v in df["targets"].to_list()[:-1]], color="#2ca02c")
-    return section("tiers", "Tiers by segment", [
-        f'<div class="row"><div>{table(df, css_class="tiers")}</div><div>{chart}</div></div>'])
+    chart = svg.bar_chart(
+        df["segment"].to_list()[:-1],
+        df["targets"].to_list()[:-1],
+        [f"{v:,}" for v in df["targets"].to_list()[:-1]],
+        color="#2ca02c",
+    )
+    return section(
+        "tiers",
+        "Tiers by segment",
+        [f'<div class="row"><div>{table(df, css_class="tiers")}</div><div>{chart}</div></div>'],
+    )
 
 
 def _territories(d: ReportData) -> str:
@@ -146,48 +192,81 @@ def _territories(d: ReportData) -> str:
         return section("territories", "Territory balance", ["<p>No accounts in a circle.</p>"])
     pairs = zip(df["territory"], df["owner"], strict=True)
     label = [f"{t or '—'} / {o}" if o else (t or "—") for t, o in pairs]
-    chart = svg.bar_chart(label, df["buying_power"].to_list(), [num(v) for v in df["buying_power"]],
-                          color="#9467bd")
+    chart = svg.bar_chart(
+        label, df["buying_power"].to_list(), [num(v) for v in df["buying_power"]], color="#9467bd"
+    )
     fmts = {"revenue": yen, **{c: pct for c in df.columns if c.endswith(("_share", "_deviation"))}}
-    note = "Per rep (reps file given)." if df["owner"].is_not_null().any() else (
-        "No reps file: load per territory (area) over accounts in a circle.")
-    return section("territories", "Territory balance", [
-        f'<p class="note">{note} Bars: summed buying-power score.</p>',
-        f'<div class="row"><div>{table(df, fmts, "territories")}</div><div>{chart}</div></div>'])
+    note = (
+        "Per rep (reps file given)."
+        if df["owner"].is_not_null().any()
+        else ("No reps file: load per territory (area) over accounts in a circle.")
+    )
+    return section(
+        "territories",
+        "Territory balance",
+        [
+            f'<p class="note">{note} Bars: summed buying-power score.</p>',
+            f'<div class="row"><div>{table(df, fmts, "territories")}</div><div>{chart}</div></div>',
+        ],
+    )
 
 
 def _linking(d: ReportData) -> str:
     df = d.linking.with_columns(linked_share=(pl.col("auto") + pl.col("manual")) / pl.col("total"))
-    return section("linking", "名寄せ quality", [
-        table(df, {"linked_share": pct}, "linking"),
-        '<p class="note">auto = linked by the model, manual = human decision, '
-        "review = waiting in match_review, unmatched = no master company (kept as its own account).</p>"])
+    return section(
+        "linking",
+        "名寄せ quality",
+        [
+            table(df, {"linked_share": pct}, "linking"),
+            '<p class="note">auto = linked by the model, manual = human decision, '
+            "review = waiting in match_review, unmatched = no master company (kept as its own account).</p>",
+        ],
+    )
 
 
 def _rejects(d: ReportData) -> str:
     if d.rejects.height == 0:
         return section("rejects", "Rejected input rows", ["<p>No input row was rejected.</p>"])
-    return section("rejects", "Rejected input rows", [
-        table(d.rejects, css_class="rejects"),
-        '<p class="note">Values are not shown here (they may be personal data): see table rejects.</p>'])
+    return section(
+        "rejects",
+        "Rejected input rows",
+        [
+            table(d.rejects, css_class="rejects"),
+            '<p class="note">Values are not shown here (they may be personal data): see table rejects.</p>',
+        ],
+    )
 
 
 def _timings(d: ReportData) -> str:
     df = d.timings
-    chart = svg.bar_chart(df["step"].to_list(), df["seconds"].to_list(), [f"{v:.2f}s" for v in df["seconds"]],
-                          color="#8c564b")
+    chart = svg.bar_chart(
+        df["step"].to_list(), df["seconds"].to_list(), [f"{v:.2f}s" for v in df["seconds"]], color="#8c564b"
+    )
     total = f"{df['seconds'].sum():.1f}s" if df.height else ""
-    return section("timings", f"Run timings ({total})", [
-        f'<div class="row"><div>{table(df, {"seconds": "{:.2f}".format})}</div><div>{chart}</div></div>'])
+    return section(
+        "timings",
+        f"Run timings ({total})",
+        [f'<div class="row"><div>{table(df, {"seconds": "{:.2f}".format})}</div><div>{chart}</div></div>'],
+    )
 
 
 def render(d: ReportData) -> str:
-    parts = [_run(d), _pareto(d), _deciles(d), _circles(d), _tiers(d), _territories(d), _linking(d),
-             _rejects(d), _timings(d)]
+    parts = [
+        _run(d),
+        _pareto(d),
+        _deciles(d),
+        _circles(d),
+        _tiers(d),
+        _territories(d),
+        _linking(d),
+        _rejects(d),
+        _timings(d),
+    ]
     title = f"abm run report {d.run.get('quarter', '')}"
     return (
         f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>"
         f'<p class="sub">Target accounts from sales × buying power × contacts. Aggregates only.</p>'
-        + "".join(parts) + "</body></html>\n"
+        + "".join(parts)
+        + "</body></html>\n"
     )
