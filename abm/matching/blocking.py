@@ -69,7 +69,7 @@ class NameIndex:
         dels = u.select("nid", deletions("nname").alias("d")).explode("d")
         dels = dels.filter(pl.len().over("d") <= del_cap)
         rows, grams = _bigrams(names)
-        frame = pl.DataFrame({"g": grams, "n": rows}).unique().sort("g")
+        frame = pl.DataFrame({"g": grams, "n": rows}).unique().sort("g", "n")
         uniq, starts, counts = np.unique(frame["g"].to_numpy(), return_index=True, return_counts=True)
         return cls(names, dels, uniq, starts, counts, frame["n"].to_numpy())
 
@@ -86,7 +86,8 @@ class NameIndex:
         rows, pos = rows[found], pos[found]
         usable = self.counts[pos] <= cap
         rows, pos = rows[usable], pos[usable]
-        sel = pl.DataFrame({"r": rows, "p": pos, "n": self.counts[pos]}).unique(["r", "p"]).sort(["r", "n"])
+        sel = pl.DataFrame({"r": rows, "p": pos, "n": self.counts[pos]}).unique(["r", "p"])
+        sel = sel.sort(["r", "n", "p"])  # ties in ``n`` break the same way on every run
         sel = sel.filter(pl.int_range(pl.len()).over("r") < per_name)
         r, p = sel["r"].to_numpy(), sel["p"].to_numpy()
         n = self.counts[p].astype(np.int64)
@@ -95,7 +96,8 @@ class NameIndex:
             return pl.DataFrame(schema={"qid": pl.UInt32, "nid": pl.UInt32})
         offs = np.repeat(self.starts[p].astype(np.int64) - (np.cumsum(n) - n), n) + np.arange(total)
         pairs = pl.DataFrame({"r": np.repeat(r, n), "nid": self.postings[offs]})
-        pairs = pairs.group_by("r", "nid").agg(pl.len().alias("shared"))
+        # sorted so that ties in the ranks below break the same way on every run
+        pairs = pairs.group_by("r", "nid").agg(pl.len().alias("shared")).sort("r", "nid")
         pairs = pairs.filter(pl.col("shared").rank("ordinal", descending=True).over("r") <= keep)
         return pairs.select(q["qid"].gather(pairs["r"]).alias("qid"), pl.col("nid").cast(pl.UInt32))
 
@@ -106,8 +108,10 @@ class NameIndex:
         parts = [found]
         if rest.height:
             parts.append(self.by_bigram(rest, cap=cap, per_name=per_name, keep=keep * 3))
-        pairs = pl.concat(parts).unique()
-        pairs = pairs.with_columns(m_nname=self.names.gather(pairs["nid"])).join(q, on="qid")
+        pairs = pl.concat(parts).unique().sort("qid", "nid")
+        pairs = pairs.with_columns(m_nname=self.names.gather(pairs["nid"])).join(
+            q, on="qid", maintain_order="left"
+        )
         sim = process.cpdist(
             pairs["nname"].to_list(), pairs["m_nname"].to_list(), scorer=fuzz.ratio, workers=-1
         )
@@ -151,4 +155,4 @@ def key_table(master: pl.DataFrame, key: str, cap: int) -> pl.DataFrame:
 def merge(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Union candidate parts, OR-ing the ``via`` bits of duplicate pairs."""
     allp = pl.concat([p.select("qid", pl.col("cidx").cast(pl.UInt32), "via") for p in parts])
-    return allp.group_by("qid", "cidx").agg(pl.col("via").bitwise_or())
+    return allp.group_by("qid", "cidx").agg(pl.col("via").bitwise_or()).sort("qid", "cidx")

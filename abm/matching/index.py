@@ -108,6 +108,9 @@ class MasterIndex:
         pf = pf.join(r.select("qid", "true_cidx", "outside"), on="qid")
         pf = pf.filter(~(pl.col("outside") & (pl.col("cidx") == pl.col("true_cidx"))))
         pf = features.features(_without_true_company(pf, self.master))
+        # joins and unique() return rows in any order; the model (its early-stopping split) must not
+        # depend on it, or the same inputs would link differently from run to run
+        pf = pf.sort("qid", "cidx")
         labels = (pl.col("cidx") == pl.col("true_cidx")) & ~pl.col("outside")
         y = pf.select(labels).to_series().to_numpy().astype(np.int8)
         return Model.fit(pf, y)
