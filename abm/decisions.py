@@ -27,7 +27,7 @@ SOURCES = ("sales", "contacts")
 
 
 def read_decisions(path: Path) -> pl.DataFrame:
-    """The store's current decisions (latest per source record); empty when there is no store yet."""
+    """Every decision in the store, in the order made; empty when there is no store yet."""
     if not path.exists():
         return pl.DataFrame(schema=COLUMNS)
     try:
@@ -40,13 +40,7 @@ def read_decisions(path: Path) -> pl.DataFrame:
     df = df.with_columns(
         pl.col(c).cast(pl.Utf8) if c in df.columns else pl.lit(None, pl.Utf8).alias(c) for c in COLUMNS
     )
-    return (
-        df.select(COLUMNS)
-        .with_row_index("_i")
-        .sort("_i")
-        .unique(["source", "source_key"], keep="last", maintain_order=True)
-        .drop("_i")
-    )
+    return df.select(list(COLUMNS))  # every decision, oldest first; 名寄せ applies the latest per record
 
 
 def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") -> int:

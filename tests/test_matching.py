@@ -15,7 +15,6 @@ from abm.matching import (
     MATCH_SCHEMA,
     REVIEW_SCHEMA,
     MatchSettings,
-    decisions_from_review,
     latest_decisions,
     link,
 )
@@ -273,23 +272,6 @@ def test_decisions_link_and_reject_and_survive_reruns() -> None:
         )  # manual "not a match" beats 法人番号
         assert (m["c"]["status"], m["c"]["company_id"]) == ("manual", "C02")  # latest decision wins
     assert latest_decisions(decisions, "sales").height == 1
-
-
-def test_decisions_from_review_sheet() -> None:
-    sheet = pl.DataFrame(
-        {
-            "source": ["s"] * 4,
-            "source_key": ["1", "2", "3", "4"],
-            "company_id": ["C01", "C02", "C03", "C04"],
-            "decision": ["yes", "いいえ", "C09", None],
-        }
-    )
-    d = decisions_from_review(sheet, "2026-03-01")
-    assert d["company_id"].to_list() == ["C01", None, "C09"]
-    assert set(d["decided_at"]) == {"2026-03-01"}
-
-
-# --- grouping and the result's shape ------------------------------------------------------------
 
 
 def test_grouping_within_source() -> None:

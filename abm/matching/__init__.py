@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abm.matching.decisions import DECISION_SCHEMA, decisions_from_review, latest_decisions
+from abm.matching.decisions import DECISION_SCHEMA, latest_decisions
 from abm.matching.grouping import offmaster_groups
 from abm.matching.keys import record_keys
 from abm.matching.linking import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, link
@@ -15,7 +15,6 @@ __all__ = [
     "REVIEW_SCHEMA",
     "LinkResult",
     "MatchSettings",
-    "decisions_from_review",
     "latest_decisions",
     "link",
     "offmaster_groups",

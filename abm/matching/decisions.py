@@ -32,27 +32,3 @@ def latest_decisions(decisions: pl.DataFrame | None, source: str) -> pl.DataFram
         "source_key", keep="last", maintain_order=True
     )
     return d.select("source_key", "company_id", "decided_at")
-
-
-def decisions_from_review(review: pl.DataFrame, decided_at: str) -> pl.DataFrame:
-    """Decisions from an edited review sheet: a ``decision`` column of 'yes' / 'no' / a company_id.
-
-    'yes' (はい, ok, 1, y) links the proposed company, 'no' (いいえ, ng, 0, n) records "not a match",
-    anything else is taken as the company_id to link; empty rows are not decided.
-    """
-    yes = ["yes", "y", "ok", "1", "true", "はい", "○", "o"]
-    no = ["no", "n", "ng", "0", "false", "いいえ", "×", "x"]
-    dec = pl.col("decision").cast(pl.String).str.strip_chars()
-    low = dec.str.to_lowercase()
-    out = review.filter(dec.is_not_null() & (dec != "")).select(
-        pl.col("source").cast(pl.String),
-        pl.col("source_key").cast(pl.String),
-        pl.when(low.is_in(yes))
-        .then(pl.col("company_id").cast(pl.String))
-        .when(low.is_in(no))
-        .then(None)
-        .otherwise(dec)
-        .alias("company_id"),
-        pl.lit(decided_at).alias("decided_at"),
-    )
-    return out.cast(DECISION_SCHEMA)
