@@ -26,8 +26,11 @@ def clean_expr(col: pl.Expr) -> pl.Expr:
 
 
 def valid_expr(col: pl.Expr) -> pl.Expr:
-    """True where ``col`` (already cleaned) is a 13-digit number with a correct check digit."""
-    digits = [col.str.slice(i, 1).cast(pl.Int32, strict=False) for i in range(13)]
-    # base digits are positions 1..12; position 12 is P_1 (rightmost, odd -> weight 1)
-    weighted = pl.sum_horizontal(d * (1 if (13 - i) % 2 else 2) for i, d in enumerate(digits[1:], start=1))
-    return col.str.contains(r"^\d{13}$") & (digits[0] == 9 - weighted % 9)
+    """True where ``col`` (already cleaned) is a 13-digit number with a correct check digit.
+
+    Integer arithmetic rather than 13 string slices: several times faster over millions of rows.
+    """
+    n = col.cast(pl.UInt64, strict=False)
+    # P_k is the k-th digit from the right of the 12-digit base: weight 1 for odd k, 2 for even k
+    weighted = pl.sum_horizontal((n // 10**k % 10) * (1 if k % 2 == 0 else 2) for k in range(12))
+    return col.str.contains(r"^\d{13}$") & (n // 10**12 == 9 - weighted % 9)

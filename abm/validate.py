@@ -34,58 +34,59 @@ REJECT_SCHEMA = {
 }
 
 
+def _raw(name: str) -> str:
+    return f"_raw_{name}"
+
+
 def _parse(column: Column) -> tuple[pl.Expr, pl.Expr]:
-    """(typed value, reason or null) for one column."""
-    raw = pl.col(column.name)
-    blank = parsing.is_blank(raw)
+    """(typed value from the raw text, reason or null from the typed value and the raw text).
+
+    The reason expression reads the already parsed column instead of parsing again: parsing
+    (NFKC, regexes) is the expensive part, and some checks use the value many times.
+    """
+    raw, value = pl.col(column.name), pl.col(column.name)
+    text, blank = pl.col(_raw(column.name)), parsing.is_blank(pl.col(_raw(column.name)))
     match column.kind:
         case "date":
-            value = parsing.date(raw)
-            bad = ~blank & value.is_null()
-            reason = BAD_DATE
+            parse, bad, reason = parsing.date(raw), ~blank & value.is_null(), BAD_DATE
         case "number" | "int":
-            value = parsing.number(raw)
-            bad = ~parsing.is_unknown(raw) & value.is_null()
+            parse, bad = parsing.number(raw), ~parsing.is_unknown(text) & value.is_null()
             if column.kind == "int":
-                bad = bad | (value.is_not_null() & (value != value.round(0)))
-                value = value.cast(pl.Int64, strict=False)
+                parse = parse.cast(pl.Int64, strict=False)
+                number = parsing.number(text)
+                bad = ~parsing.is_unknown(text) & (number.is_null() | (number != number.round(0)))
             reason = BAD_AMOUNT if column.name == "amount" else BAD_NUMBER
         case "bool":
-            value = parsing.boolean(raw)
-            bad = ~parsing.is_unknown(raw) & value.is_null()
-            reason = BAD_BOOL
+            parse, bad, reason = parsing.boolean(raw), ~parsing.is_unknown(text) & value.is_null(), BAD_BOOL
         case "opt_in":
-            value = parsing.opt_in(raw)
-            bad = ~blank & value.is_null()
-            reason = BAD_OPT_IN
+            parse, bad, reason = parsing.opt_in(raw), ~blank & value.is_null(), BAD_OPT_IN
         case "corporate_number":
-            value = parsing.text(clean_expr(raw))
-            bad = value.is_not_null() & ~valid_expr(value)
-            reason = BAD_CORPORATE_NUMBER
+            parse = parsing.text(clean_expr(raw))
+            bad, reason = value.is_not_null() & ~valid_expr(value), BAD_CORPORATE_NUMBER
         case "email":
-            value = parsing.email(raw)
-            bad = ~blank & value.is_null()
-            reason = BAD_EMAIL
+            parse, bad, reason = parsing.email(raw), ~blank & value.is_null(), BAD_EMAIL
         case _:
-            value = parsing.text(raw)
+            parse = parsing.text(raw)
             if column.name == "prefecture":
-                value = prefecture_expr(value)
+                parse = prefecture_expr(parse)
             elif column.name == "domain":
-                value = parsing.domain(value)
-            bad = pl.lit(False)
-            reason = ""
+                parse = parsing.domain(parse)
+            bad, reason = pl.lit(False), ""
     if column.required:
         problem = pl.when(blank).then(pl.lit(MISSING)).when(bad).then(pl.lit(reason))
     else:
         problem = pl.when(bad).then(pl.lit(reason))
-    return value.alias(column.name), problem.cast(pl.Utf8).alias(column.name)
+    return parse.alias(column.name), problem.cast(pl.Utf8).alias(column.name)
 
 
 def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split ``raw`` (text columns named as in ``spec``, plus ``_row``) into (landed rows, rejects)."""
     parsed = [_parse(c) for c in spec.columns]
     values = raw.select(pl.col(ROW).cast(pl.Int64).alias("source_row"), *[v for v, _ in parsed])
-    problems = raw.select(pl.col(ROW).cast(pl.Int64).alias("row_number"), *[p for _, p in parsed])
+    texts = raw.select(pl.col(c.name).alias(_raw(c.name)) for c in spec.columns)
+    problems = pl.concat([values, texts], how="horizontal").select(
+        pl.col("source_row").alias("row_number"), *[p for _, p in parsed]
+    )
     bad_row = pl.any_horizontal(pl.col(c.name).is_not_null() for c in spec.columns)
     row_is_bad = problems.select(bad_row).to_series()
 
