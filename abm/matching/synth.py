@@ -106,4 +106,6 @@ def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0
                 "outside": rng.random() < outside,
             }
         )
-    return pl.DataFrame(rows, schema_overrides={"true_cidx": pl.UInt32})
+    text = ("source_key", "name", "corporate_number", "prefecture", "phone", "email_domain", "address")
+    # explicit types: a column that is empty in the first rows must not be inferred as all-null
+    return pl.DataFrame(rows, schema_overrides={**dict.fromkeys(text, pl.String), "true_cidx": pl.UInt32})
