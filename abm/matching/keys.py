@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from abm.corporate_number import valid_expr
 from abm.normalize import english_key, fold_romaji, kana_key, legal_form, normalize_name, reading_key, romaji
 
 _JP_SLD = ("co", "or", "ne", "ac", "ad", "ed", "go", "gr", "lg")
@@ -15,17 +16,9 @@ def text(df: pl.DataFrame, name: str) -> pl.Expr:
 
 
 def corporate_number(col: pl.Expr) -> pl.Expr:
-    """13-digit 法人番号 with a valid check digit, else null.
-
-    The check digit (first digit) is 9 - (Σ P_n·Q_n mod 9) over the other 12 digits P_n counted from
-    the right, with Q_n = 1 for odd n and 2 for even n. Integer arithmetic: no per-digit strings.
-    """
-    digits = col.str.normalize("NFKC").str.replace_all(r"[\s\-]", "")
-    ok = digits.str.contains(r"^[0-9]{13}$")
-    base = digits.str.slice(1, 12).cast(pl.Int64, strict=False)
-    weighted = pl.sum_horizontal((base // 10 ** (n - 1)) % 10 * (1 if n % 2 else 2) for n in range(1, 13))
-    check = digits.str.slice(0, 1).cast(pl.Int64, strict=False)
-    return pl.when(ok & (check == 9 - weighted % 9)).then(digits).otherwise(None)
+    """13-digit 法人番号 with a valid check digit (see ``abm.corporate_number``), else null."""
+    digits = col.str.normalize("NFKC").str.replace_all(r"[^0-9]", "")
+    return pl.when(valid_expr(digits)).then(digits).otherwise(None)
 
 
 def phone_digits(col: pl.Expr) -> pl.Expr:
