@@ -277,8 +277,6 @@ def report(
     from abm.report import write_report
 
     settings = _settings(config, **{"run.db": db})
-    if not settings.run.db.exists():
-        raise AbmError(f"database {settings.run.db} not found: run `abm run` first")
     out.print(f"Wrote {write_report(settings.run.db, out_file)}")
 
 

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from abm.errors import AbmError
+from abm.project import connect_read_only
 
 # v_target_accounts column -> header per CRM (the README's mapping table is this dict).
 COLUMNS: dict[str, dict[str, str]] = {
@@ -57,9 +58,7 @@ def export_targets(db: Path, out: Path, tiers: list[int] | None = None, crm: str
     suffix = out.suffix.lower()
     if suffix not in (".csv", ".xlsx"):
         raise AbmError(f"{out}: the export must be a .csv or .xlsx file")
-    if not db.exists():
-        raise AbmError(f"database {db} not found: run `abm run` first")
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_read_only(db)
     try:
         frame = target_frame(con, tiers, crm)
     finally:

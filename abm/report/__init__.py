@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from abm.project import connect_read_only
 from abm.report.data import collect
 from abm.report.page import render
 
@@ -23,7 +22,7 @@ def report_path(db: Path) -> Path:
 def write_report(db: Path, out: Path | None = None) -> Path:
     """Render the report of the published ``db`` to ``out`` (default: beside the database)."""
     out = out or report_path(db)
-    con = duckdb.connect(str(db), read_only=True)
+    con = connect_read_only(db)
     try:
         html = render(collect(con))
     finally:
