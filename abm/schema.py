@@ -187,6 +187,11 @@ CONTACTS = InputSpec(
             description="Opt-out / unsubscribe date.",
         ),
         Column("prefecture", aliases=_PREF, description="Prefecture."),
+        Column(
+            "address",
+            aliases=("会社住所", "勤務先住所", "住所", "所在地", "company address"),
+            description="Company address (from a business card or form); helps 名寄せ tell namesakes apart.",
+        ),
         Column("corporate_number", "corporate_number", aliases=_CN, description="法人番号 if known."),
     ),
 )

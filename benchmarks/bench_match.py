@@ -55,7 +55,7 @@ def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
     sales = canonical(pl.read_parquet(path / "sales.parquet"), SALES)
     cust = sales.group_by("customer_code").agg(
         pl.col("customer_name").drop_nulls().mode().sort().first().alias("name"),
-        *(pl.col(c).drop_nulls().first() for c in ("corporate_number", "prefecture", "phone")),
+        *(pl.col(c).drop_nulls().first() for c in ("corporate_number", "prefecture", "phone", "address")),
     )
     cust = cust.rename({"customer_code": "source_key"}).with_columns(email_domain=pl.lit(None, pl.String))
     ct = canonical(pl.read_parquet(path / "contacts.parquet"), CONTACTS)
@@ -64,6 +64,7 @@ def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         pl.col("company_name").alias("name"),
         pl.col("corporate_number") if "corporate_number" in ct.columns else pl.lit(None, pl.String),
         "prefecture",
+        pl.col("address") if "address" in ct.columns else pl.lit(None, pl.String),
         "phone",
         pl.col("email").str.extract(r"@([^@\s]+)$", 1).str.to_lowercase().alias("email_domain"),
     )

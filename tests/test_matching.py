@@ -20,7 +20,15 @@ from abm.matching import (
 )
 from abm.matching import features as F
 from abm.matching.blocking import NameIndex
-from abm.matching.keys import corporate_number, phone_digits, prefecture_key, registered_domain
+from abm.matching.keys import (
+    address_key,
+    company_phone,
+    corporate_number,
+    phone_digits,
+    prefecture_from_address,
+    prefecture_key,
+    registered_domain,
+)
 
 # 法人番号 with valid check digits (9 - Σ mod 9 over the 12 base digits)
 CN_MITSUI = "5010001008771"
@@ -98,6 +106,9 @@ COMPANIES = pl.DataFrame(
             "048-444-5555",
             None,
         ),
+        ("C11", "有限会社山田商店", None, "ヤマダショウテン", None, "北海道", "札幌市", None, None),
+        ("C12", "関西貿易株式会社", None, "カンサイボウエキ", None, "東京都", "港区", None, "kansai-boeki.co.jp"),
+        ("C13", "株式会社関貿易", None, "セキボウエキ", None, "東京都", "港区", None, None),
     ],
     schema=[
         "company_id",
@@ -111,12 +122,16 @@ COMPANIES = pl.DataFrame(
         "domain",
     ],
     orient="row",
+).with_columns(
+    address=pl.col("company_id").replace_strict(
+        {"C05": "北海道札幌市中央区北1条西2丁目1", "C11": "北海道札幌市北区北7条西5-8 山田ビル2F"}, default=None
+    )
 )
 LOOSE = MatchSettings(auto=0.9, review=0.5)
 
 
 def records(rows: list[dict]) -> pl.DataFrame:
-    cols = ["source_key", "name", "corporate_number", "prefecture", "phone", "email_domain"]
+    cols = ["source_key", "name", "corporate_number", "prefecture", "phone", "email_domain", "address"]
     return pl.DataFrame([{c: r.get(c) for c in cols} for r in rows], schema=dict.fromkeys(cols, pl.String))
 
 
@@ -149,6 +164,32 @@ def test_keys() -> None:
     assert out["pref"].to_list() == ["東京", "京都", "北海道", "大阪"]
 
 
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("東京都千代田区丸の内1-2-3", "千代田区丸の内1-2-3"),
+        ("千代田区丸の内1-2-3", "千代田区丸の内1-2-3"),  # prefecture left out
+        ("東京都千代田区丸の内１丁目２番３号", "千代田区丸の内1-2-3"),  # 丁目/番/号, full-width digits
+        ("東京都千代田区丸の内1-2-3 丸の内ビル5F", "千代田区丸の内1-2-3"),  # building dropped
+        ("東京都 千代田区 丸の内 1ー2ー3", "千代田区丸の内1-2-3"),  # blanks, long-vowel dashes
+        ("大阪府大阪市北区梅田2−4−9", "大阪市北区梅田2-4-9"),  # minus signs
+        ("北海道札幌市中央区北1条西2丁目1", "札幌市中央区北1条西2-1"),  # 札幌's 条
+        ("神奈川県横浜市西区みなとみらい", None),  # no block number: not a street address
+    ],
+)
+def test_address_key(typed: str, key: str | None) -> None:
+    assert pl.select(address_key(pl.lit(typed))).item() == key
+
+
+def test_prefecture_from_address_and_mobile_phones() -> None:
+    addr = pl.Series(["東京都港区1-1", "京都府京都市1", "北海道札幌市1", "鹿児島県鹿児島市1", "港区1-1", None])
+    assert pl.select(prefecture_from_address(pl.lit(addr))).to_series().to_list() == [
+        "東京", "京都", "北海道", "鹿児島", None, None,
+    ]  # fmt: skip
+    phones = pl.Series(["03-3285-1111", "090-1234-5678", "080 1234 5678", "070-1234-5678", "050-1234-5678"])
+    assert pl.select(company_phone(pl.lit(phones))).to_series().to_list() == ["0332851111"] + [None] * 4
+
+
 # --- each kind of evidence ---------------------------------------------------------------------
 
 
@@ -178,6 +219,32 @@ def test_name_and_prefecture_choose_among_namesakes() -> None:
     amb = one({"name": "山田商店"})
     assert amb["status"] != "auto" and amb["company_id"] is None
     assert amb["runner_up_score"] == pytest.approx(amb["score"])
+
+
+def test_street_address_tells_namesakes_in_one_city_apart() -> None:
+    # C05 and C11 are both 有限会社山田商店 in 札幌: only the street address tells them apart
+    m = one({"name": "(有)山田商店", "address": "札幌市中央区北１条西２丁目１番"})
+    assert (m["company_id"], m["method"]) == ("C05", "address")
+    assert "所在地=一致" in m["evidence"]
+    other = one({"name": "山田商店", "address": "北海道札幌市北区北7条西5丁目8番 山田ビル"})
+    assert other["company_id"] == "C11"
+    # a prefecture read from the address narrows the namesakes like a stated one
+    naha = one({"name": "(有)山田商店", "address": "沖縄県那覇市泉崎1-2-3"})
+    assert naha["company_id"] == "C06"
+
+
+def test_a_mobile_number_is_no_evidence_against_a_company() -> None:
+    with_mobile = one({"name": "株式会社さくら精機", "phone": "090-1234-5678"})
+    without = one({"name": "株式会社さくら精機"})
+    assert "電話" not in with_mobile["evidence"]
+    assert with_mobile["score"] == pytest.approx(without["score"])
+
+
+def test_a_key_held_by_one_candidate_beats_an_exact_name_of_another() -> None:
+    # 関貿易 is a typo of 関西貿易 (whose domain the record carries) and the exact name of another company
+    m = one({"name": "関貿易株式会社", "email_domain": "kansai-boeki.co.jp"})
+    assert (m["company_id"], m["status"]) == ("C12", "auto")
+    assert m["runner_up_company_id"] == "C13"
 
 
 def test_fuzzy_name_with_a_typo() -> None:

@@ -1,6 +1,7 @@
 """Candidate generation (blocking): which master companies each query is compared with.
 
-Never all pairs. Company keys propose companies directly: 法人番号, corporate email domain, phone.
+Never all pairs. Company keys propose companies directly: 法人番号, corporate email domain, phone,
+street address.
 Name keys work on *distinct names* first (a master repeats names a lot) and are then expanded to
 the companies bearing them:
 
@@ -24,7 +25,7 @@ import polars as pl
 from rapidfuzz import fuzz, process
 
 # bit of each blocking key in ``via``
-VIA = {"cn": 1, "domain": 2, "phone": 4, "name": 8, "kana": 16, "en": 32, "fuzzy": 64}
+VIA = {"cn": 1, "domain": 2, "phone": 4, "name": 8, "kana": 16, "en": 32, "fuzzy": 64, "addr": 128}
 NAME_BITS = VIA["name"] | VIA["kana"] | VIA["en"]
 _WIDTH = 24  # code points of a name used for deletions and bigrams
 _BASE = np.uint64(0x110000)

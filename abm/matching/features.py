@@ -10,11 +10,11 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-ATTRS = ("nname", "kana", "en", "roma", "pref", "phone", "domain", "cn", "legal")
+ATTRS = ("nname", "kana", "en", "roma", "pref", "phone", "domain", "cn", "addr", "legal")
 FEATURES = (
     "cn_eq", "cn_ne", "dom_eq", "dom_ne", "ph_eq", "ph_ne", "ph_area", "name_exact", "name_sim", "contain",
     "kana_sim", "en_sim", "best_sim", "sharp_sim", "pref_eq", "pref_ne", "sim_pref_eq", "sim_pref_ne",
-    "city_eq", "legal_ne", "common", "short",
+    "city_eq", "addr_eq", "addr_common", "legal_ne", "common", "short", "rival_key",
 )  # fmt: skip
 
 
@@ -65,12 +65,14 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     legal_ne = (
         legal_ne & pl.col("q_en").is_null()
     )  # English suffixes (Co., Ltd.) do not tell 株式会社 from 有限会社
+    addr_eq, _ = _eq("q_addr", "m_addr")
     city_eq = pl.col("q_address").str.contains(pl.col("m_city"), literal=True).fill_null(False)
     # companies the query could equally mean: same name key, compatible legal form and prefecture
     has_l = pl.col("q_legal").is_not_null() & pl.col("q_en").is_null()
     has_p = pl.col("q_pref").is_not_null()
     name_cnt = (
-        pl.when(has_l & has_p).then(pl.col("m_f_nlp")).when(has_l).then(pl.col("m_f_nl"))
+        pl.when(has_l & city_eq).then(pl.col("m_f_nlpc")).when(city_eq).then(pl.col("m_f_npc"))
+        .when(has_l & has_p).then(pl.col("m_f_nlp")).when(has_l).then(pl.col("m_f_nl"))
         .when(has_p).then(pl.col("m_f_np")).otherwise(pl.col("m_f_n"))
     )  # fmt: skip
     kana_exact = (pl.col("q_kana") == pl.col("m_kana")).fill_null(False)
@@ -111,8 +113,14 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
         common=freq.cast(pl.Float32).log().fill_null(0),
         n_same=freq.fill_null(0),
         city_eq=city_eq,
+        addr_eq=addr_eq,
+        addr_common=pl.when(addr_eq).then(pl.col("m_f_a").cast(pl.Float32).log()).otherwise(0.0),
         short=(minlen <= 2).fill_null(True),
     )
+    # competition within the query: a candidate is less likely when another candidate holds a company
+    # key (法人番号, domain, phone, address) it lacks — the pair alone cannot see that
+    key = (pl.col("cn_eq") | pl.col("dom_eq") | pl.col("ph_eq") | pl.col("addr_eq")).cast(pl.Int8)
+    pf = pf.with_columns(rival_key=key.max().over("qid") > key)
     return pf.with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES)
 
 
@@ -125,6 +133,8 @@ def method(pf: pl.DataFrame) -> pl.Expr:
         .then(pl.lit("domain"))
         .when(pl.col("ph_eq") > 0)
         .then(pl.lit("phone"))
+        .when(pl.col("addr_eq") > 0)
+        .then(pl.lit("address"))
         .when((pl.col("name_exact") > 0) & (pl.col("pref_eq") > 0))
         .then(pl.lit("name+prefecture"))
         .when(pl.col("name_exact") > 0)
@@ -159,6 +169,7 @@ def evidence(pf: pl.DataFrame) -> pl.Expr:
             flag("pref_eq", "都道府県=一致"),
             flag("pref_ne", "都道府県≠"),
             flag("legal_ne", "法人格≠"),
+            flag("addr_eq", "所在地=一致"),
             flag("city_eq", "市区町村=一致"),
             pl.when(pl.col("n_same") > 1).then(pl.format("同名{}社", pl.col("n_same"))),
         ],

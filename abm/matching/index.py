@@ -18,7 +18,7 @@ from abm.matching.keys import master_keys, record_keys
 from abm.matching.scoring import Model
 from abm.matching.settings import MatchSettings
 
-QUERY_KEYS = ("nname", "legal", "kana", "en", "roma", "pref", "phone", "domain", "cn", "address")
+QUERY_KEYS = ("nname", "legal", "kana", "en", "roma", "pref", "phone", "domain", "cn", "addr", "address")
 
 
 @dataclass
@@ -41,6 +41,7 @@ class MasterIndex:
             "cn": blocking.key_table(m, "cn", 1),
             "domain": blocking.key_table(m, "domain", cap),
             "phone": blocking.key_table(m, "phone", cap),
+            "addr": blocking.key_table(m, "addr", cap),
         }
         names = {
             k: blocking.name_table(m, col, cap)
@@ -91,12 +92,10 @@ class MasterIndex:
             parts.append(blocking.expand(near, self.names["name"], v["fuzzy"]))
         return blocking.merge(parts)
 
-    def scored(self, queries: pl.DataFrame) -> pl.DataFrame:
-        """Scored candidate pairs of prepared queries, with their features."""
-        pf = features.features(features.pair_frame(self.candidates(queries), queries, self.master))
-        if self.model is not None:
-            pf = pf.with_columns(score=pl.Series(self.model.score(pf), dtype=pl.Float64))
-        return pf
+    def score(self, pf: pl.DataFrame) -> np.ndarray:
+        """Match probability of each featured pair: the model's, except that an equal 法人番号 (valid
+        check digit) is the national registry's identity and links whatever the name says."""
+        return np.where(pf["cn_eq"].to_numpy() > 0, 1.0, self.model.score(pf))
 
     def _train(self) -> Model:
         s = self.settings
@@ -116,30 +115,33 @@ class MasterIndex:
         return Model.fit(pf, y)
 
 
+_TRUE_KEYS = ("nname", "legal", "pref", "city", "kana", "en", "roma", "addr")
+
+
 def _without_true_company(pf: pl.DataFrame, master: pl.DataFrame) -> pl.DataFrame:
     """For "outside" training queries, count name keys as if their company were not in the master.
 
     An outside query is made from a master company that is then hidden; the companies sharing its
     name must not count it, or a name unique outside the hidden company would never be seen.
     """
-    t = master.select(pl.col(c).alias(f"t_{c}") for c in ("nname", "legal", "pref", "kana", "en", "roma"))[
-        pf["true_cidx"]
-    ]
+    t = master.select(pl.col(c).alias(f"t_{c}") for c in _TRUE_KEYS)[pf["true_cidx"]]
     pf = pl.concat([pf, t], how="horizontal")
 
     def same(*cols: str) -> pl.Expr:
         return pl.all_horizontal((pl.col(f"m_{c}") == pl.col(f"t_{c}")).fill_null(False) for c in cols)
 
     keys = {"f_n": ("nname",), "f_nl": ("nname", "legal"), "f_np": ("nname", "pref"),
-            "f_nlp": ("nname", "legal", "pref"), "f_k": ("kana",), "f_kp": ("kana", "pref"), "f_e": ("en",),
-            "f_ep": ("en", "pref"), "f_r": ("roma",), "f_rp": ("roma", "pref")}  # fmt: skip
+            "f_nlp": ("nname", "legal", "pref"), "f_npc": ("nname", "pref", "city"),
+            "f_nlpc": ("nname", "legal", "pref", "city"), "f_k": ("kana",), "f_kp": ("kana", "pref"),
+            "f_e": ("en",), "f_ep": ("en", "pref"), "f_r": ("roma",), "f_rp": ("roma", "pref"),
+            "f_a": ("addr",)}  # fmt: skip
     return pf.with_columns(
         pl.when(pl.col("outside") & same(*cols))
         .then(pl.col(f"m_{k}") - 1)
         .otherwise(pl.col(f"m_{k}"))
         .alias(f"m_{k}")
         for k, cols in keys.items()
-    ).drop(f"t_{c}" for c in ("nname", "legal", "pref", "kana", "en", "roma"))
+    ).drop(f"t_{c}" for c in _TRUE_KEYS)
 
 
 _REFERENCE: dict[str, Model] = {}
@@ -155,7 +157,7 @@ def reference_model(settings: MatchSettings) -> Model:
 
         ref = make_companies(np.random.default_rng(settings.seed), 12_000, 2025).select(
             "company_id", "name", "corporate_number", pl.col("kana").alias("name_kana"), "name_en",
-            "prefecture", pl.col("city_name").alias("city"), "phone", "domain",
+            "prefecture", pl.col("city_name").alias("city"), "address", "phone", "domain",
         )  # fmt: skip
         s = settings.model_copy(update={"min_training_master": 0, "training_companies": 4_000})
         _REFERENCE[key] = MasterIndex.build(ref, s).model

@@ -29,6 +29,13 @@ def phone_digits(col: pl.Expr) -> pl.Expr:
     return pl.when((n >= 10) & (n <= 11) & d.str.starts_with("0")).then(d).otherwise(None)
 
 
+def company_phone(col: pl.Expr) -> pl.Expr:
+    """A record's phone as company evidence: mobile and IP numbers (070/080/090/050) belong to a
+    person, not to the company, so they neither confirm nor contradict a candidate."""
+    d = phone_digits(col)
+    return pl.when(d.str.contains(r"^0[5789]0")).then(None).otherwise(d)
+
+
 _SLD = "|".join(_JP_SLD)
 
 
@@ -53,6 +60,25 @@ def prefecture_key(col: pl.Expr) -> pl.Expr:
     return p.replace("", None)
 
 
+_PREF_IN_ADDRESS = r"^(東京都|北海道|京都府|大阪府|\p{Han}{2,3}県)"
+
+
+def prefecture_from_address(col: pl.Expr) -> pl.Expr:
+    """The prefecture an address starts with (東京都千代田区… → 東京), else null."""
+    return prefecture_key(col.str.normalize("NFKC").str.strip_chars().str.extract(_PREF_IN_ADDRESS, 1))
+
+
+def address_key(col: pl.Expr) -> pl.Expr:
+    """Street address for comparing, down to the block number: 東京都千代田区丸の内１丁目２番３号 山田ビル5F
+    → 千代田区丸の内1-2-3. NFKC, no blanks, 丁目/番地/番/号 and dash variants as "-", the prefecture
+    (often left out) and the building (often abbreviated) dropped; null without a number."""
+    a = col.str.normalize("NFKC").str.replace_all(r"\s+", "").str.replace(_PREF_IN_ADDRESS, "")
+    a = a.str.replace_all(r"(\d)(?:丁目|番地|番)", "${1}-").str.replace_all(r"(\d)号", "${1}")
+    for _ in range(2):  # non-overlapping matches: twice catches 1ー2ー3
+        a = a.str.replace_all(r"(\d)[ー‐‑‒–—―−](\d)", "${1}-${2}")
+    return a.str.extract(r"^(\D+?\d+(?:(?:-|条\D?)\d+)*)", 1)  # 条: 札幌の北1条西2-1
+
+
 def _on_distinct(df: pl.DataFrame, col: str, exprs: dict[str, pl.Expr]) -> pl.DataFrame:
     """Evaluate name expressions once per distinct value of ``col`` (names repeat a lot in a master)."""
     u = df.select(pl.col(col)).unique().drop_nulls()
@@ -72,6 +98,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
                 "name_en",
                 "prefecture",
                 "city",
+                "address",
                 "phone",
                 "domain",
                 "corporate_number",
@@ -91,7 +118,8 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         c, "name_kana", {"kana": reading_key(pl.col("name_kana")), "roma": romaji(pl.col("name_kana"))}
     )
     en = _on_distinct(c, "name_en", {"en": english_key(pl.col("name_en"))})
-    pref = _on_distinct(c, "prefecture", {"pref": prefecture_key(pl.col("prefecture"))})
+    stated = prefecture_key(pl.col("prefecture"))
+    pref = c.select(pl.coalesce(stated, prefecture_from_address(pl.col("address"))).alias("pref"))
     out = pl.concat([c.select("company_id", "name"), name, kana, en, pref], how="horizontal").select(
         "company_id",
         "name",
@@ -107,6 +135,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
             phone_digits(pl.col("phone")).alias("phone"),
             registered_domain(pl.col("domain")).alias("domain"),
             corporate_number(pl.col("corporate_number")).alias("cn"),
+            address_key(pl.col("address")).alias("addr"),
         )
         .collect(),
     )
@@ -117,9 +146,10 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
     # name is only as telling as it is rare among the companies the query could mean
     counts = {
         "f_n": ("nname",), "f_nl": ("nname", "legal"), "f_np": ("nname", "pref"),
-        "f_nlp": ("nname", "legal", "pref"),
+        "f_nlp": ("nname", "legal", "pref"), "f_npc": ("nname", "pref", "city"),
+        "f_nlpc": ("nname", "legal", "pref", "city"),
         "f_k": ("kana",), "f_kp": ("kana", "pref"), "f_e": ("en",), "f_ep": ("en", "pref"),
-        "f_r": ("roma",), "f_rp": ("roma", "pref"),
+        "f_r": ("roma",), "f_rp": ("roma", "pref"), "f_a": ("addr",),
     }  # fmt: skip
     return (
         out.with_row_index("cidx")
@@ -169,11 +199,14 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "kana",
             "en",
             "roma",
-            prefecture_key(pl.col("prefecture")).alias("pref"),
-            phone_digits(pl.col("phone")).alias("phone"),
+            pl.coalesce(
+                prefecture_key(pl.col("prefecture")), prefecture_from_address(pl.col("address"))
+            ).alias("pref"),
+            company_phone(pl.col("phone")).alias("phone"),
             pl.when(dom.is_in(free) | full.is_in(free)).then(None).otherwise(dom).alias("domain"),
             corporate_number(pl.col("corporate_number")).alias("cn"),
             pl.col("address").str.normalize("NFKC").alias("address"),
+            address_key(pl.col("address")).alias("addr"),
         )
         .collect()
         .with_row_index("rid")

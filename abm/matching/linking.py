@@ -120,7 +120,7 @@ def link(
         seconds["blocking"] += time.perf_counter() - t
         t = time.perf_counter()
         pf = features.features(features.pair_frame(cands, batch, idx.master))
-        pf = pf.with_columns(score=pl.Series(idx.model.score(pf), dtype=pl.Float64))
+        pf = pf.with_columns(score=pl.Series(idx.score(pf), dtype=pl.Float64))
         bests.append(_best_two(pf))
         seconds["scoring"] += time.perf_counter() - t
         n_pairs += cands.height

@@ -1,10 +1,12 @@
 """Synthetic training queries made from the master itself (never from benchmark truth).
 
 A sample of master companies is written the ways people write company names — other legal-form
-spellings, a branch suffix, old kanji, typos, a truncated name, the katakana reading, the English
-name, blanks, full-width letters — with some of their attributes (prefecture, phone, a direct line,
-email domain, free mail, 法人番号). A share of the queries is "out of master": their company is
-removed from the candidates, so the model also learns what a look-alike of another company scores.
+spellings, a short form, a branch suffix, old kanji, typos, a truncated name, the katakana
+reading, the English name, blanks, full-width letters — with some of their attributes
+(prefecture, address, phone — often a direct line or another office's —, email domain, free
+mail, 法人番号), as seen from the head office or from a branch. A share of the queries is "out
+of master": their company is removed from the candidates, so the model also learns what a
+look-alike of another company scores.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ def _typo(s: str, rng: random.Random) -> str:
     return s[:i] + rng.choice(_NOISE) + s[i:]
 
 
-def _variant(name: str, kana: str | None, en: str | None, roma: str | None, rng: random.Random) -> str:
+def _variant(
+    name: str, nname: str | None, kana: str | None, en: str | None, roma: str | None, rng: random.Random
+) -> str:
     r = rng.random()
     if r < 0.08 and kana:
         return kana
@@ -51,6 +55,8 @@ def _variant(name: str, kana: str | None, en: str | None, roma: str | None, rng:
         # English as typed: the master's English name, or the romanised reading (which every company has)
         base = en if en and (not roma or rng.random() < 0.5) else roma
         return base.title() + rng.choice((" Co., Ltd.", " Inc.", " Corporation", " K.K.", ""))
+    if r < 0.16 and nname and len(nname) > 3:
+        return nname[: rng.choice((2, 3))]  # a short form: 三井, 山田建 — the start of many names
     s = name
     legal = next((x for x in ("株式会社", "有限会社", "合同会社") if x in s), None)
     if legal == "株式会社" and rng.random() < 0.5:
@@ -73,6 +79,15 @@ def _variant(name: str, kana: str | None, en: str | None, roma: str | None, rng:
     return s
 
 
+def _address(c: dict, office: str, pref: str | None, rng: random.Random) -> str:
+    """An address as typed for the record's ``office``: the company's own (its street address key
+    when the master has one), or another office's street in the same city or in ``pref``."""
+    if office == "head" and c["addr"]:
+        return (c["pref"] or "") + ("県" if rng.random() < 0.5 else "") + c["addr"]
+    city = c["city"] if office != "away" else "中央区"
+    return f"{pref or ''}県{city or ''}{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}"
+
+
 def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0.12) -> pl.DataFrame:
     """Records (``records`` columns + ``true_cidx`` + ``outside``) generated from ``n`` master companies."""
     rng = random.Random(seed)
@@ -80,28 +95,35 @@ def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0
     sample = master.sample(n, seed=seed)
     rows = []
     others = sample["name"].shuffle(seed=seed).to_list()
+    places = sample.select("pref").sample(fraction=1.0, shuffle=True, seed=seed + 1).to_dicts()
     for i, c in enumerate(sample.iter_rows(named=True)):
-        phone = c["phone"]
-        if phone and rng.random() < 0.5:
+        phone, r = c["phone"], rng.random()
+        if phone and r < 0.2:
             phone = phone[:-4] + f"{rng.randrange(10000):04d}"  # a direct line in the same office
+        elif phone and r < 0.4:
+            phone = phone[:3] + f"{rng.randrange(10**7):07d}"[: len(phone) - 3]  # another line, same area
+        elif phone and r < 0.5:
+            phone = "0" + f"{rng.randrange(10**9):09d}"  # another office
         domain = c["domain"] if rng.random() < 0.4 else None
         if domain is None and rng.random() < 0.15:
             domain = "gmail.com"
-        pref = c["pref"]
-        if pref and rng.random() < 0.03:
-            pref = rng.choice(("東京", "大阪", "愛知", "福岡"))
+        # the office the record comes from: head office, another office in the same city, or a
+        # branch elsewhere (a business card from the 大阪支店) — its prefecture and address then differ
+        r = rng.random()
+        office = "head" if r < 0.75 else "city" if r < 0.9 else "away"
+        pref = places[i]["pref"] if office == "away" else c["pref"]
         rows.append(
             {
                 "source_key": str(c["cidx"]),
-                # 4%: renamed company / name typed for another company: only the keys can tell
+                # 1%: name typed for another company (a parent, a client): only the keys can tell
                 "name": others[i]
-                if rng.random() < 0.04
-                else _variant(c["name"] or "", c["kana"], c["en"], c["roma"], rng),
+                if rng.random() < 0.01
+                else _variant(c["name"] or "", c["nname"], c["kana"], c["en"], c["roma"], rng),
                 "corporate_number": c["cn"] if rng.random() < 0.05 else None,
                 "prefecture": pref if rng.random() < 0.6 else None,
                 "phone": phone if rng.random() < 0.25 else None,
                 "email_domain": domain,
-                "address": (c["pref"] or "") + (c["city"] or "") if rng.random() < 0.2 else None,
+                "address": _address(c, office, pref, rng) if rng.random() < 0.4 else None,
                 "true_cidx": c["cidx"],
                 "outside": rng.random() < outside,
             }

@@ -16,10 +16,11 @@ attributes AS (
         customer_code,
         first(corporate_number ORDER BY source_row) FILTER (WHERE corporate_number IS NOT NULL) AS corporate_number,
         first(prefecture ORDER BY source_row) FILTER (WHERE prefecture IS NOT NULL) AS prefecture,
-        first(phone ORDER BY source_row) FILTER (WHERE phone IS NOT NULL) AS phone
+        first(phone ORDER BY source_row) FILTER (WHERE phone IS NOT NULL) AS phone,
+        first(address ORDER BY source_row) FILTER (WHERE address IS NOT NULL) AS address
     FROM sales GROUP BY customer_code
 )
-SELECT customer_code AS source_key, name, corporate_number, prefecture, phone, CAST(NULL AS VARCHAR) AS email_domain
+SELECT customer_code AS source_key, name, corporate_number, prefecture, phone, CAST(NULL AS VARCHAR) AS email_domain, address
 FROM names JOIN attributes USING (customer_code)
 ORDER BY source_key;
 
@@ -30,6 +31,7 @@ SELECT
     corporate_number,
     prefecture,
     phone,
-    split_part(email, '@', 2) AS email_domain
+    split_part(email, '@', 2) AS email_domain,
+    address
 FROM contacts
 ORDER BY contact_id;
