@@ -308,6 +308,7 @@ def test_contacts_xlsx_readable(medium: SampleSummary) -> None:
         "電話番号",
         "配信停止日",
         "都道府県",
+        "会社住所",
     ]
     assert len(df) == medium.rows["contacts"]
     opt = df["オプトイン"].cast(pl.String)

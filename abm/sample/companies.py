@@ -29,6 +29,15 @@ for _group, _words in L.WORDS.items():
         if _w not in _BLOCKS:
             _BLOCKS.append(_w)
         _WORD_INDEX[_group].append(_BLOCKS.index(_w))
+_C0 = len(_BLOCKS)  # coined names: pairs of 好字 (光栄, 協和, …)
+_BLOCKS += [
+    (k1 + k2, r1 + r2, ro1 + ro2.lower(), ro1 + ro2.lower())
+    for k1, r1, ro1 in L.KOUJI
+    for k2, r2, ro2 in L.KOUJI
+    if k1 != k2
+]
+_Q0 = len(_BLOCKS)
+_BLOCKS += [(k, r, ro, ro) for k, r, ro in L.QUALIFIERS]
 _HOLD = len(_BLOCKS)
 _BLOCKS.append(L.HOLDINGS)
 _L0 = len(_BLOCKS)  # letter blocks are appended per call (random combinations)
@@ -39,8 +48,10 @@ _BLOCK_IS_ASCII = np.array([b[0].isascii() and b[0] != "" for b in _BLOCKS])
 
 # structure types: slot A / slot B / slot C(word)
 #  0 surname+word, 1 place+word, 2 place+surname+word, 3 zaibatsu+word, 4 kana+kana, 5 kana+word,
-#  6 letters+word
-_TYPE_P = np.array([0.38, 0.12, 0.05, 0.015, 0.14, 0.12, 0.085])
+#  6 letters+word, 7 coined 好字 pair+word; types 0, 1, 5, 6 and 7 take a qualifier in slot B at
+#  _QUALIFIED (山田総合建設)
+_TYPE_P = np.array([0.24, 0.10, 0.05, 0.015, 0.10, 0.10, 0.085, 0.31])
+_QUALIFIED = 0.3
 _TYPE_P = _TYPE_P / _TYPE_P.sum()
 
 CN_KIND = np.array([f[7] for f in L.LEGAL_FORMS])
@@ -90,7 +101,7 @@ def make_companies(
     rng: np.random.Generator, n: int, end_year: int, family_share: float = 0.035
 ) -> pl.DataFrame:
     """All columns of ``n`` invented companies, internal ones included (see ``abm.sample`` for the files)."""
-    letters = _letter_blocks(rng, 400)
+    letters = _letter_blocks(rng, max(400, n // 100))
     blocks = _BLOCKS + letters
     b_kanji = pl.Series([b[0] for b in blocks])
     b_kana = pl.Series([b[1] for b in blocks])
@@ -119,7 +130,7 @@ def make_companies(
     c = np.zeros(n, np.int64)
     ns, npl, nz, nk = _P0 - _S0, _Z0 - _P0, _K0 - _Z0, _W0 - _K0
     a = np.select(
-        [typ == 0, typ == 1, typ == 2, typ == 3, typ == 4, typ == 5],
+        [typ == 0, typ == 1, typ == 2, typ == 3, typ == 4, typ == 5, typ == 7],
         [
             _S0 + rng.integers(0, ns, n),
             _P0 + rng.integers(0, npl, n),
@@ -127,16 +138,19 @@ def make_companies(
             _Z0 + rng.integers(0, nz, n),
             _K0 + rng.integers(0, nk, n),
             _K0 + rng.integers(0, nk, n),
+            _C0 + rng.integers(0, _Q0 - _C0, n),
         ],
         _L0 + rng.integers(0, len(letters), n),
     )
     b = np.where(typ == 2, _S0 + rng.integers(0, ns, n), np.where(typ == 4, _K0 + rng.integers(0, nk, n), 0))
     b = np.where((typ == 4) & (b == a), _K0 + (b - _K0 + 1) % nk, b)
+    qualified = np.isin(typ, [0, 1, 5, 6, 7]) & (rng.random(n) < _QUALIFIED)
+    b = np.where(qualified, _Q0 + rng.integers(0, _HOLD - _Q0, n), b)
     r = rng.random(n)
     for k in range(n_ind):
         m = ind == k
         c[m] = _IND_WORDS[k][(r[m] * len(_IND_WORDS[k])).astype(np.int64)]
-    c = np.where(typ == 4, 0, c)
+    c = np.where((typ == 4) & (rng.random(n) < 0.65), 0, c)  # アルファネクスト, sometimes + a word
 
     # confusable near-name families: members copy a seed's blocks and differ by one block / the form
     n_fam = int(n * family_share / 2.5)

@@ -16,6 +16,7 @@ from abm.sample.companies import make_companies, unique_ints
 from abm.sample.records import (
     CONTACT_MIX,
     CUSTOMER_MIX,
+    address_variants,
     dirty_names,
     make_contacts,
     make_sales,
@@ -50,6 +51,7 @@ SALES_HEADERS = {
     "amount": "売上金額",
     "corporate_number": "法人番号",
     "prefecture": "都道府県",
+    "address": "住所",
     "phone": "電話番号",
     "product": "商品名",
 }
@@ -64,6 +66,7 @@ CONTACT_HEADERS = {
     "phone": "電話番号",
     "opted_out_at": "配信停止日",
     "prefecture": "都道府県",
+    "address": "会社住所",
 }
 MISSING, BAD_DATE, BAD_AMOUNT = "missing required value", "unparseable date", "unparseable amount"
 DUPLICATE, BAD_CN, BAD_EMAIL = "duplicate key", "invalid corporate number", "malformed email"
@@ -347,18 +350,21 @@ def generate(
     code_str = "C" + code_str
     cname, cvariant = dirty_names(ents, code_ent, rng_nm, CUSTOMER_MIX, not_exact=~first)
     ce = ents[code_ent]
-    r = rng_cu.random((4, customers))
+    r = rng_cu.random((6, customers))
     cust = pl.DataFrame(
         {
             "customer_code": code_str,
             "customer_name": cname,
             "corporate_number": ce["corporate_number"].to_numpy(),
             "prefecture": ce["prefecture"].to_numpy(),
+            "address": ce["address"].to_numpy(),
             "phone": ce["phone"].to_numpy(),
         }
     ).with_columns(
         corporate_number=pl.when(pl.Series(r[0] < 0.3)).then(pl.col("corporate_number")),
         prefecture=pl.when(pl.Series(r[1] < 0.5)).then(pl.col("prefecture")),
+        # the ERP's billing address: most customer codes have one
+        address=pl.when(pl.Series(r[4] < 0.7)).then(address_variants(pl.col("address"), pl.Series(r[5]))),
         phone=pl.when(pl.Series(r[2] < 0.35)).then(phone_variants(pl.col("phone"), pl.Series(r[3]))),
     )
     lines, share = make_sales(rng_sa, ents, code_ent, sales_lines, end_date)
@@ -370,6 +376,7 @@ def generate(
         lines["amount_text"].alias("amount"),
         "corporate_number",
         "prefecture",
+        "address",
         "phone",
         lines["product"].alias("product"),
     )

@@ -328,6 +328,24 @@ def phone_variants(phone: pl.Expr, r: pl.Expr) -> pl.Expr:
     return pl.when(r < 0.7).then(phone).when(r < 0.9).then(phone.str.replace_all("-", "")).otherwise(paren)
 
 
+def address_variants(address: pl.Expr, r: pl.Expr) -> pl.Expr:
+    """As typed: as registered (55%), without the prefecture (20%), without the building (10%),
+    in 丁目/番/号 (10%), with full-width digits (5%)."""
+    pref = r"^(東京都|北海道|京都府|大阪府|\p{Han}{2,3}県)"
+    block = r"(\d+)-(\d+)-(\d+)"
+    return (
+        pl.when(r < 0.55)
+        .then(address)
+        .when(r < 0.75)
+        .then(address.str.replace(pref, ""))
+        .when(r < 0.85)
+        .then(address.str.replace(r" .*$", ""))
+        .when(r < 0.95)
+        .then(address.str.replace(block, "${1}丁目${2}番${3}号"))
+        .otherwise(address.str.replace_many(list(FW_DIGITS), list(FW_DIGITS.values())))
+    )
+
+
 def make_contacts(
     rng: np.random.Generator,
     ents: pl.DataFrame,
@@ -480,7 +498,23 @@ def make_contacts(
     title = np.array(L.TITLES)[
         rng.choice(len(L.TITLES), n, p=np.array(L.TITLE_WEIGHTS) / sum(L.TITLE_WEIGHTS))
     ]
-    pref = pl.Series(ents["prefecture"].to_numpy()[ent])
+    # one contact in five works at a branch office: another street, mostly another city and prefecture;
+    # the address is given when the source asks for it (business cards, events; web forms less, MA rarely)
+    branch = rng.random(n) < 0.2
+    other_ent = rng.integers(0, len(ents), n)
+    prefs = ents["prefecture"].to_numpy()
+    pref = pl.Series(np.where(branch, prefs[other_ent], prefs[ent]))
+    has_addr = rng.random(n) < np.array([0.9, 0.5, 0.3, 0.1])[source]
+    other = ents["address"].to_numpy()[other_ent]
+    x, y, z = (pl.Series(rng.integers(1, 30, n)).cast(pl.String) for _ in range(3))
+    branch_addr = pl.Series(other).str.replace(r"\d+-\d+-\d+.*$", "") + x + "-" + y + "-" + z
+    addr = pl.select(
+        pl.when(pl.Series(~has_addr))
+        .then(None)
+        .when(pl.Series(branch))
+        .then(branch_addr)
+        .otherwise(address_variants(pl.Series(ents["address"].to_numpy()[ent]), pl.Series(rng.random(n))))
+    ).to_series()
     return (
         pl.DataFrame(
             {
@@ -495,6 +529,7 @@ def make_contacts(
                 "phone": phone,
                 "opted_out_at": opted_out,
                 "prefecture": pl.select(pl.when(pl.Series(rng.random(n) < 0.6)).then(pref)).to_series(),
+                "address": addr,
                 "phone_r": pl.Series(rng.random(n)),
             }
         )
