@@ -19,7 +19,7 @@ from abm.matching import (
     link,
 )
 from abm.matching import features as F
-from abm.matching.blocking import NameIndex
+from abm.matching.blocking import NameIndex, deletion_hashes
 from abm.matching.keys import (
     address_key,
     company_phone,
@@ -107,7 +107,17 @@ COMPANIES = pl.DataFrame(
             None,
         ),
         ("C11", "有限会社山田商店", None, "ヤマダショウテン", None, "北海道", "札幌市", None, None),
-        ("C12", "関西貿易株式会社", None, "カンサイボウエキ", None, "東京都", "港区", None, "kansai-boeki.co.jp"),
+        (
+            "C12",
+            "関西貿易株式会社",
+            None,
+            "カンサイボウエキ",
+            None,
+            "東京都",
+            "港区",
+            None,
+            "kansai-boeki.co.jp",
+        ),
         ("C13", "株式会社関貿易", None, "セキボウエキ", None, "東京都", "港区", None, None),
     ],
     schema=[
@@ -124,7 +134,8 @@ COMPANIES = pl.DataFrame(
     orient="row",
 ).with_columns(
     address=pl.col("company_id").replace_strict(
-        {"C05": "北海道札幌市中央区北1条西2丁目1", "C11": "北海道札幌市北区北7条西5-8 山田ビル2F"}, default=None
+        {"C05": "北海道札幌市中央区北1条西2丁目1", "C11": "北海道札幌市北区北7条西5-8 山田ビル2F"},
+        default=None,
     )
 )
 LOOSE = MatchSettings(auto=0.9, review=0.5)
@@ -182,7 +193,9 @@ def test_address_key(typed: str, key: str | None) -> None:
 
 
 def test_prefecture_from_address_and_mobile_phones() -> None:
-    addr = pl.Series(["東京都港区1-1", "京都府京都市1", "北海道札幌市1", "鹿児島県鹿児島市1", "港区1-1", None])
+    addr = pl.Series(
+        ["東京都港区1-1", "京都府京都市1", "北海道札幌市1", "鹿児島県鹿児島市1", "港区1-1", None]
+    )
     assert pl.select(prefecture_from_address(pl.lit(addr))).to_series().to_list() == [
         "東京", "京都", "北海道", "鹿児島", None, None,
     ]  # fmt: skip
@@ -434,3 +447,21 @@ def test_scores_symmetric_between_two_name_only_records(names: list[str]) -> Non
         0
     ]
     assert a == pytest.approx(b)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet="株式会社三井物産山田ABCｱｲｳ-ー", min_size=1, max_size=12), min_size=1, max_size=20
+    )
+)
+def test_deletion_hashes_equal_the_hash_of_the_shortened_name(names: list[str]) -> None:
+    rows, hashes = deletion_hashes(pl.Series(names))
+    got = set(zip(rows.tolist(), hashes.tolist(), strict=True))
+    shortened = [(row, n[:i] + n[i + 1 :]) for row, n in enumerate(names) for i in range(len(n))]
+    _, own = deletion_hashes(pl.Series([v for _, v in shortened]))
+    # a name's own hash comes first: deleting character i must give the shortened name's own hash
+    for (row, _), h in zip(shortened, own[: len(shortened)].tolist(), strict=True):
+        assert (row, h) in got
+    other = deletion_hashes(pl.Series(["全然違う会社名"]))[1][0]
+    assert other not in set(hashes.tolist())

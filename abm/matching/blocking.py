@@ -30,25 +30,55 @@ NAME_BITS = VIA["name"] | VIA["kana"] | VIA["en"]
 _WIDTH = 24  # code points of a name used for deletions and bigrams
 _BASE = np.uint64(0x110000)
 _AMBIGUOUS_SAMPLE = 3
+_HASH_BASE = np.uint64(0x100000001B3)  # FNV's 64-bit prime
+_CHUNK = 250_000
 
 
-def deletions(col: str, max_len: int = _WIDTH) -> pl.Expr:
-    """List of the name itself and every variant with one character removed."""
-    s = pl.col(col)
-    n = s.str.len_chars()
-    variants = [s] + [
-        pl.when(n > i).then(pl.concat_str(s.str.slice(0, i), s.str.slice(i + 1))) for i in range(max_len)
-    ]
-    return pl.concat_list(variants).list.drop_nulls().list.unique()
+def _code_points(names: pl.Series) -> np.ndarray:
+    """(rows, _WIDTH) uint64 matrix of each name's first code points, zero-padded."""
+    arr = names.fill_null("").to_numpy().astype(f"<U{_WIDTH}")
+    return arr.view(np.uint32).reshape(len(arr), _WIDTH).astype(np.uint64)
+
+
+def deletion_hashes(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(row, hash) of each name and of every variant with one character removed (first ``_WIDTH``).
+
+    A polynomial hash over the zero-padded code points, vectorised with prefix and suffix sums, so
+    millions of names need no string building: deleting character i gives
+    ``prefix(i) + B * suffix(i + 1)``. Equal variants get equal hashes; a 64-bit collision between
+    different ones is rare and only proposes one more candidate to score.
+    """
+    if len(names) > _CHUNK:  # bounded memory: the matrices below are 25 x 8 bytes per name each
+        parts = [deletion_hashes(names.slice(i, _CHUNK)) for i in range(0, len(names), _CHUNK)]
+        offsets = range(0, len(names), _CHUNK)
+        return (
+            np.concatenate([r + np.uint32(o) for (r, _), o in zip(parts, offsets, strict=True)]),
+            np.concatenate([h for _, h in parts]),
+        )
+    cp = _code_points(names)
+    n = len(cp)
+    weights = _HASH_BASE ** np.arange(_WIDTH - 1, -1, -1, dtype=np.uint64)  # wraps mod 2**64 by design
+    terms = cp * weights
+    prefix = np.zeros((n, _WIDTH + 1), np.uint64)
+    np.cumsum(terms, axis=1, out=prefix[:, 1:])
+    suffix = np.zeros((n, _WIDTH + 1), np.uint64)
+    suffix[:, :_WIDTH] = np.cumsum(terms[:, ::-1], axis=1)[:, ::-1]
+    dropped = prefix[:, :_WIDTH] + _HASH_BASE * suffix[:, 1:]  # column i: character i deleted
+    length = (cp > 0).sum(axis=1)
+    valid = np.arange(_WIDTH)[None, :] < length[:, None]
+    rows = np.broadcast_to(np.arange(n, dtype=np.uint32)[:, None], valid.shape)
+    return (
+        np.concatenate([np.arange(n, dtype=np.uint32), rows[valid]]),
+        np.concatenate([prefix[:, _WIDTH], dropped[valid]]),
+    )
 
 
 def _bigrams(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """(row, bigram id) of every adjacent code-point pair of each name (first ``_WIDTH`` characters)."""
-    arr = names.fill_null("").to_numpy().astype(f"<U{_WIDTH}")
-    cp = arr.view(np.uint32).reshape(len(arr), _WIDTH).astype(np.uint64)
+    cp = _code_points(names)
     grams = cp[:, :-1] * _BASE + cp[:, 1:]
     ok = (cp[:, :-1] > 0) & (cp[:, 1:] > 0)
-    rows = np.broadcast_to(np.arange(len(arr), dtype=np.uint32)[:, None], grams.shape)
+    rows = np.broadcast_to(np.arange(len(cp), dtype=np.uint32)[:, None], grams.shape)
     return rows[ok], grams[ok]
 
 
@@ -57,7 +87,7 @@ class NameIndex:
     """Distinct master names with their deletion neighbourhood and bigram postings."""
 
     names: pl.Series  # distinct normalised names; position = name id
-    dels: pl.DataFrame  # (d, nid) deletion variant -> name id, common variants dropped
+    dels: pl.DataFrame  # (d, nid) hashed deletion variant -> name id, common variants dropped
     grams: np.ndarray  # sorted unique bigram ids
     starts: np.ndarray
     counts: np.ndarray  # distinct names holding each bigram
@@ -66,8 +96,8 @@ class NameIndex:
     @classmethod
     def build(cls, nname: pl.Series, del_cap: int) -> NameIndex:
         names = nname.drop_nulls().unique().sort()
-        u = pl.DataFrame({"nname": names}).with_row_index("nid")
-        dels = u.select("nid", deletions("nname").alias("d")).explode("d")
+        rows, hashes = deletion_hashes(names)
+        dels = pl.DataFrame({"nid": rows, "d": hashes}).unique()
         dels = dels.filter(pl.len().over("d") <= del_cap)
         rows, grams = _bigrams(names)
         frame = pl.DataFrame({"g": grams, "n": rows}).unique().sort("g", "n")
@@ -76,7 +106,8 @@ class NameIndex:
 
     def by_deletion(self, q: pl.DataFrame) -> pl.DataFrame:
         """(qid, nid) for queries (qid, nname) within one deletion of a master name."""
-        qd = q.select("qid", deletions("nname").alias("d")).explode("d")
+        rows, hashes = deletion_hashes(q["nname"])
+        qd = pl.DataFrame({"qid": q["qid"].gather(rows), "d": hashes})
         return qd.join(self.dels, on="d").select("qid", "nid").unique()
 
     def by_bigram(self, q: pl.DataFrame, *, cap: int, per_name: int, keep: int) -> pl.DataFrame:
