@@ -5,7 +5,9 @@
 Generates the data with ``abm.sample.generate`` (parquet, cached under ``--cache``) in a child
 process, so the peak RSS printed is the linker's own. Prints per source: precision / recall / F1
 of automatic links against the truth files, review rate, candidate pairs and pair completeness
-(share of true in-master pairs among the candidates), seconds per stage and peak RSS.
+(share of true in-master pairs among the candidates), the share of records tied with a namesake
+(another candidate with exactly the same evidence, so no matcher can choose) and the recall
+ceiling these two leave, seconds per stage and peak RSS.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from abm.matching import MatchSettings, link
+from abm.matching import MASTER_COLUMNS, MatchSettings, link
 from abm.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
 
 DEFAULT_CACHE = Path("/tmp/abm-bench-cache")
@@ -48,7 +50,7 @@ def canonical(df: pl.DataFrame, spec) -> pl.DataFrame:
 
 
 def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES)
+    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES).select(MASTER_COLUMNS)
     co = co.filter(pl.col("company_id").is_not_null() & pl.col("name").is_not_null()).unique(
         "company_id", keep="first", maintain_order=True
     )
@@ -98,6 +100,16 @@ def evaluate(res, truth: pl.DataFrame, key: str) -> dict:
         pairs = res.candidates.select("source_key", pl.col("company_id").alias("truth")).unique()
         hit = t.drop_nulls("truth").join(pairs, on=["source_key", "truth"], how="semi").height
         out["pair_completeness"] = round(hit / in_master, 4) if in_master else 1.0
+        # records whose evidence cannot single out their company: another candidate has exactly the
+        # same features (namesakes with nothing else to tell them apart)
+        c = res.candidates.join(t.drop_nulls("truth"), on="source_key")
+        true_fp = c.filter(pl.col("company_id") == pl.col("truth")).select("source_key", "fingerprint")
+        tied = c.join(true_fp, on=["source_key", "fingerprint"]).filter(
+            pl.col("company_id") != pl.col("truth")
+        )
+        n_tied = tied["source_key"].n_unique()
+        out["tied_with_namesake"] = round(n_tied / in_master, 4) if in_master else 0.0
+        out["recall_ceiling"] = round((hit - n_tied) / in_master, 4) if in_master else 1.0
     by = (
         m.group_by("variant")
         .agg(

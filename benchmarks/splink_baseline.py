@@ -1,10 +1,10 @@
 """Splink baseline on the same data (optional: ``pip install splink``, the ``bench`` extra).
 
 Splink gets the same cleaned keys our linker computes (normalised name, kana reading, prefecture,
-phone digits, corporate email domain vs master domain, validated 法人番号): the comparison is of
-blocking + scoring, not of normalisation. Fellegi–Sunter with u from random sampling, m from EM,
-Jaro-Winkler on the name (DuckDB's, which works on UTF-8 bytes). A record links to its best
-candidate when that candidate's match probability is at least ``threshold``.
+phone digits, corporate email domain vs master domain, validated 法人番号, street address key):
+the comparison is of blocking + scoring, not of normalisation. Fellegi–Sunter with u from random
+sampling, m from EM, Jaro-Winkler on the name (DuckDB's, which works on UTF-8 bytes). A record
+links to its best candidate when that candidate's match probability is at least ``threshold``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import polars as pl
 from abm.matching import MatchSettings
 from abm.matching.keys import master_keys, record_keys
 
-COLS = ("nname", "kana", "pref", "phone", "domain", "cn", "legal")
+COLS = ("nname", "kana", "pref", "phone", "domain", "cn", "addr", "legal")
 
 
 def _side(df: pl.DataFrame, source: str, uid: str) -> pl.DataFrame:
@@ -46,10 +46,11 @@ def _link(
             cl.ExactMatch("pref"),
             cl.ExactMatch("legal"),
             # keys this source never has would leave EM with m = 0 (sales have no email, contacts no 法人番号)
-            *(cl.ExactMatch(k) for k in ("phone", "domain", "cn") if r[k].is_not_null().any()),
+            *(cl.ExactMatch(k) for k in ("phone", "domain", "cn", "addr") if r[k].is_not_null().any()),
         ],
         blocking_rules_to_generate_predictions=[
             block_on("nname"), block_on("kana"), block_on("phone"), block_on("domain"), block_on("cn"),
+            block_on("addr"),
             block_on("substr(nname, 1, 3)", "pref"),
         ],
         retain_intermediate_calculation_columns=False,

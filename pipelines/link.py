@@ -5,8 +5,8 @@ from __future__ import annotations
 import polars as pl
 
 from abm.decisions import read_decisions
+from abm.matching import MASTER_COLUMNS, offmaster_groups, record_keys
 from abm.matching import link as link_records
-from abm.matching import offmaster_groups, record_keys
 from pipelines.context import RunContext
 
 SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
@@ -14,7 +14,7 @@ SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
 
 def link(ctx: RunContext) -> int:
     ctx.sql("link_records")
-    companies = ctx.query("SELECT * FROM companies")
+    companies = ctx.query(f"SELECT {', '.join(MASTER_COLUMNS)} FROM companies")
     decisions = read_decisions(ctx.settings.run.decisions)
     matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from abm.matching.decisions import DECISION_SCHEMA, latest_decisions
 from abm.matching.grouping import offmaster_groups
-from abm.matching.keys import record_keys
+from abm.matching.keys import MASTER_COLUMNS, record_keys
 from abm.matching.linking import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, link
 from abm.matching.settings import FREE_MAIL_DOMAINS, MatchSettings
 
 __all__ = [
     "DECISION_SCHEMA",
     "FREE_MAIL_DOMAINS",
+    "MASTER_COLUMNS",
     "MATCH_SCHEMA",
     "REVIEW_SCHEMA",
     "LinkResult",

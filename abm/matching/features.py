@@ -124,6 +124,11 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     return pf.with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES)
 
 
+def fingerprint() -> pl.Expr:
+    """Hash of a pair's features: two candidates with the same one are indistinguishable."""
+    return pl.struct(*FEATURES).hash(seed=0).alias("fingerprint")
+
+
 def method(pf: pl.DataFrame) -> pl.Expr:
     """Strongest evidence behind a pair, as a word."""
     return (

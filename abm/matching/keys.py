@@ -86,24 +86,18 @@ def _on_distinct(df: pl.DataFrame, col: str, exprs: dict[str, pl.Expr]) -> pl.Da
     return df.select(col).join(u, on=col, how="left", maintain_order="left").drop(col)
 
 
+# the master's columns linking reads: select only these from a wide master (a 5M-row master's
+# other columns would only cost memory)
+MASTER_COLUMNS = (
+    "company_id", "name", "name_kana", "name_en", "prefecture", "city", "address", "phone", "domain",
+    "corporate_number",
+)  # fmt: skip
+
+
 def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
     """The master with its comparison keys; ``cidx`` is the row number used everywhere inside matching."""
     c = companies.select(
-        pl.col("company_id").cast(pl.String),
-        *(
-            text(companies, k).alias(k)
-            for k in (
-                "name",
-                "name_kana",
-                "name_en",
-                "prefecture",
-                "city",
-                "address",
-                "phone",
-                "domain",
-                "corporate_number",
-            )
-        ),
+        pl.col("company_id").cast(pl.String), *(text(companies, k).alias(k) for k in MASTER_COLUMNS[1:])
     )
     name = _on_distinct(
         c,

@@ -50,7 +50,7 @@ class LinkResult:
     matches: pl.DataFrame
     review: pl.DataFrame
     stats: dict = field(default_factory=dict)
-    candidates: pl.DataFrame | None = None  # (source_key, company_id, score, via) when keep_candidates
+    candidates: pl.DataFrame | None = None  # (source_key, company_id, score, via, fingerprint) if kept
 
 
 def _best_two(pf: pl.DataFrame) -> pl.DataFrame:
@@ -127,7 +127,7 @@ def link(
         for k, bit in blocking.VIA.items():
             via_counts[k] += int(((cands["via"] & bit) > 0).sum())
         if settings.keep_candidates:
-            slim.append(pf.select("qid", "cidx", "score", "via"))
+            slim.append(pf.select("qid", "cidx", "score", "via", features.fingerprint()))
         say(f"{source}: {min(start + settings.batch_size, queries.height):,}/{queries.height:,} queries, "
             f"{n_pairs:,} candidate pairs")  # fmt: skip
     del cands, pf
@@ -234,7 +234,7 @@ def link(
         kept = (
             rid_qid.join(pl.concat(slim), on="qid")
             .join(recs.select("rid", "source_key"), on="rid")
-            .select("source_key", "cidx", "score", "via")
+            .select("source_key", "cidx", "score", "via", "fingerprint")
         )
         kept = kept.with_columns(company_id=m["company_id"].gather(kept["cidx"])).drop("cidx")
     say(f"{source}: {stats['status']}")
