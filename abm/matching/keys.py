@@ -68,6 +68,11 @@ def prefecture_from_address(col: pl.Expr) -> pl.Expr:
     return prefecture_key(col.str.normalize("NFKC").str.strip_chars().str.extract(_PREF_IN_ADDRESS, 1))
 
 
+def place_prefecture() -> pl.Expr:
+    """The stated prefecture, else the one the address starts with."""
+    return pl.coalesce(prefecture_key(pl.col("prefecture")), prefecture_from_address(pl.col("address")))
+
+
 def address_key(col: pl.Expr) -> pl.Expr:
     """Street address for comparing, down to the block number: 東京都千代田区丸の内１丁目２番３号 山田ビル5F
     → 千代田区丸の内1-2-3. NFKC, no blanks, 丁目/番地/番/号 and dash variants as "-", the prefecture
@@ -112,8 +117,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         c, "name_kana", {"kana": reading_key(pl.col("name_kana")), "roma": romaji(pl.col("name_kana"))}
     )
     en = _on_distinct(c, "name_en", {"en": english_key(pl.col("name_en"))})
-    stated = prefecture_key(pl.col("prefecture"))
-    pref = c.select(pl.coalesce(stated, prefecture_from_address(pl.col("address"))).alias("pref"))
+    pref = c.select(place_prefecture().alias("pref"))
     out = pl.concat([c.select("company_id", "name"), name, kana, en, pref], how="horizontal").select(
         "company_id",
         "name",
@@ -193,9 +197,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "kana",
             "en",
             "roma",
-            pl.coalesce(
-                prefecture_key(pl.col("prefecture")), prefecture_from_address(pl.col("address"))
-            ).alias("pref"),
+            place_prefecture().alias("pref"),
             company_phone(pl.col("phone")).alias("phone"),
             pl.when(dom.is_in(free) | full.is_in(free)).then(None).otherwise(dom).alias("domain"),
             corporate_number(pl.col("corporate_number")).alias("cn"),
