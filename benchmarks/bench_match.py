@@ -110,6 +110,17 @@ def evaluate(res, truth: pl.DataFrame, key: str) -> dict:
         n_tied = tied["source_key"].n_unique()
         out["tied_with_namesake"] = round(n_tied / in_master, 4) if in_master else 0.0
         out["recall_ceiling"] = round((hit - n_tied) / in_master, 4) if in_master else 1.0
+    # calibration: the share of best candidates that are right, per score band (a calibrated score
+    # has each band's share inside the band)
+    edges = [0.5, 0.7, 0.8, 0.9, 0.95, 0.99]
+    bands = (
+        m.filter(pl.col("score") >= edges[0], pl.col("status") != "manual")
+        .with_columns(band=pl.col("score").cut(edges, left_closed=True))
+        .group_by("band")
+        .agg(pl.len().alias("n"), (pl.col("candidate_company_id") == pl.col("truth")).fill_null(False).mean())
+        .sort("band")
+    )
+    out["calibration"] = {str(b): f"n={n} right={r:.3f}" for b, n, r in bands.iter_rows()}
     by = (
         m.group_by("variant")
         .agg(
@@ -189,8 +200,13 @@ def main() -> None:
         report[source] = ev
         print(
             f"== {source}: "
-            + json.dumps({k: v for k, v in ev.items() if k != "by_variant"}, ensure_ascii=False)
+            + json.dumps(
+                {k: v for k, v in ev.items() if k not in ("by_variant", "calibration")}, ensure_ascii=False
+            )
         )
+        print("   score band → share of best candidates that are right:")
+        for k, v in ev["calibration"].items():
+            print(f"     {k:16s} {v}")
         for k, v in ev["by_variant"].items():
             print(f"     {k:16s} {v}")
     report["total_seconds"] = round(time.perf_counter() - t_all, 1)
