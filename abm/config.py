@@ -189,6 +189,13 @@ class TerritorySettings(Section):
 class DuckDBSettings(Section):
     memory_limit: str = Field("8GB", description="DuckDB memory_limit for the run.")
     threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
+    storage_version: str = Field(
+        "v1.1.0",
+        pattern=r"^v\d+\.\d+\.\d+$|^latest$",
+        description="Storage format of the published file: the oldest DuckDB release that must read it. "
+        "v1.1.0 (default) opens in DuckDB 1.1 and later, the version BI drivers (DBeaver, Metabase, "
+        "Tableau ODBC) still bundle; `latest` = the installed DuckDB's own format (newer clients only).",
+    )
 
 
 API_SCOPES = ("read", "read:contacts")

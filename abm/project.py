@@ -61,7 +61,9 @@ def publish_lock(db: Path) -> Iterator[None]:
 
 
 def connect_for_build(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
-    config: dict[str, str | int] = {"memory_limit": settings.duckdb.memory_limit}
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": settings.duckdb.memory_limit}
+    if settings.duckdb.storage_version != "latest":  # older BI drivers must be able to open the file
+        config["storage_compatibility_version"] = settings.duckdb.storage_version
     if settings.duckdb.threads:
         config["threads"] = settings.duckdb.threads
     return duckdb.connect(str(path), config=config)

@@ -86,3 +86,24 @@ def test_a_reader_in_another_process_is_never_blocked_during_a_publish(tiny_db: 
     assert set(states) == {(1, 1), (2, 2)}, set(states)  # old or new complete state, never a mix
     assert states == sorted(states)  # once the new file is seen, never the old one again
     assert {(r["runs"], r["history_runs"]) for r in held_rows} == {(1, 1)}  # keeps the file it opened
+
+
+def _storage_version(con) -> str:
+    sql = "SELECT tags['storage_version'] FROM duckdb_databases() WHERE NOT internal"
+    return con.execute(sql).fetchone()[0]
+
+
+def test_published_file_uses_a_storage_format_older_bi_drivers_read(tiny_con):
+    # DuckDB 1.1+ (bundled by BI drivers) reads v1.0.0+ storage; DuckDB 2.0's own format would be refused.
+    # CI also opens the sample's published file with duckdb 1.1.3 in a throwaway venv (.ci/run).
+    assert _storage_version(tiny_con) == "v1.0.0+"
+
+
+def test_storage_version_latest_writes_the_installed_format(tmp_path: Path):
+    import duckdb
+    from fixtures import write_inputs
+
+    db = tmp_path / "abm.duckdb"
+    project.run(settings_for(write_inputs(tmp_path / "in"), db, **{"duckdb.storage_version": "latest"}))
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert _storage_version(con) != "v1.0.0+"
