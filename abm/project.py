@@ -119,7 +119,17 @@ def _write_report(db: Path, progress: Callable[[str], None]) -> None:
 
 
 def connect_read_only(db: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published file (never blocks or is blocked by a run)."""
+    """A read-only connection to the run published *now* (never blocks or is blocked by a run).
+
+    ``duckdb.connect(path)`` reuses one cached database instance per path within a process, so a
+    process that keeps any connection to the file open would go on reading the previous run after a
+    publish renamed a new file over it. Attaching the file to a fresh in-memory instance binds to the
+    file the path names at this moment: call this again (and close the old connection) to see a new run.
+    """
     if not db.exists():
         raise AbmError(f"database {db} not found: run `abm run` first")
-    return duckdb.connect(str(db), read_only=True)
+    con = duckdb.connect(":memory:")
+    quoted = str(db.resolve()).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS published (READ_ONLY)")
+    con.execute("USE published")
+    return con

@@ -107,3 +107,21 @@ def test_storage_version_latest_writes_the_installed_format(tmp_path: Path):
     project.run(settings_for(write_inputs(tmp_path / "in"), db, **{"duckdb.storage_version": "latest"}))
     with duckdb.connect(str(db), read_only=True) as con:
         assert _storage_version(con) != "v1.0.0+"
+
+
+def test_a_long_lived_python_reader_sees_the_new_run_on_reconnect(tmp_path: Path):
+    # DuckDB caches one database instance per path in a process: a plain duckdb.connect(path) made while
+    # another connection is still open would keep reading the old run. connect_read_only does not.
+    from fixtures import write_inputs
+
+    db = tmp_path / "abm.duckdb"
+    settings = settings_for(write_inputs(tmp_path / "in"), db)
+    project.run(settings)
+    keep = project.connect_read_only(db)  # e.g. a notebook or BI pool holding a connection
+    first = keep.execute("SELECT run_id FROM runs").fetchall()
+    project.run(settings)
+    again = project.connect_read_only(db)
+    assert len(again.execute("SELECT run_id FROM runs").fetchall()) == len(first) + 1
+    assert keep.execute("SELECT count(*) FROM runs").fetchone()[0] == len(first)  # the old file, intact
+    keep.close()
+    again.close()
