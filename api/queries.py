@@ -7,7 +7,6 @@ takes a :class:`~api.db.Session` (one cursor on one published run) and returns p
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
@@ -17,6 +16,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from abm.csv_safety import write_safe_csv
 from abm.normalize import normalize_name
 from api.db import Published, Session
 from api.schemas import AccountFilters
@@ -373,18 +373,17 @@ def territory_table(session: Session, table: str) -> list[dict[str, Any]] | None
 
 
 def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10_000) -> Iterator[bytes]:
-    """The filtered accounts as CSV, streamed in batches (UTF-8; with a BOM for Excel)."""
+    """The filtered accounts as CSV, streamed in batches (UTF-8; with a BOM for Excel).
+
+    Each batch goes through :func:`abm.csv_safety.write_safe_csv`, so a company name typed into a
+    web form as ``=1+1`` reaches the file as ``'=1+1`` (text, never a formula)."""
     where, params = account_where(session, f)
-    cur = session.cur.execute(
-        f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]}", params
-    )
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n" if excel else "\n")
-    writer.writerow(ACCOUNT_COLUMNS)
-    head = buf.getvalue()
-    yield (("\ufeff" if excel else "") + head).encode("utf-8")
-    while rows := cur.fetchmany(batch):
-        buf.seek(0)
-        buf.truncate()
-        writer.writerows(rows)
-        yield buf.getvalue().encode("utf-8")
+    reader = session.cur.sql(
+        f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]}", params=params
+    ).to_arrow_reader(batch)
+    end = "\r\n" if excel else "\n"
+    yield (("\ufeff" if excel else "") + ",".join(ACCOUNT_COLUMNS) + end).encode("utf-8")
+    for chunk in reader:
+        buf = io.BytesIO()
+        write_safe_csv(pl.from_arrow(chunk), buf, header=False, line_terminator=end)
+        yield buf.getvalue()
