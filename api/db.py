@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -51,6 +52,7 @@ class Published:
     con: duckdb.DuckDBPyConnection
     tables: frozenset[str]
     run_id: str | None
+    as_of: date | None = None  # the run's reference date: consent is judged against it (api.queries)
     users: int = 0
     retired: bool = False
     built: set[str] = field(default_factory=set)
@@ -70,11 +72,11 @@ class Published:
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'db' AND schema_name = 'main'"
             ).fetchall()
         )
-        run_id = None
+        run_id = as_of = None
         if "runs" in tables:
-            row = con.execute("SELECT run_id FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()
-            run_id = row[0] if row else None
-        return cls(path, ident, con, tables, run_id)
+            row = con.execute("SELECT run_id, as_of FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()
+            run_id, as_of = row if row else (None, None)
+        return cls(path, ident, con, tables, run_id, as_of)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = self.con.cursor()
@@ -193,6 +195,10 @@ class Session:
     @property
     def run_id(self) -> str | None:
         return self.handle.run_id
+
+    @property
+    def run_as_of(self) -> date | None:
+        return self.handle.as_of
 
     def has(self, table: str) -> bool:
         return table in self.handle.tables

@@ -268,9 +268,31 @@ def sales_by_period(session: Session, account_id: str) -> list[dict[str, Any]]:
     )
 
 
-def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
-    """Personal data: callers must have checked the ``read:contacts`` scope."""
+# APPI consent: a contact's personal data leaves the API only while the person agrees: opted in,
+# and not opted out on or before the run's as-of date, nor on or before today (an opt-out that
+# arrived after the run still stops delivery). The C circle counts the same people by as-of
+# (pipelines/sql/account_flags.sql). Unknown opt-in (NULL) counts as no consent.
+_CONSENT = (
+    "(c.opt_in IS TRUE AND "
+    "(c.opted_out_at IS NULL OR c.opted_out_at > greatest(CAST($as_of AS DATE), current_date)))"
+)
+
+
+def _linked_contacts(session: Session, select: str, consent: bool) -> str:
+    """SQL over the account's linked contacts, those with consent or those without."""
     session.handle.derived(RECORDS, _build_records)
+    return f"""
+        SELECT {select}
+        FROM contacts c
+        WHERE c.contact_id IN (
+            SELECT source_key FROM memory.main.{RECORDS}
+            WHERE account_id = $account_id AND source = 'contacts'
+        ) AND {"" if consent else "NOT "}coalesce({_CONSENT}, FALSE)
+    """
+
+
+def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
+    """Personal data of the account's consenting contacts; callers must have checked ``read:contacts``."""
     have = {
         r[0]
         for r in session.cur.execute(
@@ -281,17 +303,15 @@ def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
     cols = ", ".join(f"c.{c}" if c in have else f"NULL AS {c}" for c in wanted)
     return _rows(
         session,
-        f"""
-        SELECT c.contact_id, {cols}
-        FROM contacts c
-        WHERE c.contact_id IN (
-            SELECT source_key FROM memory.main.{RECORDS}
-            WHERE account_id = $account_id AND source = 'contacts'
-        )
-        ORDER BY c.contact_id
-        """,
-        {"account_id": account_id},
+        _linked_contacts(session, f"c.contact_id, {cols}", consent=True) + " ORDER BY c.contact_id",
+        {"account_id": account_id, "as_of": session.run_as_of},
     )
+
+
+def contacts_withheld_no_consent(session: Session, account_id: str) -> int:
+    """How many linked contacts are withheld for lack of consent (a count: no personal data)."""
+    sql = _linked_contacts(session, "count(*)", consent=False)
+    return int(session.cur.execute(sql, {"account_id": account_id, "as_of": session.run_as_of}).fetchone()[0])
 
 
 def history(session: Session, account_id: str) -> list[dict[str, Any]]:

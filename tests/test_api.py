@@ -20,6 +20,8 @@ from fastapi.testclient import TestClient
 from abm import project
 from abm.config import BuyingPowerSettings, load_settings
 from abm.errors import ConfigError
+from abm.export import export_targets
+from abm.review import export_review
 from abm.sample import generate
 from api.db import PublishedDb
 from api.main import create_app
@@ -127,10 +129,12 @@ def test_contacts_need_their_scope(client, con):
         con,
         "SELECT c.email FROM contacts c JOIN matches m ON m.source = 'contacts' "
         "AND m.source_key = c.contact_id AND m.status IN ('auto', 'manual') "
-        "WHERE m.company_id = $a ORDER BY c.contact_id",
+        "WHERE m.company_id = $a AND c.opt_in AND (c.opted_out_at IS NULL OR c.opted_out_at > "
+        "greatest((SELECT as_of FROM runs ORDER BY finished_at DESC LIMIT 1), current_date)) "
+        "ORDER BY c.contact_id",
         {"a": account},
     )
-    assert [c["email"] for c in allowed["contacts"]] == expected and expected
+    assert [c["email"] for c in allowed["contacts"]] == expected and expected  # consenting people only
     assert allowed["contacts_withheld"] is False
     listed = client.get(f"/accounts/{account}/contacts", headers=CONTACTS).json()
     assert [c["email"] for c in listed] == expected
@@ -425,3 +429,40 @@ def test_file_and_in_memory_accounts_agree(api_db, client):
     query = "/accounts?segment=B&segment=S%2BB%2BC&min_score=0.3&sort=-revenue&limit=50&offset=10"
     with TestClient(make_app(api_db, **{"api.accounts_in_memory": False})) as from_file:
         assert from_file.get(query, headers=READ).json() == client.get(query, headers=READ).json()
+
+
+# --- consent (APPI) ---------------------------------------------------------------------------------
+
+
+def test_contacts_without_consent_are_counted_never_shown(tiny_db, tiny_con, tmp_path):
+    """tests/fixtures.py: L3 (ベータ工業) opted out on 2026-01-01, before as-of; L4 (イプシロン) never
+    opted in; L1 (アルファ商事) consents. Their personal data never leaves, in no answer or export."""
+    withheld_emails = ("jiro@beta-kogyo.co.jp", "saburo@gmail.com")
+    with TestClient(make_app(tiny_db)) as c:
+        for account in ("100000002", "100000005"):
+            detail = c.get(f"/accounts/{account}", headers=CONTACTS)
+            body = detail.json()
+            assert detail.status_code == 200 and body["contacts"] == []
+            assert body["contacts_withheld_no_consent"] == 1
+            assert detail.headers["cache-control"] == "no-store"
+            # and they keep not counting toward the C circle
+            assert body["account"]["has_contacts"] is False and "C" not in body["account"]["segment"]
+            listed = c.get(f"/accounts/{account}/contacts", headers=CONTACTS)
+            assert listed.json() == [] and listed.headers["x-contacts-withheld-no-consent"] == "1"
+            assert listed.headers["cache-control"] == "no-store"
+            assert not any(e in detail.text + listed.text for e in withheld_emails)
+        alpha = c.get("/accounts/100000001", headers=CONTACTS).json()
+        assert [p["email"] for p in alpha["contacts"]] == ["taro@alpha-shoji.co.jp"]
+        assert alpha["contacts_withheld_no_consent"] == 0 and alpha["account"]["has_contacts"] is True
+        exported = c.get("/exports/targets.csv", headers=CONTACTS).text
+    target_file, review_file = tmp_path / "t.csv", tmp_path / "r.csv"
+    export_targets(tiny_db, target_file)
+    export_review(tiny_db, review_file)
+    for text in (exported, target_file.read_text("utf-8"), review_file.read_text("utf-8")):
+        assert "@" not in text  # no export carries contact personal data at all
+    flags = dict(
+        tiny_con.execute(
+            "SELECT account_id, has_contacts FROM accounts WHERE account_id IN ('100000002', '100000005')"
+        ).fetchall()
+    )
+    assert flags == {"100000002": False, "100000005": False}
