@@ -38,6 +38,10 @@ class DatabaseMissing(RuntimeError):
     """The published file does not exist (yet): nothing to serve."""
 
 
+class DatabaseUnreadable(RuntimeError):
+    """The published path holds something DuckDB cannot open (corrupt, truncated, not a database)."""
+
+
 def identity(path: Path) -> Identity:
     st = os.stat(path)
     return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_size)
@@ -64,7 +68,15 @@ class Published:
         ident = identity(path)
         con = duckdb.connect(":memory:", config={"threads": threads, "memory_limit": memory_limit})
         quoted = str(path).replace("'", "''")  # a configured path, never request input
-        con.execute(f"ATTACH '{quoted}' AS db (READ_ONLY)")
+        try:
+            con.execute(f"ATTACH '{quoted}' AS db (READ_ONLY)")
+        except duckdb.Error as exc:
+            con.close()
+            log.error("cannot open %s: %s", path.name, type(exc).__name__)
+            raise DatabaseUnreadable(
+                f"database {path.name} cannot be read (corrupt or not a DuckDB file): "
+                "publish it again with `abm run`"
+            ) from None
         con.execute("USE db")
         tables = frozenset(
             r[0]

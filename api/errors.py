@@ -15,7 +15,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.db import DatabaseMissing
+from api.db import DatabaseMissing, DatabaseUnreadable
 
 log = logging.getLogger("abm.api")
 
@@ -39,7 +39,7 @@ async def _invalid(_request: Request, exc: RequestValidationError) -> JSONRespon
     return error(422, f"invalid parameter '{first['parameter']}': {first['problem']}", details)
 
 
-async def _missing(_request: Request, exc: DatabaseMissing) -> JSONResponse:
+async def _missing(_request: Request, exc: DatabaseMissing | DatabaseUnreadable) -> JSONResponse:
     return error(503, str(exc))
 
 
@@ -53,6 +53,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(DatabaseMissing, _missing)
+    app.add_exception_handler(DatabaseUnreadable, _missing)
     app.add_exception_handler(Exception, _unexpected)
 
     @app.middleware("http")

@@ -11,6 +11,7 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from pathlib import PureWindowsPath
 from typing import Any
 
 import duckdb
@@ -335,9 +336,22 @@ _RUN_COLUMNS = (
 )
 
 
+def _file_names(value: Any) -> Any:
+    """``input_files`` with each ``file`` reduced to its name: server paths are not for API keys."""
+    if isinstance(value, dict):
+        return {
+            k: PureWindowsPath(v).name if k == "file" and isinstance(v, str) else _file_names(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_file_names(v) for v in value]
+    return value
+
+
 def _run(row: dict[str, Any]) -> dict[str, Any]:
     for col in ("input_files", "link_summary"):
         row[col] = json.loads(row[col]) if row[col] else None
+    row["input_files"] = _file_names(row["input_files"])
     return row
 
 

@@ -127,7 +127,9 @@ class Run(BaseModel):
     gini: float | None
     buying_power_method: str | None
     abm_version: str | None
-    input_files: dict[str, Any] | None = Field(None, description="Per input: file, sha256, format, rows.")
+    input_files: dict[str, Any] | None = Field(
+        None, description="Per input: file (its name only, never the server path), sha256, format, rows."
+    )
     link_summary: dict[str, Any] | None = Field(None, description="名寄せ outcome counts per source.")
 
     model_config = ConfigDict(
@@ -150,9 +152,7 @@ class Run(BaseModel):
                     "gini": 0.74,
                     "buying_power_method": "lookalike",
                     "abm_version": "0.1.0",
-                    "input_files": {
-                        "sales": {"file": "sample_data/sales.csv", "loaded": 100000, "rejected": 40}
-                    },
+                    "input_files": {"sales": {"file": "sales.csv", "loaded": 100000, "rejected": 40}},
                     "link_summary": {"sales": {"auto": 1900, "review": 40, "unmatched": 60}},
                 }
             ]

@@ -466,3 +466,53 @@ def test_contacts_without_consent_are_counted_never_shown(tiny_db, tiny_con, tmp
         ).fetchall()
     )
     assert flags == {"100000002": False, "100000005": False}
+
+
+# --- hardening (issue #13) ---------------------------------------------------------------------------
+
+
+def test_corrupt_database_is_503_with_a_clear_message(tmp_path):
+    db = tmp_path / "abm.duckdb"
+    db.write_bytes(b"not a duckdb file " * 1000)
+    c = TestClient(make_app(db), raise_server_exceptions=False)
+    for path, headers in (("/health", {}), ("/accounts", READ)):
+        r = c.get(path, headers=headers)
+        assert r.status_code == 503, path
+        assert r.json()["message"] == (
+            "database abm.duckdb cannot be read (corrupt or not a DuckDB file): "
+            "publish it again with `abm run`"
+        )
+        assert str(tmp_path) not in r.text  # the server's path stays on the server
+
+
+def test_runs_show_file_names_never_server_paths(client, con, api_data):
+    inputs, _db = api_data
+    stored = con.execute("SELECT input_files FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()[0]
+    assert str(inputs) in stored  # the database keeps the full path for the operator ...
+    answers = (client.get("/runs", headers=READ).json()[0], client.get("/runs/latest", headers=READ).json())
+    for body in answers:
+        files = {name: f["file"] for name, f in body["input_files"].items()}
+        assert files and all("/" not in f and "\\" not in f for f in files.values())  # ... the API does not
+        assert files["sales"] == Path(json.loads(stored)["sales"]["file"]).name
+        assert str(inputs) not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("/accounts?owner=a&owner=b", "owner"),
+        ("/accounts?limit=1&limit=2", "limit"),
+        ("/accounts?sort=name&sort=tier", "sort"),
+        ("/exports/targets.csv?excel=true&excel=false", "excel"),
+        ("/pareto?limit=1&limit=2", "limit"),
+    ],
+)
+def test_a_repeated_single_value_parameter_is_422(client, query, parameter):
+    r = client.get(query, headers=READ)
+    assert r.status_code == 422
+    message = f"invalid parameter 'query.{parameter}': given more than once; it takes one value"
+    assert r.json()["message"] == message
+
+
+def test_list_filters_may_repeat(client):
+    assert client.get("/accounts?tier=1&tier=2&segment=B&segment=S%2BB", headers=READ).status_code == 200
