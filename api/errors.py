@@ -1,14 +1,8 @@
-"""Errors as JSON (``{"status", "message"}``) and one access-log line per request.
-
-The access log names the method, the path (never the query string), the status, the time and the
-key's label. Nothing else from a request is logged: no key, no query values, no response data,
-so contact personal data cannot reach the logs.
-"""
+"""Errors as JSON (``{"status", "message"}``); unexpected ones are logged by exception type only."""
 
 from __future__ import annotations
 
 import logging
-import time
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -55,17 +49,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(DatabaseMissing, _missing)
     app.add_exception_handler(DatabaseUnreadable, _missing)
     app.add_exception_handler(Exception, _unexpected)
-
-    @app.middleware("http")
-    async def access_log(request: Request, call_next):
-        t0 = time.perf_counter()
-        response = await call_next(request)
-        log.info(
-            "%s %s %d %.1fms key=%s",
-            request.method,
-            request.url.path,
-            response.status_code,
-            (time.perf_counter() - t0) * 1000,
-            getattr(request.state, "caller", "-"),
-        )
-        return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from abm.config import Settings, load_settings
-from api import errors, queries
+from api import access_log, errors, queries
 from api.db import PublishedDb
 from api.deps import single_valued
 from api.routes import accounts, deciles, exports, health, pareto, runs, segments, territories
@@ -38,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_in_memory=settings.api.accounts_in_memory,
     )
     errors.install(app)
+    access_log.configure(settings.api)
+    access_log.install(app)
     for module in (health, runs, accounts, segments, pareto, deciles, territories, exports):
         app.include_router(module.router)
     return app

@@ -516,3 +516,19 @@ def test_a_repeated_single_value_parameter_is_422(client, query, parameter):
 
 def test_list_filters_may_repeat(client):
     assert client.get("/accounts?tier=1&tier=2&segment=B&segment=S%2BB", headers=READ).status_code == 200
+
+
+def test_access_log_to_a_file_or_off(api_db, tmp_path):
+    log_file = tmp_path / "logs" / "access.log"
+    with TestClient(make_app(api_db, **{"api.access_log_file": log_file})) as c:
+        assert c.get("/pareto?limit=0", headers=READ).status_code == 422
+        assert c.get("/segments", headers=READ).status_code == 200
+    lines = log_file.read_text("utf-8").splitlines()
+    assert len(lines) == 2 and all(ln.split()[1:3] == ["abm.api.access", "INFO"] for ln in lines)
+    assert lines[-2].split()[3:6] == ["GET", "/pareto", "422"] and lines[-2].endswith("key=reader")
+    assert lines[-1].split()[3:6] == ["GET", "/segments", "200"] and "limit" not in "".join(lines)
+
+    quiet = tmp_path / "quiet.log"
+    with TestClient(make_app(api_db, **{"api.access_log": False, "api.access_log_file": quiet})) as c:
+        assert c.get("/segments", headers=READ).status_code == 200
+    assert not quiet.exists() or quiet.read_text("utf-8") == ""
