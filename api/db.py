@@ -141,7 +141,7 @@ class PublishedDb:
         try:
             now = identity(self.path)
         except FileNotFoundError:
-            raise DatabaseMissing(f"database {self.path} not found: run `abm run` first") from None
+            raise DatabaseMissing(f"database {self.path.name} not found: run `abm run` first") from None
         with self._lock:
             current = self._current
             if current is None or current.ident != now:

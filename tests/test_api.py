@@ -189,6 +189,7 @@ def test_database_missing_is_503(tmp_path):
     assert c.get("/health").json()["database"] == "missing"
     r = c.get("/accounts", headers=READ)
     assert r.status_code == 503 and "abm run" in r.json()["message"]
+    assert str(tmp_path) not in r.text  # the file's name, not the server's folders
 
 
 # --- accounts -------------------------------------------------------------------------------------
