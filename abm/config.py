@@ -234,6 +234,14 @@ class ApiSettings(Section):
         description="Keep an in-memory copy of `accounts` per published run (about 0.4 GB per million "
         "accounts): filtered pages about 10x faster than reading the file.",
     )
+    access_log: bool = Field(
+        True,
+        description="One line per request (UTC time, key name, method, path, status, ms) on stderr or "
+        "`access_log_file`; never the key, the query string or personal data.",
+    )
+    access_log_file: Path | None = Field(
+        None, description="Append the access log to this file instead of stderr (e.g. `logs/api-access.log`)."
+    )
 
 
 class Settings(BaseSettings):

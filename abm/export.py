@@ -2,7 +2,8 @@
 
 Salesforce (Data Import Wizard, Accounts) and HubSpot (Import, Companies) map columns by header,
 so the headers are their standard field labels; abm's own facts (法人番号, tier, segment, approach,
-the ABM account id) become custom fields. CSV is UTF-8 with a BOM so Excel opens Japanese right.
+the ABM account id) become custom fields. CSV is UTF-8 with a BOM so Excel opens Japanese right,
+and formula-safe (abm.csv_safety): a company name like ``=1+1`` cannot run in Excel.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from abm.csv_safety import write_safe_csv
 from abm.errors import AbmError
 from abm.project import connect_read_only
 
@@ -65,7 +67,7 @@ def export_targets(db: Path, out: Path, tiers: list[int] | None = None, crm: str
         con.close()
     out.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".csv":
-        frame.write_csv(out, include_bom=True)
+        write_safe_csv(frame, out, bom=True)  # names may come from web forms: no formulas
     else:
         frame.write_excel(out, worksheet="targets", autofit=True)
     return frame.height

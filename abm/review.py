@@ -11,6 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
+from abm.csv_safety import write_safe_csv
 from abm.decisions import record_decisions
 from abm.errors import InputError
 from abm.project import connect_read_only
@@ -29,7 +30,7 @@ def export_review(db: Path, out_file: Path) -> int:
     if out_file.suffix.lower() == ".xlsx":
         write_xlsx(queue, out_file, sheet="review")
     elif out_file.suffix.lower() == ".csv":
-        queue.write_csv(out_file, include_bom=True)  # Excel opens UTF-8 with BOM correctly
+        write_safe_csv(queue, out_file, bom=True)  # BOM: Excel opens UTF-8; names cannot run as formulas
     else:
         raise InputError(f"{out_file}: review export must be .csv or .xlsx")
     return queue.height

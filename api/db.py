@@ -24,6 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -35,6 +36,10 @@ Identity = tuple[int, int, int, int]
 
 class DatabaseMissing(RuntimeError):
     """The published file does not exist (yet): nothing to serve."""
+
+
+class DatabaseUnreadable(RuntimeError):
+    """The published path holds something DuckDB cannot open (corrupt, truncated, not a database)."""
 
 
 def identity(path: Path) -> Identity:
@@ -51,6 +56,7 @@ class Published:
     con: duckdb.DuckDBPyConnection
     tables: frozenset[str]
     run_id: str | None
+    as_of: date | None = None  # the run's reference date: consent is judged against it (api.queries)
     users: int = 0
     retired: bool = False
     built: set[str] = field(default_factory=set)
@@ -62,7 +68,15 @@ class Published:
         ident = identity(path)
         con = duckdb.connect(":memory:", config={"threads": threads, "memory_limit": memory_limit})
         quoted = str(path).replace("'", "''")  # a configured path, never request input
-        con.execute(f"ATTACH '{quoted}' AS db (READ_ONLY)")
+        try:
+            con.execute(f"ATTACH '{quoted}' AS db (READ_ONLY)")
+        except duckdb.Error as exc:
+            con.close()
+            log.error("cannot open %s: %s", path.name, type(exc).__name__)
+            raise DatabaseUnreadable(
+                f"database {path.name} cannot be read (corrupt or not a DuckDB file): "
+                "publish it again with `abm run`"
+            ) from None
         con.execute("USE db")
         tables = frozenset(
             r[0]
@@ -70,11 +84,11 @@ class Published:
                 "SELECT table_name FROM duckdb_tables() WHERE database_name = 'db' AND schema_name = 'main'"
             ).fetchall()
         )
-        run_id = None
+        run_id = as_of = None
         if "runs" in tables:
-            row = con.execute("SELECT run_id FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()
-            run_id = row[0] if row else None
-        return cls(path, ident, con, tables, run_id)
+            row = con.execute("SELECT run_id, as_of FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()
+            run_id, as_of = row if row else (None, None)
+        return cls(path, ident, con, tables, run_id, as_of)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         cur = self.con.cursor()
@@ -127,7 +141,7 @@ class PublishedDb:
         try:
             now = identity(self.path)
         except FileNotFoundError:
-            raise DatabaseMissing(f"database {self.path} not found: run `abm run` first") from None
+            raise DatabaseMissing(f"database {self.path.name} not found: run `abm run` first") from None
         with self._lock:
             current = self._current
             if current is None or current.ident != now:
@@ -193,6 +207,10 @@ class Session:
     @property
     def run_id(self) -> str | None:
         return self.handle.run_id
+
+    @property
+    def run_as_of(self) -> date | None:
+        return self.handle.as_of
 
     def has(self, table: str) -> bool:
         return table in self.handle.tables

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import types
+import typing
 from collections.abc import Iterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
+from pydantic import BaseModel
 
 from abm.config import Settings
 from api.db import PublishedDb, Session
@@ -41,6 +45,52 @@ def current_caller(request: Request, key: Annotated[str | None, Security(_api_ke
         )
     request.state.caller = caller.name  # for the access log: the key's label, never the key
     return caller
+
+
+def _takes_many(annotation: Any) -> bool:
+    """Whether a query parameter's type accepts repeats (``list[...]``, possibly Annotated / Optional)."""
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _takes_many(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType):
+        return any(_takes_many(a) for a in typing.get_args(annotation))
+    return origin in (list, set, tuple, frozenset)
+
+
+def _scalar_params(dependant: Any) -> set[str]:
+    """Names of the single-valued query parameters of a route (fields of query models included)."""
+    names: set[str] = set()
+    for param in dependant.query_params:
+        kind = param.field_info.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            names |= {f.alias or n for n, f in kind.model_fields.items() if not _takes_many(f.annotation)}
+        elif not _takes_many(kind):
+            names.add(param.alias)
+    for sub in dependant.dependencies:
+        names |= _scalar_params(sub)
+    return names
+
+
+def single_valued(request: Request) -> None:
+    """Reject a repeated single-valued parameter (``?owner=a&owner=b``) instead of silently taking one.
+
+    Installed on the whole app; list filters (``tier=1&tier=2``) may repeat."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    repeated = [
+        k for k in dict.fromkeys(request.query_params.keys()) if len(request.query_params.getlist(k)) > 1
+    ]
+    scalars = _scalar_params(dependant) if repeated else set()
+    bad = [k for k in repeated if k in scalars]
+    if bad:
+        raise RequestValidationError(
+            [
+                {"loc": ("query", k), "msg": "given more than once; it takes one value", "type": "repeated"}
+                for k in bad
+            ]
+        )
 
 
 def _scope(scope: str):

@@ -1,21 +1,15 @@
-"""Errors as JSON (``{"status", "message"}``) and one access-log line per request.
-
-The access log names the method, the path (never the query string), the status, the time and the
-key's label. Nothing else from a request is logged: no key, no query values, no response data,
-so contact personal data cannot reach the logs.
-"""
+"""Errors as JSON (``{"status", "message"}``); unexpected ones are logged by exception type only."""
 
 from __future__ import annotations
 
 import logging
-import time
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.db import DatabaseMissing
+from api.db import DatabaseMissing, DatabaseUnreadable
 
 log = logging.getLogger("abm.api")
 
@@ -39,7 +33,7 @@ async def _invalid(_request: Request, exc: RequestValidationError) -> JSONRespon
     return error(422, f"invalid parameter '{first['parameter']}': {first['problem']}", details)
 
 
-async def _missing(_request: Request, exc: DatabaseMissing) -> JSONResponse:
+async def _missing(_request: Request, exc: DatabaseMissing | DatabaseUnreadable) -> JSONResponse:
     return error(503, str(exc))
 
 
@@ -53,18 +47,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _invalid)
     app.add_exception_handler(DatabaseMissing, _missing)
+    app.add_exception_handler(DatabaseUnreadable, _missing)
     app.add_exception_handler(Exception, _unexpected)
-
-    @app.middleware("http")
-    async def access_log(request: Request, call_next):
-        t0 = time.perf_counter()
-        response = await call_next(request)
-        log.info(
-            "%s %s %d %.1fms key=%s",
-            request.method,
-            request.url.path,
-            response.status_code,
-            (time.perf_counter() - t0) * 1000,
-            getattr(request.state, "caller", "-"),
-        )
-        return response

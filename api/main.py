@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from abm.config import Settings, load_settings
-from api import errors, queries
+from api import access_log, errors, queries
 from api.db import PublishedDb
+from api.deps import single_valued
 from api.routes import accounts, deciles, exports, health, pareto, runs, segments, territories
 from api.security import Keyring
 
@@ -21,7 +22,12 @@ Each request reads the run published when it starts: a new run is served from th
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or load_settings()
     keyring = Keyring(settings.api)  # refuses to start without keys unless api.dev_no_keys
-    app = FastAPI(title="abm target-list API", version="1", description=DESCRIPTION)
+    app = FastAPI(
+        title="abm target-list API",
+        version="1",
+        description=DESCRIPTION,
+        dependencies=[Depends(single_valued)],  # ?limit=1&limit=2 is a 422, never a silent pick
+    )
     app.state.settings = settings
     app.state.keyring = keyring
     app.state.db = PublishedDb(
@@ -32,6 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_in_memory=settings.api.accounts_in_memory,
     )
     errors.install(app)
+    access_log.configure(settings.api)
+    access_log.install(app)
     for module in (health, runs, accounts, segments, pareto, deciles, territories, exports):
         app.include_router(module.router)
     return app

@@ -7,16 +7,17 @@ takes a :class:`~api.db.Session` (one cursor on one published run) and returns p
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import re
 from collections.abc import Iterator
+from pathlib import PureWindowsPath
 from typing import Any
 
 import duckdb
 import polars as pl
 
+from abm.csv_safety import write_safe_csv
 from abm.normalize import normalize_name
 from api.db import Published, Session
 from api.schemas import AccountFilters
@@ -268,9 +269,31 @@ def sales_by_period(session: Session, account_id: str) -> list[dict[str, Any]]:
     )
 
 
-def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
-    """Personal data: callers must have checked the ``read:contacts`` scope."""
+# APPI consent: a contact's personal data leaves the API only while the person agrees: opted in,
+# and not opted out on or before the run's as-of date, nor on or before today (an opt-out that
+# arrived after the run still stops delivery). The C circle counts the same people by as-of
+# (pipelines/sql/account_flags.sql). Unknown opt-in (NULL) counts as no consent.
+_CONSENT = (
+    "(c.opt_in IS TRUE AND "
+    "(c.opted_out_at IS NULL OR c.opted_out_at > greatest(CAST($as_of AS DATE), current_date)))"
+)
+
+
+def _linked_contacts(session: Session, select: str, consent: bool) -> str:
+    """SQL over the account's linked contacts, those with consent or those without."""
     session.handle.derived(RECORDS, _build_records)
+    return f"""
+        SELECT {select}
+        FROM contacts c
+        WHERE c.contact_id IN (
+            SELECT source_key FROM memory.main.{RECORDS}
+            WHERE account_id = $account_id AND source = 'contacts'
+        ) AND {"" if consent else "NOT "}coalesce({_CONSENT}, FALSE)
+    """
+
+
+def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
+    """Personal data of the account's consenting contacts; callers must have checked ``read:contacts``."""
     have = {
         r[0]
         for r in session.cur.execute(
@@ -281,17 +304,15 @@ def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
     cols = ", ".join(f"c.{c}" if c in have else f"NULL AS {c}" for c in wanted)
     return _rows(
         session,
-        f"""
-        SELECT c.contact_id, {cols}
-        FROM contacts c
-        WHERE c.contact_id IN (
-            SELECT source_key FROM memory.main.{RECORDS}
-            WHERE account_id = $account_id AND source = 'contacts'
-        )
-        ORDER BY c.contact_id
-        """,
-        {"account_id": account_id},
+        _linked_contacts(session, f"c.contact_id, {cols}", consent=True) + " ORDER BY c.contact_id",
+        {"account_id": account_id, "as_of": session.run_as_of},
     )
+
+
+def contacts_withheld_no_consent(session: Session, account_id: str) -> int:
+    """How many linked contacts are withheld for lack of consent (a count: no personal data)."""
+    sql = _linked_contacts(session, "count(*)", consent=False)
+    return int(session.cur.execute(sql, {"account_id": account_id, "as_of": session.run_as_of}).fetchone()[0])
 
 
 def history(session: Session, account_id: str) -> list[dict[str, Any]]:
@@ -315,9 +336,22 @@ _RUN_COLUMNS = (
 )
 
 
+def _file_names(value: Any) -> Any:
+    """``input_files`` with each ``file`` reduced to its name: server paths are not for API keys."""
+    if isinstance(value, dict):
+        return {
+            k: PureWindowsPath(v).name if k == "file" and isinstance(v, str) else _file_names(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_file_names(v) for v in value]
+    return value
+
+
 def _run(row: dict[str, Any]) -> dict[str, Any]:
     for col in ("input_files", "link_summary"):
         row[col] = json.loads(row[col]) if row[col] else None
+    row["input_files"] = _file_names(row["input_files"])
     return row
 
 
@@ -373,18 +407,17 @@ def territory_table(session: Session, table: str) -> list[dict[str, Any]] | None
 
 
 def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10_000) -> Iterator[bytes]:
-    """The filtered accounts as CSV, streamed in batches (UTF-8; with a BOM for Excel)."""
+    """The filtered accounts as CSV, streamed in batches (UTF-8; with a BOM for Excel).
+
+    Each batch goes through :func:`abm.csv_safety.write_safe_csv`, so a company name typed into a
+    web form as ``=1+1`` reaches the file as ``'=1+1`` (text, never a formula)."""
     where, params = account_where(session, f)
-    cur = session.cur.execute(
-        f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]}", params
-    )
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n" if excel else "\n")
-    writer.writerow(ACCOUNT_COLUMNS)
-    head = buf.getvalue()
-    yield (("\ufeff" if excel else "") + head).encode("utf-8")
-    while rows := cur.fetchmany(batch):
-        buf.seek(0)
-        buf.truncate()
-        writer.writerows(rows)
-        yield buf.getvalue().encode("utf-8")
+    reader = session.cur.sql(
+        f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]}", params=params
+    ).to_arrow_reader(batch)
+    end = "\r\n" if excel else "\n"
+    yield (("\ufeff" if excel else "") + ",".join(ACCOUNT_COLUMNS) + end).encode("utf-8")
+    for chunk in reader:
+        buf = io.BytesIO()
+        write_safe_csv(pl.from_arrow(chunk), buf, header=False, line_terminator=end)
+        yield buf.getvalue()

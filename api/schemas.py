@@ -127,7 +127,9 @@ class Run(BaseModel):
     gini: float | None
     buying_power_method: str | None
     abm_version: str | None
-    input_files: dict[str, Any] | None = Field(None, description="Per input: file, sha256, format, rows.")
+    input_files: dict[str, Any] | None = Field(
+        None, description="Per input: file (its name only, never the server path), sha256, format, rows."
+    )
     link_summary: dict[str, Any] | None = Field(None, description="名寄せ outcome counts per source.")
 
     model_config = ConfigDict(
@@ -150,9 +152,7 @@ class Run(BaseModel):
                     "gini": 0.74,
                     "buying_power_method": "lookalike",
                     "abm_version": "0.1.0",
-                    "input_files": {
-                        "sales": {"file": "sample_data/sales.csv", "loaded": 100000, "rejected": 40}
-                    },
+                    "input_files": {"sales": {"file": "sales.csv", "loaded": 100000, "rejected": 40}},
                     "link_summary": {"sales": {"auto": 1900, "review": 40, "unmatched": 60}},
                 }
             ]
@@ -265,7 +265,8 @@ class LinkedRecord(BaseModel):
 
 
 class Contact(BaseModel):
-    """Personal data: only for keys with scope ``read:contacts``."""
+    """Personal data: only for keys with scope ``read:contacts``, and only of people who consent
+    (opted in, not opted out); the others are counted, never shown."""
 
     contact_id: str
     person_name: str | None
@@ -301,6 +302,11 @@ class AccountDetail(BaseModel):
         description="Linked contacts with personal data; null unless the key has scope read:contacts."
     )
     contacts_withheld: bool = Field(description="True when contacts exist but the key may not see them.")
+    contacts_withheld_no_consent: int = Field(
+        0,
+        description="Linked contacts never returned for lack of consent (not opted in, or opted out on "
+        "or before the run's as-of date or today); they do not count toward the C circle either.",
+    )
     history: list[HistoryRow] = Field(description="This account in every run kept in account_history.")
 
 

@@ -20,6 +20,8 @@ from fastapi.testclient import TestClient
 from abm import project
 from abm.config import BuyingPowerSettings, load_settings
 from abm.errors import ConfigError
+from abm.export import export_targets
+from abm.review import export_review
 from abm.sample import generate
 from api.db import PublishedDb
 from api.main import create_app
@@ -127,10 +129,12 @@ def test_contacts_need_their_scope(client, con):
         con,
         "SELECT c.email FROM contacts c JOIN matches m ON m.source = 'contacts' "
         "AND m.source_key = c.contact_id AND m.status IN ('auto', 'manual') "
-        "WHERE m.company_id = $a ORDER BY c.contact_id",
+        "WHERE m.company_id = $a AND c.opt_in AND (c.opted_out_at IS NULL OR c.opted_out_at > "
+        "greatest((SELECT as_of FROM runs ORDER BY finished_at DESC LIMIT 1), current_date)) "
+        "ORDER BY c.contact_id",
         {"a": account},
     )
-    assert [c["email"] for c in allowed["contacts"]] == expected and expected
+    assert [c["email"] for c in allowed["contacts"]] == expected and expected  # consenting people only
     assert allowed["contacts_withheld"] is False
     listed = client.get(f"/accounts/{account}/contacts", headers=CONTACTS).json()
     assert [c["email"] for c in listed] == expected
@@ -185,6 +189,7 @@ def test_database_missing_is_503(tmp_path):
     assert c.get("/health").json()["database"] == "missing"
     r = c.get("/accounts", headers=READ)
     assert r.status_code == 503 and "abm run" in r.json()["message"]
+    assert str(tmp_path) not in r.text  # the file's name, not the server's folders
 
 
 # --- accounts -------------------------------------------------------------------------------------
@@ -425,3 +430,106 @@ def test_file_and_in_memory_accounts_agree(api_db, client):
     query = "/accounts?segment=B&segment=S%2BB%2BC&min_score=0.3&sort=-revenue&limit=50&offset=10"
     with TestClient(make_app(api_db, **{"api.accounts_in_memory": False})) as from_file:
         assert from_file.get(query, headers=READ).json() == client.get(query, headers=READ).json()
+
+
+# --- consent (APPI) ---------------------------------------------------------------------------------
+
+
+def test_contacts_without_consent_are_counted_never_shown(tiny_db, tiny_con, tmp_path):
+    """tests/fixtures.py: L3 (ベータ工業) opted out on 2026-01-01, before as-of; L4 (イプシロン) never
+    opted in; L1 (アルファ商事) consents. Their personal data never leaves, in no answer or export."""
+    withheld_emails = ("jiro@beta-kogyo.co.jp", "saburo@gmail.com")
+    with TestClient(make_app(tiny_db)) as c:
+        for account in ("100000002", "100000005"):
+            detail = c.get(f"/accounts/{account}", headers=CONTACTS)
+            body = detail.json()
+            assert detail.status_code == 200 and body["contacts"] == []
+            assert body["contacts_withheld_no_consent"] == 1
+            assert detail.headers["cache-control"] == "no-store"
+            # and they keep not counting toward the C circle
+            assert body["account"]["has_contacts"] is False and "C" not in body["account"]["segment"]
+            listed = c.get(f"/accounts/{account}/contacts", headers=CONTACTS)
+            assert listed.json() == [] and listed.headers["x-contacts-withheld-no-consent"] == "1"
+            assert listed.headers["cache-control"] == "no-store"
+            assert not any(e in detail.text + listed.text for e in withheld_emails)
+        alpha = c.get("/accounts/100000001", headers=CONTACTS).json()
+        assert [p["email"] for p in alpha["contacts"]] == ["taro@alpha-shoji.co.jp"]
+        assert alpha["contacts_withheld_no_consent"] == 0 and alpha["account"]["has_contacts"] is True
+        exported = c.get("/exports/targets.csv", headers=CONTACTS).text
+    target_file, review_file = tmp_path / "t.csv", tmp_path / "r.csv"
+    export_targets(tiny_db, target_file)
+    export_review(tiny_db, review_file)
+    for text in (exported, target_file.read_text("utf-8"), review_file.read_text("utf-8")):
+        assert "@" not in text  # no export carries contact personal data at all
+    flags = dict(
+        tiny_con.execute(
+            "SELECT account_id, has_contacts FROM accounts WHERE account_id IN ('100000002', '100000005')"
+        ).fetchall()
+    )
+    assert flags == {"100000002": False, "100000005": False}
+
+
+# --- hardening (issue #13) ---------------------------------------------------------------------------
+
+
+def test_corrupt_database_is_503_with_a_clear_message(tmp_path):
+    db = tmp_path / "abm.duckdb"
+    db.write_bytes(b"not a duckdb file " * 1000)
+    c = TestClient(make_app(db), raise_server_exceptions=False)
+    for path, headers in (("/health", {}), ("/accounts", READ)):
+        r = c.get(path, headers=headers)
+        assert r.status_code == 503, path
+        assert r.json()["message"] == (
+            "database abm.duckdb cannot be read (corrupt or not a DuckDB file): "
+            "publish it again with `abm run`"
+        )
+        assert str(tmp_path) not in r.text  # the server's path stays on the server
+
+
+def test_runs_show_file_names_never_server_paths(client, con, api_data):
+    inputs, _db = api_data
+    stored = con.execute("SELECT input_files FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()[0]
+    assert str(inputs) in stored  # the database keeps the full path for the operator ...
+    answers = (client.get("/runs", headers=READ).json()[0], client.get("/runs/latest", headers=READ).json())
+    for body in answers:
+        files = {name: f["file"] for name, f in body["input_files"].items()}
+        assert files and all("/" not in f and "\\" not in f for f in files.values())  # ... the API does not
+        assert files["sales"] == Path(json.loads(stored)["sales"]["file"]).name
+        assert str(inputs) not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("query", "parameter"),
+    [
+        ("/accounts?owner=a&owner=b", "owner"),
+        ("/accounts?limit=1&limit=2", "limit"),
+        ("/accounts?sort=name&sort=tier", "sort"),
+        ("/exports/targets.csv?excel=true&excel=false", "excel"),
+        ("/pareto?limit=1&limit=2", "limit"),
+    ],
+)
+def test_a_repeated_single_value_parameter_is_422(client, query, parameter):
+    r = client.get(query, headers=READ)
+    assert r.status_code == 422
+    message = f"invalid parameter 'query.{parameter}': given more than once; it takes one value"
+    assert r.json()["message"] == message
+
+
+def test_list_filters_may_repeat(client):
+    assert client.get("/accounts?tier=1&tier=2&segment=B&segment=S%2BB", headers=READ).status_code == 200
+
+
+def test_access_log_to_a_file_or_off(api_db, tmp_path):
+    log_file = tmp_path / "logs" / "access.log"
+    with TestClient(make_app(api_db, **{"api.access_log_file": log_file})) as c:
+        assert c.get("/pareto?limit=0", headers=READ).status_code == 422
+        assert c.get("/segments", headers=READ).status_code == 200
+    lines = log_file.read_text("utf-8").splitlines()
+    assert len(lines) == 2 and all(ln.split()[1:3] == ["abm.api.access", "INFO"] for ln in lines)
+    assert lines[-2].split()[3:6] == ["GET", "/pareto", "422"] and lines[-2].endswith("key=reader")
+    assert lines[-1].split()[3:6] == ["GET", "/segments", "200"] and "limit" not in "".join(lines)
+
+    quiet = tmp_path / "quiet.log"
+    with TestClient(make_app(api_db, **{"api.access_log": False, "api.access_log_file": quiet})) as c:
+        assert c.get("/segments", headers=READ).status_code == 200
+    assert not quiet.exists() or quiet.read_text("utf-8") == ""

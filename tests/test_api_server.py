@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
 import threading
 import time
 
+import duckdb
 import httpx
 import pytest
-from test_api import KEYS, READ, build_api_db, run_settings
+from test_api import CONTACTS, CONTACTS_KEY, KEYS, READ, READ_KEY, build_api_db, run_settings
 
 from abm import project
 
@@ -63,10 +65,13 @@ def server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    output: list[str] = []  # the server's stdout and stderr, line by line, as it writes them
+    threading.Thread(target=lambda: output.extend(ln.decode() for ln in proc.stdout), daemon=True).start()
 
     def up() -> bool:
         if proc.poll() is not None:
-            raise AssertionError(proc.stdout.read().decode())
+            time.sleep(0.5)
+            raise AssertionError("".join(output))
         try:
             return httpx.get(f"{base}/health", timeout=1).status_code == 200
         except httpx.TransportError:
@@ -74,7 +79,7 @@ def server(tmp_path_factory):
 
     try:
         wait_until(up, timeout=30)
-        yield base, db, inputs
+        yield base, db, inputs, output
     finally:
         proc.terminate()
         try:
@@ -85,7 +90,7 @@ def server(tmp_path_factory):
 
 
 def test_served_over_loopback(server):
-    base, _db, _inputs = server
+    base, _db, _inputs, _output = server
     with httpx.Client(base_url=base, timeout=10) as c:
         assert c.get("/accounts").status_code == 401
         page = c.get("/accounts", params={"tier": 1, "limit": 5}, headers=READ).json()
@@ -94,7 +99,7 @@ def test_served_over_loopback(server):
 
 
 def test_a_run_published_while_serving_is_served_next(server):
-    base, db, inputs = server
+    base, db, inputs, _output = server
     statuses: list[int] = []
     stop = threading.Event()
 
@@ -117,3 +122,33 @@ def test_a_run_published_while_serving_is_served_next(server):
         assert latest == result.run_id  # the very next request serves the new run
         assert [r["run_id"] for r in c.get("/runs", headers=READ).json()][:2] == [result.run_id, before]
     assert statuses and set(statuses) == {200}
+
+
+def test_access_log_has_one_line_per_request_and_no_secrets(server):
+    """In the real server's output: time, key name, method, path, status, ms; no key, query or email."""
+    base, db, _inputs, output = server
+    with duckdb.connect(str(db), read_only=True) as con:
+        account = con.execute(
+            "SELECT m.account_id FROM matches m JOIN contacts c ON m.source = 'contacts' "
+            "AND m.source_key = c.contact_id WHERE c.opt_in AND c.opted_out_at IS NULL "
+            "GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
+        ).fetchone()[0]
+
+    def access_lines() -> list[str]:
+        return [ln for ln in list(output) if " abm.api.access " in ln]
+
+    before = len(access_lines())
+    with httpx.Client(base_url=base, timeout=10) as c:
+        contacts = c.get(f"/accounts/{account}/contacts", headers=CONTACTS)
+        emails = [p["email"] for p in contacts.json()]
+        assert contacts.status_code == 200 and emails
+        assert c.get("/accounts", params={"q": "secret-search", "limit": 3}, headers=READ).status_code == 200
+        assert c.get("/accounts", headers={"X-API-Key": "wrong-key-value"}).status_code == 401
+    lines = wait_until(lambda: access_lines()[before:] if len(access_lines()) >= before + 3 else None, 10)
+    stamp = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ abm\.api\.access INFO"
+    assert re.fullmatch(stamp + rf" GET /accounts/{account}/contacts 200 [\d.]+ms key=crm\s*", lines[0])
+    assert re.fullmatch(stamp + r" GET /accounts 200 [\d.]+ms key=reader\s*", lines[1])
+    assert re.fullmatch(stamp + r" GET /accounts 401 [\d.]+ms key=-\s*", lines[2])
+    text = "".join(output)
+    leaked = [s for s in [READ_KEY, CONTACTS_KEY, "wrong-key-value", "secret-search", *emails] if s in text]
+    assert leaked == [] and "@" not in text

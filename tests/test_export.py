@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import duckdb
 import polars as pl
 import pytest
+from conftest import settings_for
+from fastapi.testclient import TestClient
+from fixtures import CONTACTS, SALES, write_inputs
+from test_api import READ, make_app
 
+from abm import project
+from abm.csv_safety import formula_safe, formula_safe_frame, restore_text
 from abm.errors import AbmError
 from abm.export import COLUMNS, export_targets
+from abm.review import export_review
 
 
 def test_csv_has_bom_salesforce_headers_and_every_target(tiny_db, tiny_con, tmp_path):
@@ -41,3 +55,105 @@ def test_bad_options_are_one_line_errors(tiny_db, tmp_path, kwargs, message):
     out = tmp_path / kwargs.pop("out", "t.csv")
     with pytest.raises(AbmError, match=message):
         export_targets(tiny_db, out, **kwargs)
+
+
+# --- formula injection (issue #13) -----------------------------------------------------------------
+
+HOSTILE = [
+    "=1+1",
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    '=HYPERLINK("http://x.example","株式会社ワナ")',
+    "=株式会社アルファ商事",  # close to a master company: lands in the review queue
+]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+@pytest.fixture(scope="module")
+def hostile_db(tmp_path_factory) -> Path:
+    """A real run whose sales lines and web-form contacts carry formula-like company names."""
+    root = tmp_path_factory.mktemp("hostile")
+    inputs = write_inputs(root / "in")
+    sales = SALES + [
+        ("2026/08/01", f"H{i}", name, "-500" if i == 0 else "100") for i, name in enumerate(HOSTILE)
+    ]
+    frame = pl.DataFrame(sales, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
+    (inputs / "sales.csv").write_bytes(frame.write_csv().encode("cp932"))
+    contacts = CONTACTS + [(f"W{i}", name, f"web@hack{i}-corp.jp", "1", "") for i, name in enumerate(HOSTILE)]
+    pl.DataFrame(
+        contacts,
+        schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],
+        orient="row",
+    ).write_excel(inputs / "contacts.xlsx")
+    db = root / "abm.duckdb"
+    project.run(settings_for(inputs, db, **{"match.auto": 0.99}))  # exact names wait for review
+    return db
+
+
+def csv_cells(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text.removeprefix("\ufeff"))))
+
+
+def assert_formula_safe(rows: list[list[str]], must_show: list[str]) -> None:
+    """No cell starts like a formula (plain signed numbers aside), and the hostile names are there,
+    quoted, so the check is not vacuous."""
+    cells = [c for row in rows for c in row]
+    bad = [c for c in cells if c.startswith(FORMULA_START) and not re.fullmatch(r"[+-]?\d+(\.\d+)?", c)]
+    assert bad == []
+    for name in must_show:
+        assert "'" + name in cells, name
+
+
+def test_all_three_csv_outputs_are_formula_safe(hostile_db, tmp_path):
+    with duckdb.connect(str(hostile_db), read_only=True) as con:
+        names = {r[0] for r in con.execute("SELECT name FROM accounts").fetchall()}
+        targets = {r[0] for r in con.execute("SELECT name FROM v_target_accounts").fetchall()}
+        review = {r[0] for r in con.execute("SELECT source_name FROM match_review").fetchall()}
+    # raw in the database: off-master accounts named by what the web form said
+    assert "=1+1" in names and len(targets & set(HOSTILE)) >= 4 and "=株式会社アルファ商事" in review
+
+    out = tmp_path / "targets.csv"
+    export_targets(hostile_db, out)
+    assert_formula_safe(csv_cells(out.read_text("utf-8")), sorted(targets & set(HOSTILE)))
+
+    sheet = tmp_path / "review.csv"
+    export_review(hostile_db, sheet)
+    assert_formula_safe(csv_cells(sheet.read_text("utf-8")), sorted(review & set(HOSTILE)))
+
+    with TestClient(make_app(hostile_db)) as client:
+        for excel in ("false", "true"):
+            r = client.get(f"/exports/targets.csv?excel={excel}&sort=account_id", headers=READ)
+            assert r.status_code == 200
+            rows = csv_cells(r.content.decode("utf-8"))
+            assert_formula_safe(rows, sorted(names & set(HOSTILE)))
+            # numbers stay numbers: the account of '=1+1' returned 500 yen (its only line is -500)
+            header = rows[0]
+            row = next(r for r in rows if r[header.index("name")] == "'=1+1")
+            assert float(row[header.index("sales_amount")]) == -500.0
+            assert row[header.index("sales_amount")].startswith("-")
+
+
+def sheet_xml(path: Path) -> str:
+    with zipfile.ZipFile(path) as z:
+        return "".join(z.read(n).decode() for n in z.namelist() if n.startswith("xl/worksheets/"))
+
+
+def test_xlsx_outputs_hold_text_never_formulas(hostile_db, tmp_path):
+    out, sheet = tmp_path / "targets.xlsx", tmp_path / "review.xlsx"
+    export_targets(hostile_db, out)
+    export_review(hostile_db, sheet)
+    for path, column in ((out, "Account Name"), (sheet, "source_name")):
+        assert "<f>" not in sheet_xml(path)  # no formula cell anywhere
+        values = set(pl.read_excel(path, infer_schema_length=0)[column].to_list())
+        assert values & set(HOSTILE)  # the exact text, stored as text
+
+
+def test_formula_safe_rule_and_its_inverse():
+    texts = ["=1+1", "+81 3", "-2+3", "@x", "\tx", "\rx", "＝1", "-500", "+1.5", "-", "a=b", "'=x", None]
+    safe = pl.select(formula_safe(pl.Series(texts))).to_series().to_list()
+    expected = ["'=1+1", "'+81 3", "'-2+3", "'@x", "'\tx", "'\rx", "'＝1", "-500", "+1.5", "'-", "a=b"]
+    assert safe == [*expected, "''=x", None]
+    assert pl.select(restore_text(pl.Series(safe))).to_series().to_list() == texts
+    numbers = pl.DataFrame({"amount": [-500, 3], "name": ["-x", "y"]})
+    assert formula_safe_frame(numbers).to_dict(as_series=False) == {"amount": [-500, 3], "name": ["'-x", "y"]}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 
 from api import queries
 from api.deps import ContactsReaderDep, ReaderDep, SessionDep, require_read
@@ -24,6 +24,9 @@ from api.security import READ_CONTACTS
 router = APIRouter(
     prefix="/accounts", tags=["accounts"], dependencies=[Depends(require_read)], responses=ERRORS
 )
+
+NO_STORE = "no-store"  # responses that may carry personal data are never cached (browsers, proxies)
+WITHHELD_HEADER = "X-Contacts-Withheld-No-Consent"
 
 AccountId = Annotated[
     str, Path(min_length=1, max_length=100, description="account_id from `accounts`.", examples=["100000001"])
@@ -50,7 +53,10 @@ def list_accounts(session: SessionDep, query: Annotated[AccountQuery, Query()]) 
     responses=NOT_FOUND,
     summary="One account: master attributes, sales by quarter, linked records, contacts, history",
 )
-def get_account(session: SessionDep, caller: ReaderDep, account_id: AccountId) -> AccountDetail:
+def get_account(
+    session: SessionDep, caller: ReaderDep, account_id: AccountId, response: Response
+) -> AccountDetail:
+    response.headers["Cache-Control"] = NO_STORE  # may carry contact personal data
     row = queries.account(session, account_id)
     if row is None:
         raise HTTPException(404, f"account '{account_id}' not found in run {session.run_id}")
@@ -66,6 +72,7 @@ def get_account(session: SessionDep, caller: ReaderDep, account_id: AccountId) -
         if allowed
         else None,
         contacts_withheld=has_contacts and not allowed,
+        contacts_withheld_no_consent=queries.contacts_withheld_no_consent(session, account_id),
         history=[HistoryRow.model_validate(r) for r in queries.history(session, account_id)],
     )
 
@@ -73,10 +80,25 @@ def get_account(session: SessionDep, caller: ReaderDep, account_id: AccountId) -
 @router.get(
     "/{account_id}/contacts",
     response_model=list[Contact],
-    responses=NOT_FOUND,
-    summary="Contacts of one account with personal data (scope read:contacts)",
+    responses={
+        **NOT_FOUND,
+        200: {
+            "headers": {
+                WITHHELD_HEADER: {
+                    "description": "Linked contacts not returned for lack of consent (opt-in / opt-out).",
+                    "schema": {"type": "integer"},
+                }
+            }
+        },
+    },
+    summary="Consenting contacts of one account with personal data (scope read:contacts)",
 )
-def get_contacts(session: SessionDep, _caller: ContactsReaderDep, account_id: AccountId) -> list[Contact]:
+def get_contacts(
+    session: SessionDep, _caller: ContactsReaderDep, account_id: AccountId, response: Response
+) -> list[Contact]:
+    response.headers["Cache-Control"] = NO_STORE
     if queries.account(session, account_id) is None:
         raise HTTPException(404, f"account '{account_id}' not found in run {session.run_id}")
+    withheld = queries.contacts_withheld_no_consent(session, account_id)
+    response.headers[WITHHELD_HEADER] = str(withheld)
     return [Contact.model_validate(r) for r in queries.contacts(session, account_id)]

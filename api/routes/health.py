@@ -6,13 +6,20 @@ from fastapi import APIRouter
 
 from api.db import DatabaseMissing
 from api.deps import DbDep
-from api.schemas import Health
+from api.schemas import ErrorBody, Health
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", response_model=Health, summary="Server and database status (no key needed)")
+@router.get(
+    "/health",
+    response_model=Health,
+    summary="Server and database status (no key needed)",
+    responses={503: {"model": ErrorBody, "description": "The published file is corrupt or unreadable"}},
+)
 def health(db: DbDep) -> Health:
+    """``database: missing`` before the first run; a file that cannot be opened answers 503 (it
+    propagates as :class:`~api.db.DatabaseUnreadable`) so monitoring sees the server cannot serve."""
     try:
         with db.session() as session:
             return Health(status="ok", database="ok", run_id=session.run_id)
