@@ -179,14 +179,15 @@ def review_export(
 @friendly
 def review_import(
     in_file: Annotated[Path, typer.Argument(help="The edited CSV or XLSX.")],
+    db: DbOpt = None,
     config: ConfigOpt = None,
     by: Annotated[str, typer.Option(help="Who decided (kept with each decision).")] = "",
 ) -> None:
-    """Record reviewed decisions; every later run applies them before automatic linking."""
+    """Record reviewed decisions (checked against the published file); later runs apply them."""
     from abm.review import import_review
 
-    settings = _settings(config)
-    counts = import_review(in_file, settings.run.decisions, decided_by=by)
+    settings = _settings(config, **{"run.db": db})
+    counts = import_review(in_file, settings.run.decisions, settings.run.db, decided_by=by)
     tell(
         f"Recorded {counts['link']:,} links and {counts['not']:,} non-matches in {settings.run.decisions} "
         f"({counts['blank']:,} rows left undecided). They apply from the next `abm run`."
