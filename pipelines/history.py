@@ -12,7 +12,8 @@ from importlib.metadata import version
 
 import polars as pl
 
-from pipelines.context import RunContext
+from abm.errors import AbmError
+from pipelines.context import RunContext, StepError
 
 CARRIED = ("runs", "run_steps", "account_history", "territory_areas")
 
@@ -23,7 +24,16 @@ def carry_over(ctx: RunContext) -> int:
     if previous is None or not previous.exists():
         return 0
     quoted = str(previous).replace("'", "''")
-    ctx.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
+    try:
+        ctx.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
+    except StepError as exc:
+        if "lock" not in str(exc).lower():
+            raise
+        # a BI tool opened the file read-write since the run started: publishing would pull it away
+        raise AbmError(
+            f"{previous} is open for writing by another program; close that connection (open it "
+            f"read-only) and run again. {previous} was left as it was"
+        ) from None
     try:
         have = set(
             ctx.query("SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'")["table_name"]
