@@ -135,6 +135,28 @@ def test_file_held_read_write_by_another_program_is_one_error_line(published):
     assert leftovers(db.parent) == []
 
 
+def test_file_opened_read_write_while_the_run_goes_is_one_error_line(published, monkeypatch):
+    """The BI tool connects after the run's first look at the file, just before carry_over attaches it."""
+    inputs, db = published
+    before = db.read_bytes()
+    monkeypatch.setattr(project, "usable_previous", lambda path, progress: path)  # the first look passed
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
+         "print('ok', flush=True); time.sleep(120)"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout.readline().strip() == "ok"
+        with pytest.raises(AbmError, match="is open for writing by another program"):
+            project.run(settings_for(inputs, db))
+    finally:
+        holder.kill()
+        holder.wait()
+    assert db.read_bytes() == before
+    assert leftovers(db.parent) == []
+
+
 def test_disk_full_is_one_error_line_and_keeps_the_file(published, monkeypatch):
     inputs, db = published
     before = db.read_bytes()
