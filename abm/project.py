@@ -24,6 +24,7 @@ import polars as pl
 
 from abm.config import Settings
 from abm.errors import AbmError
+from abm.published import is_corrupt, move_aside
 from pipelines.context import WORK, RunContext
 from pipelines.runner import StepTiming, run_steps
 from pipelines.steps import STEPS
@@ -113,14 +114,9 @@ def usable_previous(db: Path, progress: Callable[[str], None]) -> Path | None:
                 "(e.g. the BI tool's read-write connection; open it read-only) and run again. "
                 f"{db} was left as it was"
             ) from None
-        aside = db.with_name(f"{db.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}")
-        os.replace(db, aside)
-        db.with_name(db.name + ".wal").unlink(missing_ok=True)
-        progress(
-            f"warning: {db} is not a readable DuckDB database ({text.splitlines()[0][:160]}); "
-            f"moved aside to {aside.name}. History (runs, account_history, territory figures) starts "
-            "afresh with this run"
-        )
+        if not is_corrupt(text):
+            return db  # e.g. this process already holds it with another configuration: not ours to judge
+        move_aside(db, text, progress)
         return None
     return db
 

@@ -13,13 +13,18 @@ from importlib.metadata import version
 import polars as pl
 
 from abm.errors import AbmError
+from abm.published import is_corrupt, move_aside
 from pipelines.context import RunContext, StepError
 
 CARRIED = ("runs", "run_steps", "account_history", "territory_areas")
 
 
 def carry_over(ctx: RunContext) -> int:
-    """Copy the run-spanning tables from the previously published file, if there is one."""
+    """Copy the run-spanning tables from the previously published file, if there is one.
+
+    Damage that only shows when a table is read (a truncated file) moves the file aside and the
+    run goes on with history starting afresh, as for a file that cannot be opened at all.
+    """
     previous = ctx.previous_db
     if previous is None or not previous.exists():
         return 0
@@ -43,9 +48,17 @@ def carry_over(ctx: RunContext) -> int:
             if table in have:
                 ctx.execute(f"CREATE TABLE {table} AS SELECT * FROM previous.main.{table}")
                 rows += ctx.count(table)
-        return rows
-    finally:
+    except StepError as exc:
+        if not is_corrupt(str(exc)):
+            raise
+        for table in CARRIED:
+            ctx.execute(f"DROP TABLE IF EXISTS main.{table}")
         ctx.execute("DETACH previous")
+        move_aside(previous, str(exc), ctx.progress)
+        ctx.previous_db = None
+        return 0
+    ctx.execute("DETACH previous")
+    return rows
 
 
 def history(ctx: RunContext) -> int:

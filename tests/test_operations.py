@@ -111,6 +111,12 @@ def test_corrupt_published_file_is_moved_aside_and_the_run_goes_on(tmp_path: Pat
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
     assert leftovers(tmp_path) == []
+    # a truncated copy (a disk that filled up while someone copied the file back) is no better
+    db.write_bytes(db.read_bytes()[: db.stat().st_size // 2])
+    lines: list[str] = []
+    project.run(settings_for(inputs, db), progress=lines.append)
+    assert len([p for p in tmp_path.iterdir() if p.name.startswith("abm.duckdb.corrupt-")]) >= 1
+    assert any("Could not read enough bytes" in ln and "starts afresh" in ln for ln in lines)
 
 
 def test_file_held_read_write_by_another_program_is_one_error_line(published):
