@@ -24,7 +24,7 @@ import polars as pl
 
 from abm.config import Settings
 from abm.errors import AbmError
-from abm.published import is_corrupt, move_aside
+from abm.published import LOCKED, is_corrupt, move_aside
 from pipelines.context import WORK, RunContext
 from pipelines.runner import StepTiming, run_steps
 from pipelines.steps import STEPS
@@ -107,7 +107,7 @@ def usable_previous(db: Path, progress: Callable[[str], None]) -> Path | None:
         duckdb.connect(str(db), read_only=True).close()
     except duckdb.Error as exc:
         text = str(exc)
-        if "lock" in text.lower():
+        if LOCKED in text:
             holder = text.split("Conflicting lock is held in", 1)[-1].split(". See also")[0].strip()
             raise AbmError(
                 f"{db} is open for writing by another program ({holder}); close that connection "

@@ -14,6 +14,9 @@ from pathlib import Path
 # What DuckDB says of a file that is not (or no longer) a database: garbage, truncated, bad checksum.
 CORRUPT_SIGNS = ("not a valid DuckDB database", "Could not read enough bytes", "Corrupt database", "checksum")
 
+# What DuckDB says when another process holds the file (a read-write connection somewhere else).
+LOCKED = "Could not set lock on file"
+
 
 def is_corrupt(error_text: str) -> bool:
     return any(sign in error_text for sign in CORRUPT_SIGNS)

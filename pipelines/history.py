@@ -13,7 +13,7 @@ from importlib.metadata import version
 import polars as pl
 
 from abm.errors import AbmError
-from abm.published import is_corrupt, move_aside
+from abm.published import LOCKED, is_corrupt, move_aside
 from pipelines.context import RunContext, StepError
 
 CARRIED = ("runs", "run_steps", "account_history", "territory_areas")
@@ -32,7 +32,7 @@ def carry_over(ctx: RunContext) -> int:
     try:
         ctx.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
     except StepError as exc:
-        if "lock" not in str(exc).lower():
+        if LOCKED not in str(exc):
             raise
         # a BI tool opened the file read-write since the run started: publishing would pull it away
         raise AbmError(
