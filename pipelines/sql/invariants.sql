@@ -10,15 +10,20 @@ WITH window_revenue AS (
 account_revenue AS (
     SELECT coalesce(sum(sales_amount), 0) AS revenue FROM accounts
 ),
-record_accounts AS (
+-- per record: how many matches rows and how many account rows they lead to (both must be 1; a
+-- duplicated account_id in accounts shows here as 2). Materialised: sales and contacts both read it.
+record_accounts AS MATERIALIZED (
     SELECT m.source, m.source_key, count(*) AS matches, count(a.account_id) AS accounts
     FROM matches m
-    LEFT JOIN (SELECT DISTINCT account_id FROM accounts) a USING (account_id)
+    LEFT JOIN accounts a USING (account_id)
     GROUP BY m.source, m.source_key
 ),
+sales_by_code AS (
+    SELECT customer_code, count(*) AS lines, sum(amount) AS amount FROM sales GROUP BY customer_code
+),
 sales_reach AS (
-    SELECT count(*) AS lines, sum(s.amount) AS amount, min(s.customer_code) AS example
-    FROM sales s
+    SELECT sum(s.lines) AS lines, sum(s.amount) AS amount, min(s.customer_code) AS example
+    FROM sales_by_code s
     LEFT JOIN record_accounts r ON r.source = 'sales' AND r.source_key = s.customer_code
     WHERE r.matches IS DISTINCT FROM 1 OR r.accounts IS DISTINCT FROM 1
 ),
@@ -27,9 +32,6 @@ contact_reach AS (
     FROM contacts c
     LEFT JOIN record_accounts r ON r.source = 'contacts' AND r.source_key = c.contact_id
     WHERE r.matches IS DISTINCT FROM 1 OR r.accounts IS DISTINCT FROM 1
-),
-accounts_unique AS (
-    SELECT count(*) - count(DISTINCT account_id) AS duplicates FROM accounts
 )
 SELECT 'revenue' AS rule,
        format('window revenue {} in sales but {} in accounts.sales_amount (difference {})',
@@ -44,7 +46,4 @@ FROM sales_reach WHERE lines > 0
 UNION ALL
 SELECT 'contacts_reach',
        format('{} contacts reach no account or more than one, e.g. contact {}', contacts, example)
-FROM contact_reach WHERE contacts > 0
-UNION ALL
-SELECT 'accounts_unique', format('{} duplicate account_id rows in accounts', duplicates)
-FROM accounts_unique WHERE duplicates > 0;
+FROM contact_reach WHERE contacts > 0;
