@@ -117,6 +117,13 @@ def test_corrupt_published_file_is_moved_aside_and_the_run_goes_on(tmp_path: Pat
     project.run(settings_for(inputs, db), progress=lines.append)
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("abm.duckdb.corrupt-")]) >= 1
     assert any("Could not read enough bytes" in ln and "starts afresh" in ln for ln in lines)
+    # a bad checksum ("... in block at location 4096": not a lock, though the word is in it)
+    data = bytearray(db.read_bytes())
+    data[5000:5100] = os.urandom(100)
+    db.write_bytes(bytes(data))
+    lines.clear()
+    project.run(settings_for(inputs, db), progress=lines.append)
+    assert any("checksum" in ln and "moved aside" in ln for ln in lines)
 
 
 def test_file_held_read_write_by_another_program_is_one_error_line(published):
