@@ -263,13 +263,16 @@ TABLES: dict[str, Entry] = {
             "source": "Source of the record: sales or contacts.",
             "source_key": "Customer code (sales) or contact id (contacts).",
             "source_name": "Company name as written in the source.",
-            "company_id": "Best candidate master company.",
-            "company_name": "Name of the best candidate.",
-            "score": "Match score 0..1 of the best candidate.",
+            "company_id": "Best candidate master company, or the company of a stored decision that was "
+            "not applied (see reason).",
+            "company_name": "Name of that company (empty when it left the master).",
+            "score": "Match score 0..1 of the best candidate (empty for a decision not applied).",
             "evidence": "Readable evidence for and against the pair.",
             "runner_up_company_id": "Second-best candidate.",
             "runner_up_company_name": "Name of the second-best candidate.",
             "runner_up_score": "Score of the second-best candidate.",
+            "reason": "Why the pair waits for a person: a borderline score, or a stored decision no longer "
+            "applied because its company left the master or the record now names another company.",
         },
     ),
     "rejects": Entry(

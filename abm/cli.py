@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from abm import project
 from abm.config import Settings, load_settings
@@ -42,23 +43,37 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return fn(*args, **kwargs)
         except AbmError as exc:
-            err.print(f"[bold red]error:[/] {exc}", soft_wrap=True)
+            err.print(Text.assemble(("error:", "bold red"), f" {exc}"), soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            err.print("interrupted: the published database was left as it was")
+            say("interrupted: the published database was left as it was")
             raise typer.Exit(130) from None
         except Exception as exc:
             if os.environ.get("ABM_DEBUG"):
                 raise
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
             err.print(
-                f"[bold red]internal error:[/] {type(exc).__name__}: {first} "
-                "(set ABM_DEBUG=1 for details; the published database was left as it was)",
+                Text.assemble(
+                    ("internal error:", "bold red"),
+                    f" {type(exc).__name__}: {first} "
+                    "(set ABM_DEBUG=1 for details; the published database was left as it was)",
+                ),
                 soft_wrap=True,
             )
             raise typer.Exit(1) from None
 
     return wrapper
+
+
+def say(line: str) -> None:
+    """A progress or status line on stderr, printed as written: file names, headers and values may
+    contain brackets such as ``[columns.sales]`` that Rich would otherwise read as markup."""
+    err.print(line, markup=False, soft_wrap=True)
+
+
+def tell(line: str) -> None:
+    """A result line on stdout, printed as written (no markup)."""
+    out.print(line, markup=False, soft_wrap=True)
 
 
 def _settings(config: Path | None, **overrides: Any) -> Settings:
@@ -80,8 +95,8 @@ def run(
     """Load, link, rank, segment and tier; publish the DuckDB file atomically."""
     when = _parse_date(as_of) if as_of else None
     settings = _settings(config, **{"run.input_dir": input, "run.db": db, "run.as_of": when})
-    err.print(f"abm run: {settings.run.input_dir} → {settings.run.db}")
-    result = project.run(settings, progress=lambda line: err.print(line, soft_wrap=True))
+    say(f"abm run: {settings.run.input_dir} → {settings.run.db}")
+    result = project.run(settings, progress=say)
     table = Table(title=f"Segments ({result.quarter})")
     for col in ("segment", "accounts", "revenue", "contacts", "whitespace"):
         table.add_column(col, justify="left" if col == "segment" else "right")
@@ -89,8 +104,8 @@ def run(
         table.add_row(row[0], f"{row[1]:,}", f"¥{row[2]:,.0f}", f"{row[3]:,}", f"{row[4]:,}")
     out.print(table)
     tiers = ", ".join(f"Tier {k}: {v:,}" for k, v in sorted(result.tiers.items())) or "no tiered accounts"
-    out.print(f"{tiers}. Rejected input rows: {result.rejected_rows:,} (see table rejects).")
-    out.print(f"Published {result.db} (run {result.run_id}) in {result.seconds:.1f}s")
+    tell(f"{tiers}. Rejected input rows: {result.rejected_rows:,} (see table rejects).")
+    tell(f"Published {result.db} (run {result.run_id}) in {result.seconds:.1f}s")
 
 
 @app.command()
@@ -119,9 +134,9 @@ def sample(
         sales_lines=sales_lines,
         seed=seed,
         fmt=fmt,
-        progress=err.print,
+        progress=say,
     )
-    out.print(summary)
+    out.print(summary)  # a dataclass: Rich pretty-prints it (no markup parsing)
 
 
 @app.command("config")
@@ -137,7 +152,7 @@ def docs(readme: Annotated[Path, typer.Option(help="README to update.")] = Path(
     """Regenerate README's config and input tables from the code."""
     from abm.docs import update
 
-    out.print(f"{readme}: {'updated' if update(readme) else 'already up to date'}")
+    tell(f"{readme}: {'updated' if update(readme) else 'already up to date'}")
 
 
 @review_app.command("export")
@@ -154,7 +169,7 @@ def review_export(
 
     settings = _settings(config, **{"run.db": db})
     n = export_review(settings.run.db, out_file)
-    out.print(
+    tell(
         f"Wrote {n:,} pairs to review to {out_file}. Fill the `decision` column "
         "(link = same company, not = different), then run `abm review import`."
     )
@@ -164,15 +179,16 @@ def review_export(
 @friendly
 def review_import(
     in_file: Annotated[Path, typer.Argument(help="The edited CSV or XLSX.")],
+    db: DbOpt = None,
     config: ConfigOpt = None,
     by: Annotated[str, typer.Option(help="Who decided (kept with each decision).")] = "",
 ) -> None:
-    """Record reviewed decisions; every later run applies them before automatic linking."""
+    """Record reviewed decisions (checked against the published file); later runs apply them."""
     from abm.review import import_review
 
-    settings = _settings(config)
-    counts = import_review(in_file, settings.run.decisions, decided_by=by)
-    out.print(
+    settings = _settings(config, **{"run.db": db})
+    counts = import_review(in_file, settings.run.decisions, settings.run.db, decided_by=by)
+    tell(
         f"Recorded {counts['link']:,} links and {counts['not']:,} non-matches in {settings.run.decisions} "
         f"({counts['blank']:,} rows left undecided). They apply from the next `abm run`."
     )
@@ -195,11 +211,9 @@ def bench(
 
     if scale not in SCALES:
         raise AbmError(f"--scale must be one of {', '.join(SCALES)} (got '{scale}')")
-    figures = run_bench(
-        scale, cache, _settings(config), seed, progress=lambda line: err.print(line, soft_wrap=True)
-    )
+    figures = run_bench(scale, cache, _settings(config), seed, progress=say)
     size = figures["size"]
-    out.print(
+    tell(
         f"scale {scale}: {size.companies:,} companies, {size.customers:,} customers, "
         f"{size.contacts:,} contacts, {size.sales_lines:,} sales lines"
     )
@@ -215,8 +229,8 @@ def bench(
             f"{row['peak_rss_mb']:,.0f}",
         )
     out.print(table)
-    out.print(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
-    out.print(figures["accuracy"])
+    tell(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
+    tell(str(figures["accuracy"]))
 
 
 @app.command()
@@ -235,7 +249,7 @@ def serve(
 
     settings = _settings(config, **{"run.db": db, "api.dev_no_keys": dev or None})
     app_ = create_app(settings)  # refuses to start without keys unless --dev
-    err.print(f"abm serve: {settings.run.db} on http://{host}:{port} (OpenAPI at /docs)")
+    say(f"abm serve: {settings.run.db} on http://{host}:{port} (OpenAPI at /docs)")
     uvicorn.run(app_, host=host, port=port, access_log=False, log_level="info")
 
 
@@ -260,7 +274,7 @@ def dictionary(
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(render_markdown(objects), encoding="utf-8")
     missing = undocumented(objects)
-    out.print(
+    tell(
         f"Wrote {out_file}: {objects['name'].n_unique()} tables and views, {objects.height} columns"
         + (f"; {len(missing)} without a description (add them to abm/catalog.py)" if missing else ".")
     )
@@ -277,7 +291,7 @@ def report(
     from abm.report import write_report
 
     settings = _settings(config, **{"run.db": db})
-    out.print(f"Wrote {write_report(settings.run.db, out_file)}")
+    tell(f"Wrote {write_report(settings.run.db, out_file)}")
 
 
 @app.command("export")
@@ -296,7 +310,7 @@ def export(
 
     settings = _settings(config, **{"run.db": db})
     n = export_targets(settings.run.db, out_file, tier or None, crm)
-    out.print(f"Wrote {n:,} target accounts to {out_file} ({crm} headers).")
+    tell(f"Wrote {n:,} target accounts to {out_file} ({crm} headers).")
 
 
 @app.command("territories")
@@ -339,9 +353,9 @@ def territories_report(
     for r in report["balance"].iter_rows(named=True):
         flag = "" if r["within_tolerance"] else " [red]![/]"
         table.add_row(
-            r["rep_id"],
-            r["name"],
-            r["area"],
+            Text(r["rep_id"] or ""),  # reps' names and areas come from the user's file: no markup
+            Text(r["name"] or ""),
+            Text(r["area"] or ""),
             f"{r['capacity']:g}",
             f"{r['accounts']:,}",
             f"{r['buying_power']:,.1f}",
@@ -365,7 +379,7 @@ def territories_report(
         areas.add_column(col, justify="left" if col == "area" else "right")
     for r in report["areas"].iter_rows(named=True):
         areas.add_row(
-            r["area"],
+            Text(r["area"] or ""),
             str(r["reps"]),
             f"{r['accounts']:,}",
             _pct(r["cv_buying_power"]),
@@ -376,19 +390,24 @@ def territories_report(
         )
     out.print(areas)
     reasons = ", ".join(f"{reason}: {n:,}" for reason, n in report["reasons"].iter_rows()) or "none"
-    out.print(f"Owner changes by reason: {reasons} (table territory_changes).")
+    tell(f"Owner changes by reason: {reasons} (table territory_changes).")
     if report["changes"].height:
         listed = Table(title=f"First {report['changes'].height} changes")
         for col in ("account", "name", "territory", "from", "to", "reason"):
             listed.add_column(col)
         for r in report["changes"].iter_rows(named=True):
             listed.add_row(
-                r["account_id"],
-                r["name"] or "",
-                r["territory"] or "",
-                r["from_owner_name"] or r["from_owner"] or "—",
-                r["to_owner_name"] or r["to_owner"] or "—",
-                r["reason"],
+                *(
+                    Text(v or "—")
+                    for v in (
+                        r["account_id"],
+                        r["name"],
+                        r["territory"],
+                        r["from_owner_name"] or r["from_owner"],
+                        r["to_owner_name"] or r["to_owner"],
+                        r["reason"],
+                    )
+                )
             )
         out.print(listed)
 

@@ -2,8 +2,10 @@
 
 Reviewers decide borderline pairs once (``abm review export`` → edit → ``abm review import``);
 every later run applies the decisions before automatic linking. The store is a plain CSV
-(source, source_key, company_id, decided_at, decided_by, note) so it can be versioned and read
-by people; an empty company_id means "not a match". The latest decision per record wins.
+(source, source_key, company_id, decided_at, decided_by, note, source_name) so it can be versioned
+and read by people; an empty company_id means "not a match". The latest decision per record wins.
+``source_name`` is the record's company name when it was decided: a run that finds the name now very
+different (the customer code was reused for another company) does not apply the decision blindly.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ COLUMNS = {
     "decided_at": pl.Utf8,
     "decided_by": pl.Utf8,
     "note": pl.Utf8,
+    "source_name": pl.Utf8,  # added later: older stores lack it (read as null, rewritten on next import)
 }
 SOURCES = ("sales", "contacts")
 
@@ -44,7 +47,8 @@ def read_decisions(path: Path) -> pl.DataFrame:
 
 
 def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") -> int:
-    """Append decisions (source, source_key, company_id[, note]) to the store; returns how many."""
+    """Append decisions (source, source_key, company_id[, note, source_name]) to the store; returns how
+    many. A store written before a column was added is rewritten once with the full header."""
     bad = decisions.filter(~pl.col("source").is_in(SOURCES) | pl.col("source_key").is_null())
     if bad.height:
         raise InputError(
@@ -58,12 +62,28 @@ def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") 
         pl.col("company_id").cast(pl.Utf8),
         pl.lit(now).alias("decided_at"),
         pl.lit(decided_by).alias("decided_by"),
-        (pl.col("note").cast(pl.Utf8) if "note" in decisions.columns else pl.lit(None, pl.Utf8)).alias(
-            "note"
+        *(
+            (pl.col(c).cast(pl.Utf8) if c in decisions.columns else pl.lit(None, pl.Utf8)).alias(c)
+            for c in ("note", "source_name")
         ),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and _header(path) != list(COLUMNS):
+        _rewrite(path, pl.concat([read_decisions(path), rows]))
+        return rows.height
     header = not path.exists()
     with path.open("a", encoding="utf-8", newline="") as fh:
         rows.write_csv(fh, include_header=header)
     return rows.height
+
+
+def _header(path: Path) -> list[str]:
+    with path.open(encoding="utf-8-sig") as fh:
+        return fh.readline().rstrip("\r\n").split(",")
+
+
+def _rewrite(path: Path, decisions: pl.DataFrame) -> None:
+    """Replace the store atomically: a crash mid-write never loses earlier decisions."""
+    tmp = path.with_name(path.name + ".tmp")
+    decisions.select(list(COLUMNS)).write_csv(tmp)
+    tmp.replace(path)

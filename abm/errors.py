@@ -17,3 +17,7 @@ class InputError(AbmError):
 
 class ConfigError(AbmError):
     """The config file or an environment variable has a bad key or value."""
+
+
+class RunCheckError(AbmError):
+    """The finished run broke an invariant (e.g. revenue not fully counted): it is not published."""

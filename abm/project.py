@@ -7,7 +7,9 @@ state, and a failed run leaves the published file untouched.
 
 from __future__ import annotations
 
+import errno
 import fcntl
+import glob
 import os
 import time
 import uuid
@@ -22,6 +24,7 @@ import polars as pl
 
 from abm.config import Settings
 from abm.errors import AbmError
+from abm.published import LOCKED, is_corrupt, move_aside
 from pipelines.context import WORK, RunContext
 from pipelines.runner import StepTiming, run_steps
 from pipelines.steps import STEPS
@@ -45,19 +48,90 @@ def new_run_id() -> str:
 
 @contextmanager
 def publish_lock(db: Path) -> Iterator[None]:
-    """One run at a time per database file; the OS drops the lock if the process dies."""
+    """One run at a time per database file; the OS drops the lock if the process dies.
+
+    The lock file is removed when the run ends, so a finished run leaves nothing behind. A run
+    that opened the file just before its holder removed it would lock a name nobody sees any
+    more: it checks that the locked file is still the one at the path and otherwise tries again.
+    """
     lock_path = db.with_name(db.name + ".lock")
-    with lock_path.open("w") as fh:
+    while True:
+        fh = lock_path.open("a")
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            fh.close()
             raise AbmError(
                 f"another abm run is publishing {db} (lock {lock_path}); wait for it to finish"
             ) from None
         try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            current = os.stat(lock_path).st_ino == os.fstat(fh.fileno()).st_ino
+        except FileNotFoundError:
+            current = False
+        if current:
+            break
+        fh.close()  # its holder finished and removed it: lock the new file instead
+    try:
+        yield
+    finally:
+        lock_path.unlink(missing_ok=True)  # removed while still held: no other run can own it yet
+        fcntl.flock(fh, fcntl.LOCK_UN)
+        fh.close()
+
+
+def remove_stale_builds(db: Path, progress: Callable[[str], None]) -> list[Path]:
+    """Delete the half-written ``<db>.building-*`` files (and their ``.wal``) that runs killed before
+    they could clean up left behind. Only called while holding the publish lock, so none of them
+    belongs to a live run."""
+    stale = sorted(db.parent.glob(f"{glob.escape(db.name)}.building-*"))
+    for path in stale:
+        path.unlink(missing_ok=True)
+    if stale:
+        progress(
+            f"removed {len(stale)} leftover file(s) of interrupted runs: {', '.join(p.name for p in stale)}"
+        )
+    return stale
+
+
+def usable_previous(db: Path, progress: Callable[[str], None]) -> Path | None:
+    """The published file to carry history from, or None when there is none.
+
+    A file another program holds open for writing (a BI tool's read-write connection) stops the
+    run: publishing over it would pull the file from under that program. A file that is not a
+    DuckDB database at all (garbage bytes, a truncated copy) is moved aside so the run can go on;
+    history then starts afresh, and the run says so.
+    """
+    if not db.exists():
+        return None
+    try:
+        duckdb.connect(str(db), read_only=True).close()
+    except duckdb.Error as exc:
+        text = str(exc)
+        if LOCKED in text:
+            holder = text.split("Conflicting lock is held in", 1)[-1].split(". See also")[0].strip()
+            raise AbmError(
+                f"{db} is open for writing by another program ({holder}); close that connection "
+                "(e.g. the BI tool's read-write connection; open it read-only) and run again. "
+                f"{db} was left as it was"
+            ) from None
+        if not is_corrupt(text):
+            return db  # e.g. this process already holds it with another configuration: not ours to judge
+        move_aside(db, text, progress)
+        return None
+    return db
+
+
+def operational_message(exc: BaseException, db: Path) -> str | None:
+    """One line for failures of the machine rather than of the data (disk full, no permission),
+    or None when ``exc`` is not one of those."""
+    text = str(exc)
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in text:
+        where = getattr(exc, "filename", None) or db.parent
+        return f"disk full while writing {where}: free some space and run again; {db} was left as it was"
+    if isinstance(exc, OSError):
+        where = exc.filename or db
+        return f"{where}: {exc.strerror or type(exc).__name__}; {db} was left as it was"
+    return None
 
 
 def connect_for_build(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -74,32 +148,45 @@ def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -
     db = settings.run.db.resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    with publish_lock(db):
-        run_id = new_run_id()
-        building = db.with_name(f"{db.name}.building-{run_id}")
-        con = connect_for_build(building, settings)
-        try:
-            ctx = RunContext(
-                con, settings, run_id, started, progress=progress, previous_db=db if db.exists() else None
-            )
-            ctx.execute(f"CREATE SCHEMA {WORK}")
-            timings = run_steps(ctx, STEPS)
-            segments = ctx.query("SELECT segment, accounts, revenue, contacts, whitespace FROM segments")
-            tiers = dict(
-                ctx.query(
-                    "SELECT tier, count(*) AS n FROM accounts WHERE tier IS NOT NULL GROUP BY tier"
-                ).iter_rows()
-            )
-            ctx.execute(f"DROP SCHEMA {WORK} CASCADE")
-            con.execute("CHECKPOINT")
-            con.close()
-            os.replace(building, db)  # the atomic publish
-        except BaseException:
-            con.close()
-            for leftover in (building, building.with_name(building.name + ".wal")):
-                leftover.unlink(missing_ok=True)
+    try:
+        with publish_lock(db):
+            return _run_locked(db, settings, started, progress)
+    except AbmError:
+        raise
+    except Exception as exc:
+        message = operational_message(exc, db)
+        if message is None:
             raise
-        _write_report(db, progress)
+        raise AbmError(message) from None
+
+
+def _run_locked(db: Path, settings: Settings, started: float, progress: Callable[[str], None]) -> RunResult:
+    """The run proper, under the publish lock: tidy what dead runs left, build, check, swap in."""
+    remove_stale_builds(db, progress)
+    previous = usable_previous(db, progress)
+    run_id = new_run_id()
+    building = db.with_name(f"{db.name}.building-{run_id}")
+    con = connect_for_build(building, settings)
+    try:
+        ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=previous)
+        ctx.execute(f"CREATE SCHEMA {WORK}")
+        timings = run_steps(ctx, STEPS)
+        segments = ctx.query("SELECT segment, accounts, revenue, contacts, whitespace FROM segments")
+        tiers = dict(
+            ctx.query(
+                "SELECT tier, count(*) AS n FROM accounts WHERE tier IS NOT NULL GROUP BY tier"
+            ).iter_rows()
+        )
+        ctx.execute(f"DROP SCHEMA {WORK} CASCADE")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(building, db)  # the atomic publish
+    except BaseException:
+        con.close()
+        for leftover in (building, building.with_name(building.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    _write_report(db, progress)
     rejected = sum(v["rejected"] for v in ctx.input_rows.values())
     return RunResult(run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "")
 

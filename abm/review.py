@@ -36,7 +36,10 @@ def export_review(db: Path, out_file: Path) -> int:
     return queue.height
 
 
-def import_review(in_file: Path, store: Path, decided_by: str = "") -> dict[str, int]:
+def import_review(in_file: Path, store: Path, db: Path, decided_by: str = "") -> dict[str, int]:
+    """Record the sheet's decisions in ``store`` after checking them against the published ``db``:
+    a record or company the run does not know would silently drop that customer's revenue, so one
+    unknown key stops the import and nothing is stored."""
     if not in_file.exists():
         raise InputError(f"{in_file}: file not found")
     df, _ = read_raw(in_file)
@@ -66,14 +69,53 @@ def import_review(in_file: Path, store: Path, decided_by: str = "") -> dict[str,
     if no_target.height:
         raise InputError(f"{in_file}: row {no_target[ROW][0]}: decision 'link' needs a company_id")
     decided = df.filter(pl.col("_decision") != "blank").select(
-        "source",
-        "source_key",
+        ROW,
+        pl.col("source").str.strip_chars(),
+        pl.col("source_key").str.strip_chars(),
         pl.when(pl.col("_decision") == "link")
         .then(pl.col("company_id").str.strip_chars())
         .alias("company_id"),
         (pl.col("note") if "note" in df.columns else pl.lit(None, pl.Utf8)).alias("note"),
     )
     if decided.height:
-        record_decisions(store, decided, decided_by)
+        decided = _known_to_the_run(decided, in_file, db)
+        record_decisions(store, decided.drop(ROW), decided_by)
     counts = df["_decision"].value_counts()
     return {k: int(counts.filter(pl.col("_decision") == k)["count"].sum()) for k in ("link", "not", "blank")}
+
+
+def _known_to_the_run(decided: pl.DataFrame, in_file: Path, db: Path) -> pl.DataFrame:
+    """The decisions with the record's current name (``source_name``), once every record is one the
+    published run linked (``matches``) and every linked company is in its master (``companies``)."""
+    with connect_read_only(db) as con:
+        con.register("_decided", decided)
+        unknown_record = con.sql(
+            """SELECT d.* FROM _decided d
+               ANTI JOIN matches m ON m.source = d.source AND m.source_key = d.source_key
+               ORDER BY d._row LIMIT 1"""
+        ).pl()
+        unknown_company = con.sql(
+            """SELECT d.* FROM _decided d
+               ANTI JOIN companies c ON c.company_id = d.company_id
+               WHERE d.company_id IS NOT NULL
+               ORDER BY d._row LIMIT 1"""
+        ).pl()
+        named = con.sql(
+            """SELECT d.*, m.source_name FROM _decided d
+               JOIN matches m ON m.source = d.source AND m.source_key = d.source_key
+               ORDER BY d._row"""
+        ).pl()
+    if unknown_record.height:
+        r = unknown_record.row(0, named=True)
+        raise InputError(
+            f"{in_file}: row {r[ROW]}: {r['source']} record '{r['source_key']}' is not in {db} "
+            "(source must be sales or contacts and source_key a customer code or contact id of the "
+            "latest run); nothing was recorded"
+        )
+    if unknown_company.height:
+        r = unknown_company.row(0, named=True)
+        raise InputError(
+            f"{in_file}: row {r[ROW]}: company_id '{r['company_id']}' is not in the company master of "
+            f"{db}; nothing was recorded"
+        )
+    return named

@@ -62,11 +62,16 @@ class RunContext:
 
     def sql(self, name: str) -> None:
         """Run ``pipelines/sql/<name>.sql``: statements separated by ';' at a line end."""
-        text = resources.files("pipelines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+        text = _sql_text(name)
         for statement in (s.strip() for s in text.split(";\n")):
             if not statement or all(line.strip().startswith("--") for line in statement.splitlines()):
                 continue
             self._execute(statement, self._used_params(statement), where=f"{name}.sql")
+
+    def sql_rows(self, name: str) -> pl.DataFrame:
+        """The rows of ``pipelines/sql/<name>.sql``, a file holding one SELECT (e.g. a check)."""
+        text = _sql_text(name).strip().rstrip(";")
+        return self.query(text, self._used_params(text))
 
     def execute(self, statement: str) -> None:
         """Run one statement; the run's named parameters it mentions ($as_of ...) are bound."""
@@ -110,3 +115,7 @@ class RunContext:
         except duckdb.Error as exc:
             raise StepError(f"step '{self.step}' ({where}): {exc}\n{statement}") from exc
         log.debug("%s (%s): %.2fs %s", self.step, where, time.perf_counter() - t0, statement[:200])
+
+
+def _sql_text(name: str) -> str:
+    return resources.files("pipelines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")

@@ -12,18 +12,33 @@ from importlib.metadata import version
 
 import polars as pl
 
-from pipelines.context import RunContext
+from abm.errors import AbmError
+from abm.published import LOCKED, is_corrupt, move_aside
+from pipelines.context import RunContext, StepError
 
 CARRIED = ("runs", "run_steps", "account_history", "territory_areas")
 
 
 def carry_over(ctx: RunContext) -> int:
-    """Copy the run-spanning tables from the previously published file, if there is one."""
+    """Copy the run-spanning tables from the previously published file, if there is one.
+
+    Damage that only shows when a table is read (a truncated file) moves the file aside and the
+    run goes on with history starting afresh, as for a file that cannot be opened at all.
+    """
     previous = ctx.previous_db
     if previous is None or not previous.exists():
         return 0
     quoted = str(previous).replace("'", "''")
-    ctx.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
+    try:
+        ctx.execute(f"ATTACH '{quoted}' AS previous (READ_ONLY)")
+    except StepError as exc:
+        if LOCKED not in str(exc):
+            raise
+        # a BI tool opened the file read-write since the run started: publishing would pull it away
+        raise AbmError(
+            f"{previous} is open for writing by another program; close that connection (open it "
+            f"read-only) and run again. {previous} was left as it was"
+        ) from None
     try:
         have = set(
             ctx.query("SELECT table_name FROM duckdb_tables() WHERE database_name = 'previous'")["table_name"]
@@ -33,9 +48,17 @@ def carry_over(ctx: RunContext) -> int:
             if table in have:
                 ctx.execute(f"CREATE TABLE {table} AS SELECT * FROM previous.main.{table}")
                 rows += ctx.count(table)
-        return rows
-    finally:
+    except StepError as exc:
+        if not is_corrupt(str(exc)):
+            raise
+        for table in CARRIED:
+            ctx.execute(f"DROP TABLE IF EXISTS main.{table}")
         ctx.execute("DETACH previous")
+        move_aside(previous, str(exc), ctx.progress)
+        ctx.previous_db = None
+        return 0
+    ctx.execute("DETACH previous")
+    return rows
 
 
 def history(ctx: RunContext) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pipelines.buying_power import buying_power
+from pipelines.checks import check
 from pipelines.classify import circles, tiers
 from pipelines.context import RunContext
 from pipelines.history import carry_over, history, record_run
@@ -38,4 +39,5 @@ STEPS: tuple[Step, ...] = (
     Step("history", history, "append this run to account_history"),
     Step("record_run", record_run, "append this run to runs and run_steps"),
     Step("contract", contract, "BI views and a description on every table, view and column"),
+    Step("check", check, "invariants: window revenue = Σ accounts, every line and contact in one account"),
 )

@@ -17,7 +17,8 @@ def abm(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         timeout=300,
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200"},
+        # this checkout's code, not whichever abm the venv has installed
+        env={"PATH": "/usr/bin:/bin", "COLUMNS": "200", "PYTHONPATH": str(Path(__file__).parents[1])},
     )
 
 
@@ -66,3 +67,18 @@ def test_run_prints_progress_and_segments(tmp_path: Path):
         assert any(line.startswith(step) and "rows" in line for line in result.stderr.splitlines()), step
     assert "S+B+C" in result.stdout and "Published" in result.stdout
     assert (tmp_path / "out" / "abm.duckdb").exists()
+
+
+def test_messages_are_plain_text_not_markup(tmp_path: Path):
+    """Error text and file contents are printed as written: brackets are not Rich markup."""
+    inputs = write_inputs(tmp_path / "in")
+    header = "受注日,[/red]取引先コード,売上金額\n"
+    (inputs / "sales.csv").write_bytes((header + "2026/04/01,C1,100\n").encode("cp932"))
+    result = abm("run", "--input", "in", cwd=tmp_path)
+    _one_error_line(result, "or map yours in [columns.sales] of the config", "'customer_code'")
+    # a header quoted back in the message: printed verbatim, not parsed as a closing tag (was a traceback)
+    (tmp_path / "abm.toml").write_text('[columns.sales]\n"[/red]x" = "nonsense"\n', encoding="utf-8")
+    _one_error_line(abm("run", "--input", "in", cwd=tmp_path), "config [columns.sales]: '[/red]x' maps")
+    sheet = tmp_path / "review.csv"
+    sheet.write_text("source,source_key,company_id,decision\nsales,C1,1,[/red][bold]\n", encoding="utf-8")
+    _one_error_line(abm("review", "import", "review.csv", cwd=tmp_path), "decision '[/red][bold]'")

@@ -8,7 +8,7 @@ import duckdb
 import polars as pl
 import pytest
 from conftest import settings_for
-from fixtures import write_inputs
+from fixtures import SALES, write_inputs
 
 from abm import project
 from abm.errors import InputError
@@ -50,7 +50,7 @@ def test_decisions_are_applied_on_every_later_run(tmp_path: Path):
         .alias("company_id"),
     )
     decided.write_excel(sheet)
-    counts = import_review(sheet, settings.run.decisions, decided_by="yamada")
+    counts = import_review(sheet, settings.run.decisions, db, decided_by="yamada")
     assert (counts["link"], counts["not"]) == (2, 1)
     store = settings.run.decisions.read_bytes()
 
@@ -71,8 +71,93 @@ def test_bad_decision_names_the_row(tmp_path: Path):
         "source,source_key,company_id,decision\nsales,C1,1,link\nsales,C2,2,maybe\n", encoding="utf-8"
     )
     with pytest.raises(InputError, match=r"row 3: decision 'maybe' is not 'link' or 'not'"):
-        import_review(sheet, tmp_path / "store.csv")
+        import_review(sheet, tmp_path / "store.csv", tmp_path / "abm.duckdb")
     sheet.write_text("source,source_key,company_id,decision\nsales,C1,,link\n", encoding="utf-8")
     with pytest.raises(InputError, match="row 2: decision 'link' needs a company_id"):
-        import_review(sheet, tmp_path / "store.csv")
+        import_review(sheet, tmp_path / "store.csv", tmp_path / "abm.duckdb")
     assert not (tmp_path / "store.csv").exists()
+
+
+def _decide(db: Path, sheet: Path, rows: str) -> None:
+    sheet.write_text("source,source_key,company_id,decision\n" + rows, encoding="utf-8")
+
+
+def test_import_refuses_unknown_company_or_record(tmp_path: Path):
+    """A link to a company the master lacks would give the customer an account with no row (its
+    revenue vanishes): the import stops at the first unknown key and stores nothing."""
+    inputs = write_inputs(tmp_path / "in")
+    db = tmp_path / "abm.duckdb"
+    settings = settings_for(inputs, db, **STRICT)
+    project.run(settings)
+    store, sheet = settings.run.decisions, tmp_path / "review.csv"
+    _decide(db, sheet, "sales,C001,100000001,link\nsales,C003,999999999,link\n")
+    with pytest.raises(InputError, match=r"row 3: company_id '999999999' is not in the company master"):
+        import_review(sheet, store, db)
+    _decide(db, sheet, "sales,C001,100000001,link\nsales,C999,,not\n")
+    with pytest.raises(InputError, match=r"row 3: sales record 'C999' is not in"):
+        import_review(sheet, store, db)
+    _decide(db, sheet, "contacts,C001,100000001,link\n")  # a customer code is not a contact id
+    with pytest.raises(InputError, match=r"row 2: contacts record 'C001' is not in"):
+        import_review(sheet, store, db)
+    assert not store.exists()
+    _decide(db, sheet, "sales,C001,100000001,link\n")
+    import_review(sheet, store, db)
+    stored = pl.read_csv(store, infer_schema=False)
+    assert stored.select("source_key", "company_id", "source_name").row(0) == (
+        "C001",
+        "100000001",
+        "株式会社アルファ商事",  # the record's name when decided: later runs notice a reused code
+    )
+
+
+def _write_sales(inputs: Path, renames: dict[str, str]) -> None:
+    rows = [(d, code, renames.get(code, name), amount) for d, code, name, amount in SALES]
+    frame = pl.DataFrame(rows, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
+    (inputs / "sales.csv").write_bytes(frame.write_csv().encode("cp932"))
+
+
+def _review_reasons(db: Path) -> dict[str, tuple]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "SELECT source_key, company_id, reason FROM match_review WHERE source = 'sales' AND score IS NULL"
+        ).fetchall()
+    return {key: (company, reason) for key, company, reason in rows}
+
+
+def _revenue(db: Path) -> float:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT sum(sales_amount) FROM accounts").fetchone()[0]
+
+
+def test_decisions_that_no_longer_fit_are_not_applied(tmp_path: Path):
+    """Company gone from the master, or the customer code now names another company: the decision is
+    not applied, the record is linked afresh, the pair waits in match_review with the reason, and
+    no revenue is lost (window revenue of the fixture = 1000)."""
+    inputs = write_inputs(tmp_path / "in")
+    db = tmp_path / "abm.duckdb"
+    settings = settings_for(inputs, db, **STRICT)
+    project.run(settings)
+    sheet = tmp_path / "review.csv"
+    _decide(db, sheet, "sales,C001,100000001,link\nsales,C003,100000006,link\nsales,C005,,not\n")
+    import_review(sheet, settings.run.decisions, db)
+
+    # 100000006 (ゼータ建設) leaves the master
+    companies = pl.read_csv(inputs / "companies.csv", infer_schema=False)
+    companies.filter(pl.col("企業コード") != "100000006").write_csv(inputs / "companies.csv")
+    # C001 is reused for another company; C005 only changes its spelling
+    _write_sales(inputs, {"C001": "株式会社ラムダ物産", "C005": "イプシロン(株)"})
+    lines: list[str] = []
+    project.run(settings, progress=lines.append)
+
+    after = _matches(db)
+    assert after["C003"][0] != "manual"
+    assert after["C001"][0] != "manual"
+    assert after["C005"] == ("manual", None)  # same company, new spelling: the decision still holds
+    stale = _review_reasons(db)
+    assert stale["C003"][0] == "100000006" and "企業マスタにない" in stale["C003"][1]
+    assert stale["C001"][0] == "100000001" and "取引先名が判定時と大きく異なる" in stale["C001"][1]
+    assert "株式会社ラムダ物産" in stale["C001"][1]
+    assert "C005" not in stale
+    warnings = [ln for ln in lines if "warning: decision on sales" in ln]
+    assert any("C001" in ln for ln in warnings) and any("C003" in ln for ln in warnings)
+    assert _revenue(db) == pytest.approx(1000)

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from abm.matching import blocking, features
-from abm.matching.decisions import latest_decisions
+from abm.matching.decisions import check_decisions, latest_decisions
 from abm.matching.grouping import group_keys
 from abm.matching.index import QUERY_KEYS, master_index
 from abm.matching.keys import record_keys
@@ -40,7 +40,10 @@ REVIEW_SCHEMA = {
     "runner_up_company_id": pl.String,
     "runner_up_company_name": pl.String,
     "runner_up_score": pl.Float64,
+    "reason": pl.String,
 }
+BORDERLINE = "スコアが自動リンクの基準に届かない（境界）"
+STALE_SHOWN = 5  # warning lines per source; the rest are counted (all are in match_review)
 
 
 @dataclass
@@ -103,7 +106,13 @@ def link(
 
     t = time.perf_counter()
     recs = record_keys(records, settings.free_mail_domains)
-    manual = latest_decisions(decisions, source)
+    checked = check_decisions(latest_decisions(decisions, source), recs, companies["company_id"])
+    stale = checked.filter(pl.col("stale").is_not_null())
+    manual = checked.filter(pl.col("stale").is_null()).select("source_key", "company_id", "decided_at")
+    for row in stale.head(STALE_SHOWN).iter_rows(named=True):
+        say(f"warning: decision on {source} {row['source_key']} not applied, linked afresh: {row['stale']}")
+    if stale.height > STALE_SHOWN:
+        say(f"warning: {stale.height - STALE_SHOWN:,} more decisions not applied (see match_review)")
     todo = recs.join(manual.select("source_key"), on="source_key", how="anti")
     queries = todo.select(QUERY_KEYS).unique(maintain_order=True).with_row_index("qid")
     rid_qid = todo.join(queries, on=list(QUERY_KEYS), how="left", nulls_equal=True).select("rid", "qid")
@@ -204,6 +213,7 @@ def link(
             "runner_up_company_id",
             names.gather(rv["ru_cidx"].fill_null(0)).alias("runner_up_company_name"),
             pl.col("runner_up_score").round(4),
+            pl.lit(BORDERLINE).alias("reason"),
         )
         .with_columns(
             pl.when(pl.col("runner_up_company_id").is_null())
@@ -213,6 +223,7 @@ def link(
         )
         .cast(REVIEW_SCHEMA)
     )
+    review = pl.concat([review, _stale_review(stale, source, m)], how="vertical")
     seconds["decide"] = time.perf_counter() - t
 
     stats = {
@@ -220,6 +231,7 @@ def link(
         "records": recs.height,
         "queries": queries.height,
         "manual": manual.height,
+        "manual_not_applied": stale.height,
         "candidate_pairs": n_pairs,
         "pairs_by_key": via_counts,
         "status": dict(matches.group_by("status").len().iter_rows()),
@@ -239,3 +251,26 @@ def link(
         kept = kept.with_columns(company_id=m["company_id"].gather(kept["cidx"])).drop("cidx")
     say(f"{source}: {stats['status']}")
     return LinkResult(matches, review, stats, kept)
+
+
+def _stale_review(stale: pl.DataFrame, source: str, master: pl.DataFrame) -> pl.DataFrame:
+    """Decisions that no longer fit, back in the review queue: the record (current name) and the
+    company it was decided to be, with the reason; a person confirms or changes it."""
+    names = master.select("company_id", pl.col("name").alias("company_name"))
+    return (
+        stale.join(names, on="company_id", how="left")
+        .select(
+            pl.lit(source).alias("source"),
+            "source_key",
+            pl.col("current_name").alias("source_name"),
+            "company_id",
+            "company_name",
+            pl.lit(None, pl.Float64).alias("score"),
+            pl.format("人手判定 {}", pl.col("decided_at").fill_null("")).alias("evidence"),
+            pl.lit(None, pl.String).alias("runner_up_company_id"),
+            pl.lit(None, pl.String).alias("runner_up_company_name"),
+            pl.lit(None, pl.Float64).alias("runner_up_score"),
+            pl.col("stale").alias("reason"),
+        )
+        .cast(REVIEW_SCHEMA)
+    )
