@@ -44,6 +44,9 @@ ACCOUNT = {
     "capital": "Capital in yen (資本金) from the master.",
     "listed": "Listed on an exchange (上場).",
     "in_master": "True when the account is a company of the purchased master.",
+    "closed": "Closed company (登記記録の閉鎖, liquidated or merged away): never in the B or C circle, "
+    "never whitespace; its own sales still count.",
+    "closed_on": "Date the company closed (登記記録の閉鎖等年月日), when the master gives it.",
     "sales_amount": "Our net revenue from the account in the look-back window (yen, returns netted).",
     "abc_class": "ABC / Pareto class of own revenue: A (top, up to abc.a cumulative share), B, C; "
     "empty for non-customers.",

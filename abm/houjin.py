@@ -233,22 +233,20 @@ def to_companies(table: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     return out, history.height
 
 
-def locate_rejects(rejects: pl.DataFrame, parts: tuple[str, ...], container: str) -> pl.DataFrame:
-    """Rejects' (source_file, row_number) from the global _row back to the part file and its line."""
-    if len(parts) == 1 and parts[0] == container:
-        return rejects
-    part = pl.col("row_number") // ROW_STRIDE
-    return rejects.with_columns(
-        (pl.lit(f"{container}/") + part.replace_strict(dict(enumerate(parts)), return_dtype=pl.Utf8)).alias(
-            "source_file"
-        ),
-        pl.col("row_number") % ROW_STRIDE,
+def relocate(
+    master: Master, landed: pl.DataFrame, rejects: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Landed ``source_row`` and rejects' (source_file, row_number) back from the global _row to
+    the part file and its line (one file: unchanged, its lines are its rows)."""
+    line = pl.col("row_number") % ROW_STRIDE
+    landed = landed.with_columns(pl.col("source_row") % ROW_STRIDE)
+    container = master.info.path.name
+    if master.parts == (container,):
+        return landed, rejects
+    part = (pl.col("row_number") // ROW_STRIDE).replace_strict(
+        dict(enumerate(master.parts)), return_dtype=pl.Utf8
     )
-
-
-def local_row(row: pl.Expr) -> pl.Expr:
-    """Line within its own part file of a global _row (for the landed table's source_row)."""
-    return row % ROW_STRIDE
+    return landed, rejects.with_columns((pl.lit(f"{container}/") + part).alias("source_file"), line)
 
 
 def _parts(path: Path) -> Iterator[tuple[str, Opener]]:
@@ -332,20 +330,23 @@ def _guess(head: bytes) -> str:
 
 
 def _read_part(path: Path, name: str, index: int) -> pl.DataFrame:
-    """One part's used columns as text, with _row = index × ROW_STRIDE + line number (no header)."""
+    """One part's used columns as text, with _row = index × ROW_STRIDE + line number (no header).
+
+    All 30 columns are parsed (a projection would hide a line with too many fields), and a line
+    that stops before column 30 (検索対象除外, always 0 or 1 in the NTA files) is a broken file too.
+    """
     try:
-        frame = (
-            pl.scan_csv(
-                path,
-                has_header=False,
-                schema=dict.fromkeys(COLUMNS, pl.Utf8),
-                truncate_ragged_lines=False,
-            )
-            .select(USED)
-            .with_row_index(ROW, offset=1)
-            .collect()
+        frame = pl.read_csv(
+            path, has_header=False, schema=dict.fromkeys(COLUMNS, pl.Utf8), truncate_ragged_lines=False
         )
     except Exception as exc:  # polars raises many kinds; the user needs one line
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{name}: cannot be read as the 法人番号 30-column CSV ({detail[:200]})") from None
+    short = frame["hihyoji"].is_null().arg_true()
+    if len(short):
+        raise InputError(
+            f"{name}: row {short[0] + 1} has fewer than 30 columns (not the 法人番号 全件データ layout, "
+            f"or a broken download); {len(short):,} such rows"
+        )
+    frame = frame.select(USED).with_row_index(ROW, offset=1)
     return frame.with_columns(pl.col(ROW).cast(pl.Int64) + index * ROW_STRIDE)

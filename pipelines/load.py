@@ -34,7 +34,7 @@ def load(ctx: RunContext) -> int:
             raw, info = read_input(path, spec, ctx.settings.columns.get(spec.name))
         landed, rejected = validate(raw, spec, info.path.name)
         if master is not None:
-            landed, rejected = _houjin_rows(master, landed, rejected)
+            landed, rejected = houjin.relocate(master, landed, rejected)
         if landed.height == 0 and raw.height > 0:
             raise InputError(
                 f"{info.path}: no row passed validation ({rejected.height} problems; first: "
@@ -79,17 +79,6 @@ def _houjin_master(ctx: RunContext) -> houjin.Master | None:
         )
     ctx.input_rows["companies"] = {"history": master.history_rows}
     return master
-
-
-def _houjin_rows(
-    master: houjin.Master, landed: pl.DataFrame, rejected: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Rows of a multi-file houjin master point back to their own file and line."""
-    container = master.info.path.name
-    return (
-        landed.with_columns(houjin.local_row(pl.col("source_row"))),
-        houjin.locate_rejects(rejected, master.parts, container),
-    )
 
 
 def _fix_dates(ctx: RunContext) -> None:

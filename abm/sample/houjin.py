@@ -33,7 +33,8 @@ def corporate_numbers(base: np.ndarray) -> pl.Series:
 def houjin_frame(rows: pl.DataFrame) -> pl.DataFrame:
     """All 30 columns, in order, as text: the given ones (abm.houjin.COLUMNS names), the rest empty.
 
-    ``sequence_number`` defaults to the row number and ``latest`` to 1, as in the 全件データ.
+    ``sequence_number`` defaults to the row number, ``latest`` to 1 and ``hihyoji`` to 0, as in the
+    全件データ.
     """
     rows = rows.with_columns(pl.all().cast(pl.Utf8))
     if "sequence_number" not in rows.columns:
@@ -42,6 +43,8 @@ def houjin_frame(rows: pl.DataFrame) -> pl.DataFrame:
         )
     if "latest" not in rows.columns:
         rows = rows.with_columns(pl.lit("1").alias("latest"))
+    if "hihyoji" not in rows.columns:
+        rows = rows.with_columns(pl.lit("0").alias("hihyoji"))
     unknown = set(rows.columns) - set(COLUMNS)
     if unknown:
         raise ValueError(f"not a 法人番号 column: {sorted(unknown)}")
