@@ -184,13 +184,18 @@ def to_companies(table: pl.DataFrame) -> tuple[pl.DataFrame, int]:
     Pure. The current row of a number is its 最新履歴 = 1 row, else its newest history row; other
     history rows are folded (counted, their names kept as former names), never silently dropped.
     """
-    seq = pl.col("sequence_number").cast(pl.Int64, strict=False)
-    is_history = pl.col("latest").str.strip_chars() == "0"
-    has_latest = pl.col("corporate_number").is_in(table.filter(~is_history)["corporate_number"].implode())
-    newest = pl.col(ROW) == pl.col(ROW).sort_by(seq.fill_null(-1), ROW).last().over("corporate_number")
-    table = table.with_columns(
-        (~is_history | (~has_latest & newest)).fill_null(True).alias("_current"), seq.alias("_seq")
-    )
+    seq = pl.col("sequence_number").cast(pl.Int64, strict=False).fill_null(-1)
+    is_history = (pl.col("latest").str.strip_chars() == "0").fill_null(False)
+    past = table.filter(is_history)  # none in the 全件データ: the window below runs on history only
+    if past.height:
+        numbers = table.filter(~is_history)["corporate_number"].implode()
+        orphans = past.filter(~pl.col("corporate_number").is_in(numbers).fill_null(False))
+        newest = pl.col(ROW) == pl.col(ROW).sort_by(seq, ROW).last().over("corporate_number")
+        promoted = orphans.filter(pl.col("corporate_number").is_null() | newest)[ROW].implode()
+        is_current = ~is_history | pl.col(ROW).is_in(promoted)
+    else:
+        is_current = pl.lit(True)
+    table = table.with_columns(is_current.alias("_current"), seq.alias("_seq"))
     current = table.filter("_current")
     history = table.filter(~pl.col("_current"))
     former = (

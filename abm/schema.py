@@ -148,7 +148,7 @@ COMPANIES_ENRICH = InputSpec(
     key="corporate_number",
     optional=True,
     description="Size and industry per 法人番号 (gBizINFO, purchased data) that fill the master's empty "
-    "columns (optional).",
+    "columns.",
     columns=(
         Column(
             "corporate_number",
