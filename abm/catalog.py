@@ -52,7 +52,8 @@ ACCOUNT = {
     "empty for non-customers.",
     "revenue_decile": "Decile of own revenue among customers (1 = top 10%); empty for non-customers.",
     "buying_power_score": "Buying power (購買力) 0..1: how much the company looks like our top customers.",
-    "buying_power_decile": "Decile of buying_power_score over the master (1 = top 10%).",
+    "buying_power_decile": "Decile of buying_power_score over the live (not closed) master companies "
+    "(1 = top 10%); empty for closed companies.",
     "in_sales": "S circle: positive net revenue in the look-back window.",
     "has_buying_power": "B circle: buying_power_decile ≤ buying_power.threshold_decile.",
     "has_contacts": "C circle: at least one contact opted in and not opted out by as-of.",

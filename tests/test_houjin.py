@@ -252,8 +252,10 @@ def test_run_closed_companies_are_no_prospects(houjin_db):
     acc = _accounts(houjin_db)
     assert [k for k, a in acc.items() if a["closed"]] == ["B", "C", "E"]
     assert str(acc["B"]["closed_on"]) == "2025-03-31"
-    # the biggest companies are closed: outside B (and C), never whitespace, never tiered
-    assert acc["B"]["buying_power_decile"] <= 5 and acc["E"]["buying_power_decile"] <= 5
+    # the biggest companies are closed: not ranked (deciles are over live companies), outside B
+    # and C, never whitespace, never tiered
+    assert acc["B"]["buying_power_score"] is None and acc["E"]["buying_power_decile"] is None
+    assert [acc[k]["buying_power_decile"] for k in "FADG"] == [1, 3, 6, 8]
     assert not acc["B"]["has_buying_power"] and not acc["E"]["has_buying_power"]
     assert acc["E"]["contact_count"] == 1 and not acc["E"]["has_contacts"]
     assert (acc["E"]["segment"], acc["E"]["tier"], acc["E"]["whitespace"]) == ("none", None, False)
