@@ -53,10 +53,11 @@ def load(path: Path) -> None:
         closed = con.execute("SELECT count(*) FILTER (WHERE closed) FROM companies").fetchall()[0][0]
         con.close()
     wall = time.perf_counter() - t0
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024**2
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     print(
         f"{landed.height:,} companies landed ({closed:,} closed), {rejects.height:,} rejects; "
-        f"read+map {t_read:.1f}s, validate {t_valid:.1f}s, total {wall:.1f}s; peak RSS {rss:.2f} GiB"
+        f"read+map {t_read:.1f}s, validate {t_valid:.1f}s, total {wall:.1f}s wall, "
+        f"{usage.ru_utime + usage.ru_stime:.1f}s CPU; peak RSS {usage.ru_maxrss / 1024**2:.2f} GiB"
     )
 
 
