@@ -44,12 +44,16 @@ ACCOUNT = {
     "capital": "Capital in yen (資本金) from the master.",
     "listed": "Listed on an exchange (上場).",
     "in_master": "True when the account is a company of the purchased master.",
+    "closed": "Closed company (登記記録の閉鎖, liquidated or merged away): never in the B or C circle, "
+    "never whitespace; its own sales still count.",
+    "closed_on": "Date the company closed (登記記録の閉鎖等年月日), when the master gives it.",
     "sales_amount": "Our net revenue from the account in the look-back window (yen, returns netted).",
     "abc_class": "ABC / Pareto class of own revenue: A (top, up to abc.a cumulative share), B, C; "
     "empty for non-customers.",
     "revenue_decile": "Decile of own revenue among customers (1 = top 10%); empty for non-customers.",
     "buying_power_score": "Buying power (購買力) 0..1: how much the company looks like our top customers.",
-    "buying_power_decile": "Decile of buying_power_score over the master (1 = top 10%).",
+    "buying_power_decile": "Decile of buying_power_score over the live (not closed) master companies "
+    "(1 = top 10%); empty for closed companies.",
     "in_sales": "S circle: positive net revenue in the look-back window.",
     "has_buying_power": "B circle: buying_power_decile ≤ buying_power.threshold_decile.",
     "has_contacts": "C circle: at least one contact opted in and not opted out by as-of.",

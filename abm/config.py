@@ -67,6 +67,15 @@ class RunSettings(Section):
     )
 
 
+class InputsSettings(Section):
+    companies_format: Literal["auto", "table", "houjin"] = Field(
+        "auto",
+        description="Company master layout: `houjin` = the 法人番号公表サイト 全件データ as downloaded "
+        "(companies.zip, a companies/ folder of prefecture files, or a headerless companies.csv); "
+        "`table` = a file with headers; `auto` detects the headerless 30-column layout.",
+    )
+
+
 class AbcSettings(Section):
     a: float = Field(
         0.80, gt=0, lt=1, description="Cumulative revenue share up to which customers are class A."
@@ -250,6 +259,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ABM_", env_nested_delimiter="__", extra="forbid")
 
     run: RunSettings = Field(default_factory=RunSettings, description="Where and when")
+    inputs: InputsSettings = Field(default_factory=InputsSettings, description="Input layouts")
     columns: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Extra header mappings per input, e.g. `[columns.sales]` "

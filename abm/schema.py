@@ -100,6 +100,64 @@ COMPANIES = InputSpec(
         Column(
             "listed", "bool", aliases=("上場区分", "上場", "上場市場"), description="Listed on an exchange."
         ),
+        Column(
+            "legal_form",
+            aliases=("法人種別", "法人格", "組織形態"),
+            description="Legal form (株式会社, 合同会社, 国の機関...); from 法人種別 in the 法人番号 data.",
+        ),
+        Column(
+            "former_names",
+            aliases=("旧商号", "旧社名", "former name"),
+            description="Former names (旧商号), separated by ';': a renamed company is still found by them.",
+        ),
+        Column(
+            "closed",
+            "bool",
+            aliases=("閉鎖", "閉鎖フラグ", "廃業", "closed flag"),
+            description="Closed (登記記録の閉鎖, liquidated or merged away): no longer a prospect.",
+        ),
+        Column(
+            "closed_on",
+            "date",
+            aliases=("閉鎖日", "閉鎖年月日", "登記記録の閉鎖等年月日", "close date"),
+            description="Date the company closed (登記記録の閉鎖等年月日); a date alone means closed.",
+        ),
+        Column(
+            "successor_corporate_number",
+            "corporate_number",
+            aliases=("承継先法人番号", "successor corporate number"),
+            description="法人番号 of the successor in a merger (承継先): its records go there.",
+        ),
+    ),
+)
+
+ENRICH_COLUMNS = (
+    "industry_code",
+    "industry_name",
+    "employees",
+    "revenue",
+    "capital",
+    "founded_year",
+    "listed",
+    "phone",
+    "domain",
+)
+
+COMPANIES_ENRICH = InputSpec(
+    name="companies_enrich",
+    key="corporate_number",
+    optional=True,
+    description="Size and industry per 法人番号 (gBizINFO, purchased data) that fill the master's empty "
+    "columns.",
+    columns=(
+        Column(
+            "corporate_number",
+            "corporate_number",
+            required=True,
+            aliases=_CN,
+            description="13-digit 法人番号 of the master company the row enriches.",
+        ),
+        *(COMPANIES.by_name[name] for name in ENRICH_COLUMNS),
     ),
 )
 
@@ -240,7 +298,7 @@ PINS = InputSpec(
     ),
 )
 
-INPUTS: dict[str, InputSpec] = {s.name: s for s in (COMPANIES, SALES, CONTACTS, REPS, PINS)}
+INPUTS: dict[str, InputSpec] = {s.name: s for s in (COMPANIES, COMPANIES_ENRICH, SALES, CONTACTS, REPS, PINS)}
 FILE_SUFFIXES = (".csv", ".tsv", ".parquet", ".xlsx")
 
 

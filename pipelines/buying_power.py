@@ -1,4 +1,4 @@
-"""Step buying_power: score every master company, decide the B circle, explain it.
+"""Step buying_power: score every live (not closed) master company, decide the B circle, explain it.
 
 Writes ``work.account_buying_power`` (account_id, buying_power_score, buying_power_decile,
 has_buying_power), ``buying_power_traits`` (lift table of what top customers share) and
@@ -43,7 +43,7 @@ def buying_power(ctx: RunContext) -> int:
     master = ctx.query(
         f"SELECT {columns}, b.industry_name, p.abc_class, p.revenue_decile, "
         "p.account_id IS NOT NULL AS customer FROM work.account_base b LEFT JOIN pareto p USING (account_id) "
-        "WHERE b.in_master ORDER BY b.account_id"
+        "WHERE b.in_master AND NOT b.closed ORDER BY b.account_id"  # deciles rank live companies
     )
     assert ctx.as_of is not None  # fixed by the load step
     top = positives(master, bp.label, bp.label_deciles)

@@ -193,7 +193,9 @@ def step_context(master: pl.DataFrame, **settings) -> tuple[RunContext, list[str
     ctx = RunContext(con, load_settings(None, **settings), "run-1", time.time(), progress=messages.append)
     ctx.as_of = date(2026, 9, 30)
     ctx.execute("CREATE SCHEMA work")
-    base = master.drop("abc_class", "revenue_decile", "customer").with_columns(in_master=pl.lit(True))
+    base = master.drop("abc_class", "revenue_decile", "customer").with_columns(
+        in_master=pl.lit(True), closed=pl.lit(False)
+    )
     ctx.write("work.account_base", base)
     ctx.write("pareto", master.filter("customer").select("account_id", "abc_class", "revenue_decile"))
     return ctx, messages

@@ -16,6 +16,8 @@ SELECT
     b.capital,
     b.listed,
     b.in_master,
+    b.closed,
+    b.closed_on,
     f.sales_amount,
     p.abc_class,
     p.revenue_decile,
