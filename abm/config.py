@@ -186,6 +186,14 @@ class TerritorySettings(Section):
         return self
 
 
+class InputSettings(Section):
+    sheets: dict[str, str] = Field(
+        default_factory=dict,
+        description='Sheet to read per .xlsx input, e.g. `[inputs.sheets]` `contacts = "名刺"`. '
+        "Default: every non-empty sheet, appended (their headers must match).",
+    )
+
+
 class DuckDBSettings(Section):
     memory_limit: str = Field("8GB", description="DuckDB memory_limit for the run.")
     threads: int | None = Field(None, ge=1, description="DuckDB threads (default: all cores).")
@@ -240,6 +248,7 @@ class Settings(BaseSettings):
         description="Extra header mappings per input, e.g. `[columns.sales]` "
         '`"得意先名称" = "customer_name"`.',
     )
+    inputs: InputSettings = Field(default_factory=InputSettings, description="Input files")
     abc: AbcSettings = Field(default_factory=AbcSettings, description="ABC / Pareto thresholds")
     match: MatchSettings = Field(default_factory=MatchSettings, description="名寄せ (linking)")
     buying_power: BuyingPowerSettings = Field(default_factory=BuyingPowerSettings, description="Buying power")

@@ -37,6 +37,7 @@ class RunResult:
     tiers: dict[int, int]
     rejected_rows: int
     quarter: str
+    values_nulled: int = 0  # bad optional values left empty (their rows landed)
 
 
 def new_run_id() -> str:
@@ -99,7 +100,10 @@ def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -
             raise
         _write_report(db, progress)
     rejected = sum(v["rejected"] for v in ctx.input_rows.values())
-    return RunResult(run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "")
+    nulled = sum(v.get("values_nulled", 0) for v in ctx.input_rows.values())
+    return RunResult(
+        run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "", nulled
+    )
 
 
 def _write_report(db: Path, progress: Callable[[str], None]) -> None:

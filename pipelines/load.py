@@ -6,46 +6,76 @@ the quarter label, because everything after this step depends on them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from abm import periods
 from abm.errors import ConfigError, InputError
-from abm.readers import find_input, read_input
+from abm.readers import Table, find_input, list_tables, missing_message, read_input, resolve_columns
 from abm.schema import INPUTS
-from abm.validate import REJECT_SCHEMA, validate
+from abm.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
 
 
 def load(ctx: RunContext) -> int:
     run = ctx.settings.run
-    unknown = sorted(set(ctx.settings.columns) - set(INPUTS))
-    if unknown:
-        raise ConfigError(f"config [columns.{unknown[0]}]: unknown input (known: {', '.join(INPUTS)})")
+    sheets = ctx.settings.inputs.sheets
+    for table, keys in (("columns", ctx.settings.columns), ("inputs.sheets", sheets)):
+        unknown = sorted(set(keys) - set(INPUTS))
+        if unknown:
+            raise ConfigError(f"config [{table}] {unknown[0]}: unknown input (known: {', '.join(INPUTS)})")
+    paths = {spec.name: find_input(run.input_dir, spec) for spec in INPUTS.values()}
+    paths = {name: path for name, path in paths.items() if path is not None}  # optional inputs absent
+    tables = _check_headers(ctx, paths)
     rejects = [pl.DataFrame(schema=REJECT_SCHEMA)]
     landed_total = 0
-    for spec in INPUTS.values():
-        path = find_input(run.input_dir, spec)
-        if path is None:  # optional input (reps, pins) not supplied
-            continue
-        raw, info = read_input(path, spec, ctx.settings.columns.get(spec.name))
+    for name, path in paths.items():
+        spec = INPUTS[name]
+        raw, info = read_input(path, spec, ctx.settings.columns.get(name), tables=tables[name])
         landed, rejected = validate(raw, spec, path.name)
+        rows = rejected.filter(pl.col("severity") == ROW_LEVEL)
         if landed.height == 0 and raw.height > 0:
             raise InputError(
-                f"{path}: no row passed validation ({rejected.height} problems; first: "
-                f"row {rejected['row_number'][0]}, {rejected['column'][0]}: {rejected['reason'][0]})"
+                f"{path}: no row passed validation ({rows.height} problems; first: "
+                f"row {rows['row_number'][0]}, {rows['column'][0]}: {rows['reason'][0]})"
             )
-        ctx.write(spec.name, landed)
-        ctx.inputs[spec.name] = info
-        n_rejected = rejected["row_number"].n_unique()
-        ctx.input_rows[spec.name] = {"read": raw.height, "loaded": landed.height, "rejected": n_rejected}
+        ctx.write(name, landed)
+        ctx.inputs[name] = info
+        n_rejected = (
+            rows.select(pl.struct("source_file", "row_number").n_unique()).item() if rows.height else 0
+        )
+        n_values = rejected.filter(pl.col("severity") == VALUE_LEVEL).height
+        ctx.input_rows[name] = {
+            "read": raw.height,
+            "loaded": landed.height,
+            "rejected": n_rejected,
+            "values_nulled": n_values,
+        }
         ctx.progress(
-            f"  {path.name}: {landed.height:,} rows loaded, {n_rejected:,} rejected ({info.encoding})"
+            f"  {path.name}: {landed.height:,} rows loaded, {n_rejected:,} rejected, "
+            f"{n_values:,} bad optional values left empty ({info.encoding})"
         )
         rejects.append(rejected)
         landed_total += landed.height
     ctx.write("rejects", pl.concat(rejects))
     _fix_dates(ctx)
     return landed_total
+
+
+def _check_headers(ctx: RunContext, paths: dict[str, Path]) -> dict[str, list[Table]]:
+    """Read only the headers of every input first, so one message lists every missing column of
+    every file (with the config to paste) before minutes are spent reading any data."""
+    missing: dict[str, tuple[str, list[str]]] = {}
+    tables = {name: list_tables(path, ctx.settings.inputs.sheets.get(name)) for name, path in paths.items()}
+    for name in paths:
+        for table in tables[name]:
+            cmap = resolve_columns(table, INPUTS[name], ctx.settings.columns.get(name))
+            if cmap.missing and name not in missing:
+                missing[name] = (table.label, cmap.missing)
+    if missing:
+        raise InputError(missing_message(missing))
+    return tables
 
 
 def _fix_dates(ctx: RunContext) -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from abm import validate as v
 from abm.errors import InputError
-from abm.readers import detect_encoding, find_input, read_input
+from abm.readers import ROW, detect_encoding, find_input, read_input
 from abm.schema import COMPANIES, CONTACTS, SALES
 
 SALES_ROWS = [
@@ -41,7 +41,7 @@ def test_text_files_are_read_in_any_japanese_encoding(
     assert info.encoding == expected
     assert df["customer_name"].to_list() == ["株式会社アルファ商事", "㈱ベータ"]
     assert df["amount"].to_list() == ["1,200", "△300"]
-    assert df["_row"].to_list() == [2, 3]  # spreadsheet rows: header is row 1
+    assert df[ROW].to_list() == [2, 3]  # spreadsheet rows: header is row 1
 
 
 def test_excel_and_parquet_read_as_text(tmp_path: Path):
@@ -57,16 +57,14 @@ def test_excel_and_parquet_read_as_text(tmp_path: Path):
 def test_non_japanese_bytes_fail_with_one_clear_line(tmp_path: Path):
     path = tmp_path / "sales.csv"
     path.write_bytes(b"\x81\xff\xfe\x00garbage")
-    with pytest.raises(InputError, match=r"sales\.csv: not readable as UTF-8 or CP932"):
+    with pytest.raises(InputError, match=r"sales\.csv: not readable as UTF-8, UTF-16, EUC-JP or CP932"):
         detect_encoding(path)
 
 
 def test_missing_required_column_names_file_and_column(tmp_path: Path):
     path = tmp_path / "sales.csv"
     _sales_frame().drop("売上金額").write_csv(path)
-    with pytest.raises(
-        InputError, match=r"sales\.csv: missing required column 'amount' \(accepted headers: amount, 売上金額"
-    ):
+    with pytest.raises(InputError, match=r"sales\.csv: 'amount' \(accepted headers: amount, 売上金額"):
         read_input(path, SALES)
 
 
@@ -113,9 +111,12 @@ def test_every_reject_reason_from_real_files(tmp_path: Path):
         "sales.csv",
         encoding="cp932",
     )
-    assert landed["source_row"].to_list() == [2]
+    assert landed["source_row"].to_list() == [2, 6]  # a bad optional value lands as null
+    assert landed["corporate_number"].to_list() == ["7000012050002", None]
     reasons = dict(zip(rejects["row_number"], rejects["reason"], strict=True))
     assert reasons == {3: v.BAD_DATE, 4: v.BAD_AMOUNT, 5: v.MISSING, 6: v.BAD_CORPORATE_NUMBER}
+    severity = dict(zip(rejects["row_number"], rejects["severity"], strict=True))
+    assert severity == {3: "row", 4: "row", 5: "row", 6: "value"}
     assert set(rejects["source_file"]) == {"sales.csv"}
     assert rejects.filter(pl.col("row_number") == 4)["value"].to_list() == ["abc"]
 
@@ -161,7 +162,7 @@ def test_duplicate_after_a_bad_first_row_lands(tmp_path: Path):
         tmp_path,
         [
             ("企業コード", "商号", "従業員数"),
-            ("1", "アルファ", "many"),  # rejected: unparseable number
+            ("1", "", "9"),  # rejected: missing required name
             ("1", "アルファ", "10"),  # lands
             ("1", "アルファ", "11"),  # duplicate
         ],
@@ -169,7 +170,7 @@ def test_duplicate_after_a_bad_first_row_lands(tmp_path: Path):
         "companies.csv",
     )
     assert landed["employees"].to_list() == [10]
-    assert rejects.select("row_number", "reason").rows() == [(2, v.BAD_NUMBER), (4, v.DUPLICATE)]
+    assert rejects.select("row_number", "reason").rows() == [(2, v.MISSING), (4, v.DUPLICATE)]
 
 
 def test_master_values_are_typed_and_cleaned(tmp_path: Path):
