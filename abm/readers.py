@@ -363,6 +363,21 @@ def resolve_columns(table: Table, spec: InputSpec, extra: dict[str, str] | None 
     return ColumnMap(positions, [c for c in spec.required if c not in first])
 
 
+def check_tables(
+    tables: list[Table], spec: InputSpec, extra: dict[str, str] | None = None
+) -> list[ColumnMap]:
+    """Column maps of an input's tables; an error when its sheets disagree or a column is missing."""
+    maps = [resolve_columns(t, spec, extra) for t in tables]
+    for table, cmap in zip(tables[1:], maps[1:], strict=True):
+        if sorted(cmap.positions.values()) != sorted(maps[0].positions.values()):
+            raise InputError(
+                f"{table.path}: sheets '{tables[0].sheet}' and '{table.sheet}' have different headers; "
+                f"make them equal, or name the one to read in the config: "
+                f'[inputs.sheets] {spec.name} = "{tables[0].sheet}"'
+            )
+    return maps
+
+
 def missing_message(missing: dict[str, tuple[str, list[str]]]) -> str:
     """One message for every missing required column of every input, with the config to paste.
 
@@ -394,18 +409,9 @@ def read_input(
 
     ``tables``: the header pass's result, if already done (saves detecting the encoding twice)."""
     tables = list_tables(path, sheet) if tables is None else tables
-    maps = [resolve_columns(t, spec, extra_columns) for t in tables]
-    for table, cmap in zip(tables, maps, strict=True):
-        if cmap.missing:
-            raise InputError(missing_message({spec.name: (table.label, cmap.missing)}))
-    if len(tables) > 1:
-        for table, cmap in zip(tables[1:], maps[1:], strict=True):
-            if sorted(cmap.positions.values()) != sorted(maps[0].positions.values()):
-                raise InputError(
-                    f"{path}: sheets '{tables[0].sheet}' and '{table.sheet}' have different headers; "
-                    f"make them equal, or name the one to read in the config: "
-                    f'[inputs.sheets] {spec.name} = "{tables[0].sheet}"'
-                )
+    maps = check_tables(tables, spec, extra_columns)
+    if maps and maps[0].missing:
+        raise InputError(missing_message({spec.name: (tables[0].label, maps[0].missing)}))
     frames = []
     for table, cmap in zip(tables, maps, strict=True):
         df = read_table(table)

@@ -105,9 +105,10 @@ def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.D
     problems = pl.concat([values, texts], how="horizontal").select(
         *[p for (_, p), c in zip(parsed, spec.columns, strict=True) if _can_fail(c) or c.required]
     )
-    if FIELDS in raw.columns:  # the reader counted fields: a ragged line cannot be trusted at all
-        problems = problems.with_columns(
-            raw.select(pl.when(pl.col(FIELDS).is_not_null()).then(pl.lit(RAGGED)).alias(WHOLE_ROW))
+    if FIELDS in raw.columns:  # the reader counted fields: a ragged line's fields are shifted, so
+        ragged = raw[FIELDS].is_not_null()  # its one problem is the field count, not its values
+        problems = problems.select(pl.when(~ragged).then(pl.all()).name.keep()).with_columns(
+            pl.when(ragged).then(pl.lit(RAGGED)).alias(WHOLE_ROW)
         )
     row_level = [c.name for c in spec.columns if c.required] + [WHOLE_ROW] * (FIELDS in raw.columns)
     row_is_bad = problems.select(pl.any_horizontal(pl.col(row_level).is_not_null())).to_series()

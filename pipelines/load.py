@@ -12,7 +12,7 @@ import polars as pl
 
 from abm import periods
 from abm.errors import ConfigError, InputError
-from abm.readers import Table, find_input, list_tables, missing_message, read_input, resolve_columns
+from abm.readers import Table, check_tables, find_input, list_tables, missing_message, read_input
 from abm.schema import INPUTS
 from abm.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
@@ -69,10 +69,9 @@ def _check_headers(ctx: RunContext, paths: dict[str, Path]) -> dict[str, list[Ta
     missing: dict[str, tuple[str, list[str]]] = {}
     tables = {name: list_tables(path, ctx.settings.inputs.sheets.get(name)) for name, path in paths.items()}
     for name in paths:
-        for table in tables[name]:
-            cmap = resolve_columns(table, INPUTS[name], ctx.settings.columns.get(name))
-            if cmap.missing and name not in missing:
-                missing[name] = (table.label, cmap.missing)
+        maps = check_tables(tables[name], INPUTS[name], ctx.settings.columns.get(name))
+        if maps and maps[0].missing:
+            missing[name] = (tables[name][0].label, maps[0].missing)
     if missing:
         raise InputError(missing_message(missing))
     return tables
