@@ -213,10 +213,13 @@ def _unreadable(path: Path, exc: Exception) -> InputError:
 
 
 def _field_counts(path: Path, sep: str) -> pl.Series:
-    """Fields per record (header included), quote-aware, vectorised over physical lines.
+    """Fields per record (header included), quote-aware, vectorised over physical lines; null for a
+    blank line (it becomes a blank row, rejected for its missing values, not for its field count).
 
     A record continues over lines while a quote is open; separators inside quotes do not count.
-    Blank lines count as well-formed (they become blank rows, rejected as missing values)."""
+    The regex that drops quoted text runs only on lines holding a quote, and records are grouped
+    only when some record spans lines: a plain file costs one extra read of its lines.
+    """
     lines = pl.read_csv(
         path,
         has_header=False,
@@ -225,17 +228,22 @@ def _field_counts(path: Path, sep: str) -> pl.Series:
         infer_schema=False,
         truncate_ragged_lines=True,
         new_columns=["line"],
-    )
-    line = pl.col("line").fill_null("")
-    quotes = line.str.count_matches('"', literal=True)
+    )["line"].fill_null("")
+    seps = lines.str.count_matches(sep, literal=True)
+    quotes = lines.str.count_matches('"', literal=True)
+    if quotes.sum() == 0:
+        return pl.select(pl.when(lines != "").then(seps + 1)).to_series()
     inside = ((quotes.cum_sum() - quotes) % 2) == 1  # the line starts inside a quoted field
-    unquoted = pl.when(inside).then(pl.lit('"') + line).otherwise(line).str.replace_all(r'"[^"]*("|$)', "")
-    counted = lines.select(
-        (~inside).cum_sum().alias("record"),
-        unquoted.str.count_matches(sep, literal=True).alias("seps"),
-        (line == "").alias("blank"),
-    )
-    per_record = counted.group_by("record", maintain_order=True).agg(
+    quoted = (quotes > 0) | inside
+    at = quoted.arg_true()
+    part = lines.gather(at)
+    part = pl.select(pl.when(inside.gather(at)).then(pl.lit('"') + part).otherwise(part)).to_series()
+    exact = part.str.replace_all(r'"[^"]*("|$)', "").str.count_matches(sep, literal=True)
+    seps = seps.scatter(at, exact)
+    if not inside.any():
+        return pl.select(pl.when(lines != "").then(seps + 1)).to_series()
+    per_record = pl.DataFrame({"record": (~inside).cum_sum(), "seps": seps, "blank": lines == ""})
+    per_record = per_record.group_by("record", maintain_order=True).agg(
         pl.col("seps").sum() + 1, pl.col("blank").all()
     )
     return per_record.select(pl.when(~pl.col("blank")).then(pl.col("seps"))).to_series()
