@@ -196,7 +196,10 @@ def list_tables(path: Path, sheet: str | None = None) -> list[Table]:
                 raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
             tables = []
             for name in [sheet] if sheet is not None else names:
-                found = _xlsx_header(_xlsx_rows(path, name, n_rows=1000))
+                head = _xlsx_rows(path, name, n_rows=1000)
+                if head.height == 1000 and _xlsx_header(head) is None:  # a long blank top: read it all
+                    head = _xlsx_rows(path, name)
+                found = _xlsx_header(head)
                 if found is not None:
                     tables.append(Table(path, found[1], "xlsx", name, found[0]))
             return tables

@@ -147,6 +147,9 @@ def _rejects(
     has_problem = row_is_bad | problems.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
     if not has_problem.any():
         return pl.DataFrame(schema=REJECT_SCHEMA)
+    # Only the problem rows from here on: at 10M sales lines the rest must not be copied.
+    at = has_problem.arg_true()
+    raw, problems, row_is_bad = raw[at], problems[at], row_is_bad.gather(at)
     source = pl.col(SOURCE) if SOURCE in raw.columns else pl.lit(source_file)
     index = ["i", "row_number", "source_file", "severity"]
     head = raw.select(
@@ -160,14 +163,11 @@ def _rejects(
         texts.append(pl.format("{} fields", pl.col(FIELDS)).alias(WHOLE_ROW))
     long = (
         pl.concat([head, problems], how="horizontal")
-        .filter(has_problem)
         .unpivot(index=index, variable_name="column", value_name="reason")
         .drop_nulls("reason")
     )
-    raw_long = (
-        pl.concat([head.select("i"), raw.select(texts)], how="horizontal")
-        .filter(has_problem)
-        .unpivot(index="i", variable_name="column", value_name="value")
+    raw_long = pl.concat([head.select("i"), raw.select(texts)], how="horizontal").unpivot(
+        index="i", variable_name="column", value_name="value"
     )
     return (
         long.join(raw_long, on=["i", "column"], how="left")
