@@ -280,13 +280,16 @@ TABLES: dict[str, Entry] = {
         },
     ),
     "rejects": Entry(
-        "Input problems: one row per bad value of a rejected input row.",
+        "Input problems: one row per bad value, of a rejected row or of a landed row whose optional "
+        "value was left empty.",
         {
-            "source_file": "Input file name.",
-            "row_number": "Row as a spreadsheet shows it (header = row 1).",
-            "column": "Canonical column of the bad value.",
-            "value": "The value as read.",
-            "reason": "Why the row was rejected (e.g. unparseable date, duplicate key).",
+            "source_file": "Input file name; an Excel file as `file.xlsx#sheet`.",
+            "row_number": "Row as a spreadsheet shows it (header = row 1; an Excel sheet's own row numbers).",
+            "column": "Canonical column of the bad value; `(row)` for a line with a wrong field count.",
+            "value": "The value as read (for `(row)`: how many fields the line had).",
+            "reason": "What is wrong (e.g. unparseable date, duplicate key, wrong number of fields).",
+            "severity": "`row`: the row was rejected (bad required value or key, duplicate key, ragged "
+            "line). `value`: the row landed with this optional value left empty (NULL).",
         },
     ),
     "runs": Entry(
@@ -300,9 +303,11 @@ TABLES: dict[str, Entry] = {
             "quarter_calendar": "fiscal or calendar: how quarter is labelled.",
             "window_start": "First day of the look-back window.",
             "window_end": "Last day of the look-back window.",
-            "input_files": "JSON: per input its file, sha256, format and rows read / loaded / rejected.",
+            "input_files": "JSON: per input its file, sha256, format, rows read / loaded / rejected and "
+            "values_nulled (bad optional values left empty).",
             "rows_loaded": "Input rows landed.",
-            "rows_rejected": "Input rows rejected (see rejects).",
+            "rows_rejected": "Input rows rejected (see rejects, severity `row`); bad optional values "
+            "left empty are counted per input in input_files (values_nulled).",
             "customers": "Customers with positive revenue in the window.",
             "top10_share": "Revenue share of the top 10% of customers.",
             "top20_share": "Revenue share of the top 20% of customers.",

@@ -104,7 +104,10 @@ def run(
         table.add_row(row[0], f"{row[1]:,}", f"¥{row[2]:,.0f}", f"{row[3]:,}", f"{row[4]:,}")
     out.print(table)
     tiers = ", ".join(f"Tier {k}: {v:,}" for k, v in sorted(result.tiers.items())) or "no tiered accounts"
-    tell(f"{tiers}. Rejected input rows: {result.rejected_rows:,} (see table rejects).")
+    tell(
+        f"{tiers}. Rejected input rows: {result.rejected_rows:,}; bad optional values left empty: "
+        f"{result.values_nulled:,} (see table rejects)."
+    )
     tell(f"Published {result.db} (run {result.run_id}) in {result.seconds:.1f}s")
 
 

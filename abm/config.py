@@ -74,6 +74,11 @@ class InputsSettings(Section):
         "(companies.zip, a companies/ folder of prefecture files, or a headerless companies.csv); "
         "`table` = a file with headers; `auto` detects the headerless 30-column layout.",
     )
+    sheets: dict[str, str] = Field(
+        default_factory=dict,
+        description='Sheet to read per .xlsx input, e.g. `[inputs.sheets]` `contacts = "名刺"`. '
+        "Default: every non-empty sheet, appended (their headers must match).",
+    )
 
 
 class AbcSettings(Section):
@@ -259,7 +264,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ABM_", env_nested_delimiter="__", extra="forbid")
 
     run: RunSettings = Field(default_factory=RunSettings, description="Where and when")
-    inputs: InputsSettings = Field(default_factory=InputsSettings, description="Input layouts")
+    inputs: InputsSettings = Field(default_factory=InputsSettings, description="Input files and layouts")
     columns: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Extra header mappings per input, e.g. `[columns.sales]` "

@@ -3,7 +3,9 @@
 Each parser maps a text column to a typed column, leaving null where the text cannot be read;
 ``abm.validate`` turns those nulls into rejects. Handled on purpose: full-width digits, thousands
 separators, ¥/円, △▲ and (1,000) negatives, 2025/4/1, 2025-04-01, 20250401, 2025年4月1日,
-令和7年4月1日 / R7.4.1 / 平成, Excel serial day numbers, and yes/no in Japanese.
+令和7年4月1日 / R7.4.1 / 平成 / 昭和 / 大正 / 明治 (each only inside its own dates), years alone
+(昭和30年, H2, 1955年4月), Excel serial day numbers, and yes/no in Japanese. Refused on purpose
+(null, so a reject): European 1.234,56, 12円34, 12,34 and dates outside their era (平成31年5月1日).
 """
 
 from __future__ import annotations
@@ -29,7 +31,21 @@ FALSE_WORDS = (
     "未上場",
 )
 LISTED_PATTERN = r"上場|東証|名証|札証|福証|プライム|スタンダード|グロース|jasdaq|マザーズ"
-_ERAS = {"令和": 2018, "r": 2018, "平成": 1988, "h": 1988, "昭和": 1925, "s": 1925}
+# Era -> (year 1 of the era, first day, last day). An era date outside its range is not a date:
+# 平成31年5月1日 never existed (that day is 令和元年5月1日).
+ERAS = {
+    "明治": (1868, (1868, 10, 23), (1912, 7, 29)),
+    "大正": (1912, (1912, 7, 30), (1926, 12, 24)),
+    "昭和": (1926, (1926, 12, 25), (1989, 1, 7)),
+    "平成": (1989, (1989, 1, 8), (2019, 4, 30)),
+    "令和": (2019, (2019, 5, 1), (2200, 12, 31)),
+}
+_ABBREVIATIONS = {"m": "明治", "t": "大正", "s": "昭和", "h": "平成", "r": "令和"}
+_ERA_NAMES = {**{e: e for e in ERAS}, **_ABBREVIATIONS}
+_ERA_OFFSET = {k: ERAS[e][0] - 1 for k, e in _ERA_NAMES.items()}
+_ERA_FIRST = {k: ERAS[e][1][0] * 10000 + ERAS[e][1][1] * 100 + ERAS[e][1][2] for k, e in _ERA_NAMES.items()}
+_ERA_LAST = {k: ERAS[e][2][0] * 10000 + ERAS[e][2][1] * 100 + ERAS[e][2][2] for k, e in _ERA_NAMES.items()}
+_ERA = "(" + "|".join(_ERA_NAMES) + ")"
 _EXCEL_EPOCH = pl.date(1899, 12, 30)
 
 
@@ -47,9 +63,17 @@ def is_blank(col: pl.Expr) -> pl.Expr:
     return text(col).is_null()
 
 
+# Sign mark, optional ¥ in front, digits (commas only between digits of the integer part), decimals,
+# exponent, optional 円 at the end. Anything else (1.234,56 / 12円34 / 1,234.5,6) is refused, never guessed.
+AMOUNT_PATTERN = r"^[△▲]?\(?[-+]?¥?(\d+(,\d+)*)?(\.\d+)?(e[-+]?\d+)?円?\)?$"
+
+
 def _numbers(texts: pl.Series) -> pl.Series:
     """The staged parse behind ``number`` (each step materialised once, see ``_dates``)."""
-    frame = texts.to_frame("raw").select(_folded(pl.col("raw")).str.replace_all(r"[,\s¥円]", "").alias("s"))
+    folded = _folded(pl.col("raw")).str.replace_all(r"\s", "")
+    frame = texts.to_frame("raw").select(
+        pl.when(folded.str.contains(AMOUNT_PATTERN)).then(folded.str.replace_all(r"[,¥円]", "")).alias("s")
+    )
     frame = frame.select(
         (pl.col("s").str.contains(r"^[△▲]") | pl.col("s").str.contains(r"^\(.*\)$")).alias("negative"),
         pl.col("s").str.replace_all(r"^[△▲]|^\(|\)$", "").cast(pl.Float64, strict=False).alias("v"),
@@ -59,7 +83,8 @@ def _numbers(texts: pl.Series) -> pl.Series:
 
 
 def number(col: pl.Expr) -> pl.Expr:
-    """Float64 from '1,234', '￥1,234円', '△500', '(500)', '1.2e6'; null when not a number."""
+    """Float64 from '1,234', '1,234.5', '￥1,234円', '△500', '(500)', '1.2e6'; null when not a number
+    (and for '1.234,56' or '12円34', whose meaning is a guess)."""
     return col.map_batches(_numbers, return_dtype=pl.Float64)
 
 
@@ -73,9 +98,26 @@ def _ymd(y: str, m: str, d: str) -> pl.Expr:
     y, m, d = pl.col(y), pl.col(m), pl.col(d)
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     days = pl.when(m == 2).then(28 + leap.cast(pl.Int32)).when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31)
-    ok = y.is_between(1900, 2200) & m.is_between(1, 12) & d.is_between(1, days)
-    first = pl.date(y.clip(1900, 2200), m.clip(1, 12), 1)
+    ok = y.is_between(1868, 2200) & m.is_between(1, 12) & d.is_between(1, days)
+    first = pl.date(y.clip(1868, 2200), m.clip(1, 12), 1)
     return pl.when(ok).then(first + pl.duration(days=d - 1))
+
+
+def _era_year(era: pl.Expr, year: pl.Expr) -> pl.Expr:
+    """Western year of era year ``year`` (元 = 1); null for an unknown era or a year past its end."""
+    ints = {"strict": False, "dtype": pl.Int32}
+    n = year.replace("元", "1").cast(**ints)
+    western = era.replace_strict(_ERA_OFFSET, default=None, return_dtype=pl.Int32) + n
+    last = era.replace_strict(_ERA_LAST, default=None, return_dtype=pl.Int32) // 10000
+    return pl.when((n >= 1) & (western <= last)).then(western)
+
+
+def _in_era(era: pl.Expr, day: pl.Expr) -> pl.Expr:
+    """The date when it lies inside the era's own range (平成31年5月1日 does not), else null."""
+    key = day.dt.year() * 10000 + day.dt.month().cast(pl.Int32) * 100 + day.dt.day().cast(pl.Int32)
+    first = era.replace_strict(_ERA_FIRST, default=None, return_dtype=pl.Int32)
+    last = era.replace_strict(_ERA_LAST, default=None, return_dtype=pl.Int32)
+    return pl.when(key.is_between(first, last)).then(day)
 
 
 def _dates(texts: pl.Series) -> pl.Series:
@@ -92,21 +134,47 @@ def _dates(texts: pl.Series) -> pl.Series:
     )
     frame = frame.select(
         *(pl.col("w").struct.field(k).cast(**ints).alias(f"w{k}") for k in "123"),
-        (
-            pl.col("e").struct.field("1").replace_strict(_ERAS, default=None, return_dtype=pl.Int32)
-            + pl.col("e").struct.field("2").replace("元", "1").cast(**ints)
-        ).alias("e1"),
+        pl.col("e").struct.field("1").alias("era"),
+        _era_year(pl.col("e").struct.field("1"), pl.col("e").struct.field("2")).alias("e1"),
         *(pl.col("e").struct.field(k).cast(**ints).alias(f"e{int(k) - 1}") for k in "34"),
         "serial",
     )
     serial = pl.col("serial")
     excel = pl.when(serial.is_between(20000, 80000)).then(_EXCEL_EPOCH + pl.duration(days=serial))
+    frame = frame.with_columns(_ymd("e1", "e2", "e3").alias("era_date"))
     return frame.select(
-        pl.coalesce(_ymd("w1", "w2", "w3"), _ymd("e1", "e2", "e3"), excel.cast(pl.Date)).alias(texts.name)
+        pl.coalesce(
+            _ymd("w1", "w2", "w3"), _in_era(pl.col("era"), pl.col("era_date")), excel.cast(pl.Date)
+        ).alias(texts.name)
     ).to_series()
 
 
-ERA_PATTERN = r"^(令和|平成|昭和|r|h|s)(\d{1,2}|元)[/\-.年](\d{1,2})[/\-.月](\d{1,2})日?$"
+ERA_PATTERN = rf"^{_ERA}(\d{{1,2}}|元)[/\-.年](\d{{1,2}})[/\-.月](\d{{1,2}})日?$"
+YEAR_PATTERN = (
+    rf"^(?:{_ERA}(\d{{1,2}}|元)|(\d{{4}}))(?:[/\-.年](\d{{1,2}})月?(?:[/\-.]?(\d{{1,2}})日?)?|年)?$"
+)
+
+
+def _years(texts: pl.Series) -> pl.Series:
+    """The staged parse behind ``year`` (see ``_dates``)."""
+    frame = texts.to_frame("raw").select(_folded(pl.col("raw")).str.extract_groups(YEAR_PATTERN).alias("g"))
+    g = pl.col("g").struct
+    frame = frame.select(
+        _era_year(g.field("1"), g.field("2")).alias("era_year"),
+        g.field("3").cast(pl.Int32, strict=False).alias("western"),
+        g.field("4").cast(pl.Int32, strict=False).alias("month"),
+    )
+    year = pl.coalesce("era_year", "western")
+    ok = year.is_between(1868, 2200) & (pl.col("month").is_null() | pl.col("month").is_between(1, 12))
+    return frame.select(pl.when(ok).then(year).cast(pl.Int64).alias(texts.name)).to_series()
+
+
+def year(col: pl.Expr) -> pl.Expr:
+    """Year from '1955', '1955年4月', '1955/4/1', '昭和30年', 'S30', 'H2', '令和元年'; null otherwise.
+
+    For columns that hold a year (設立年): company masters write the founding year in all of these ways.
+    """
+    return col.map_batches(_years, return_dtype=pl.Int64)
 
 
 def date(col: pl.Expr) -> pl.Expr:

@@ -40,6 +40,7 @@ class RunResult:
     tiers: dict[int, int]
     rejected_rows: int
     quarter: str
+    values_nulled: int = 0  # bad optional values left empty (their rows landed)
 
 
 def new_run_id() -> str:
@@ -188,7 +189,10 @@ def _run_locked(db: Path, settings: Settings, started: float, progress: Callable
         raise
     _write_report(db, progress)
     rejected = sum(v["rejected"] for v in ctx.input_rows.values())
-    return RunResult(run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "")
+    nulled = sum(v.get("values_nulled", 0) for v in ctx.input_rows.values())
+    return RunResult(
+        run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "", nulled
+    )
 
 
 def _write_report(db: Path, progress: Callable[[str], None]) -> None:

@@ -1,16 +1,25 @@
 """Read one input file into an all-text polars frame with canonical column names.
 
 Everything is read as text so that validation sees exactly what the user wrote and can quote it
-in ``rejects``. CSV/TSV may be UTF-8, UTF-8 with BOM or CP932 (Shift_JIS as Japanese Excel writes
-it); the encoding is detected, never asked for. Each row keeps its spreadsheet row number
-(header = row 1, first data row = 2) in ``_row``.
+in ``rejects``. CSV/TSV/TXT may be UTF-8, UTF-8 with BOM, CP932 (Shift_JIS as Japanese Excel writes
+it), EUC-JP or UTF-16 with BOM (Excel's "Unicode テキスト", tab-separated); the encoding and the
+separator are detected, never asked for. Non-UTF-8 text is transcoded in chunks to a temporary
+file, so a national-scale file never sits in memory twice. Every sheet of an .xlsx is read (sheets
+with the same header are appended) unless the config names one.
+
+Each row keeps its spreadsheet row number (header = row 1, first data row = 2; an .xlsx keeps the
+sheet's own numbers, blank rows included) in ``ROW``. The reader's own columns start with a NUL
+character, so no header of a user's file can collide with them.
 """
 
 from __future__ import annotations
 
 import codecs
+import csv
 import hashlib
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,8 +28,12 @@ import polars as pl
 from abm.errors import InputError
 from abm.schema import FILE_SUFFIXES, InputSpec, alias_map, header_key
 
-ROW = "_row"
+ROW = "\x00row"  # spreadsheet row number
+SOURCE = "\x00source"  # file name, with '#sheet' for .xlsx (only present for .xlsx)
+FIELDS = "\x00fields"  # field count of a ragged text line, null when the line is fine
+WHOLE_ROW = "(row)"  # the `column` of a problem that concerns the whole row (a ragged line)
 _CHUNK = 1 << 22
+_UNIT = "\x1f"  # a separator no text line contains: reads whole physical lines
 
 
 @dataclass(frozen=True)
@@ -28,11 +41,27 @@ class InputFile:
     kind: str  # companies, sales, ...
     path: Path
     sha256: str
-    encoding: str  # utf-8, utf-8-sig, cp932, parquet, xlsx
+    encoding: str  # utf-8, utf-8-sig, cp932, euc-jp, utf-16, parquet, xlsx
+
+
+@dataclass(frozen=True)
+class Table:
+    """One readable table of an input file: a text file, a Parquet file or one sheet of an .xlsx."""
+
+    path: Path
+    header: tuple[str, ...]
+    encoding: str
+    sheet: str | None = None
+    header_row: int = 1  # spreadsheet row of the header (an .xlsx sheet may start lower)
+
+    @property
+    def label(self) -> str:
+        """How rejects and messages name it: ``contacts.xlsx#名刺`` for a sheet."""
+        return f"{self.path.name}#{self.sheet}" if self.sheet is not None else self.path.name
 
 
 def find_input(input_dir: Path, spec: InputSpec) -> Path | None:
-    """The one file named ``<spec.name>.<csv|tsv|parquet|xlsx>`` in ``input_dir``."""
+    """The one file named ``<spec.name>.<csv|tsv|txt|parquet|xlsx>`` in ``input_dir``."""
     if not input_dir.is_dir():
         raise InputError(f"input folder {input_dir} not found")
     found = [
@@ -43,9 +72,8 @@ def find_input(input_dir: Path, spec: InputSpec) -> Path | None:
             f"{input_dir}: more than one {spec.name} file ({', '.join(p.name for p in found)}); keep one"
         )
     if not found and not spec.optional:
-        raise InputError(
-            f"{input_dir}: no {spec.name} file (expected {spec.name}.csv, .tsv, .parquet or .xlsx)"
-        )
+        expected = ", ".join(f"{spec.name}{s}" for s in FILE_SUFFIXES)
+        raise InputError(f"{input_dir}: no {spec.name} file (expected one of {expected})")
     return found[0] if found else None
 
 
@@ -57,13 +85,32 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+# Python codec per encoding we report. EUC-JP is decoded as EUC-JIS-2004, a superset that also
+# holds the NEC row-13 characters (①, ㈱) Japanese EUC files carry.
+_CODECS = {
+    "utf-8": "utf-8",
+    "utf-8-sig": "utf-8-sig",
+    "utf-16": "utf-16",
+    "euc-jp": "euc_jis_2004",
+    "cp932": "cp932",
+}
+
+
 def detect_encoding(path: Path) -> str:
-    """utf-8-sig, utf-8 or cp932: the first that decodes the whole file (read in chunks)."""
+    """utf-8-sig / utf-16 by their BOM, else utf-8, euc-jp or cp932: the first that decodes the whole
+    file (read in chunks). EUC-JP goes before CP932 because CP932 text almost never decodes as
+    EUC-JP (its common lead bytes 0x81-0x9F are invalid there) while EUC-JP often decodes as CP932
+    half-width katakana garbage."""
     with path.open("rb") as fh:
         head = fh.read(3)
-    candidates = ("utf-8-sig",) if head == codecs.BOM_UTF8 else ("utf-8", "cp932")
+    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        candidates: tuple[str, ...] = ("utf-16",)
+    elif head == codecs.BOM_UTF8:
+        candidates = ("utf-8-sig",)
+    else:
+        candidates = ("utf-8", "euc-jp", "cp932")
     for enc in candidates:
-        decoder = codecs.getincrementaldecoder(enc)()
+        decoder = codecs.getincrementaldecoder(_CODECS[enc])()
         try:
             with path.open("rb") as fh:
                 while chunk := fh.read(_CHUNK):
@@ -72,53 +119,237 @@ def detect_encoding(path: Path) -> str:
             return enc
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{path}: not readable as UTF-8 or CP932 (Shift_JIS) text")
+    raise InputError(f"{path}: not readable as UTF-8, UTF-16, EUC-JP or CP932 (Shift_JIS) text")
 
 
-def _read_text(path: Path, encoding: str) -> pl.DataFrame:
-    sep = "\t" if path.suffix.lower() == ".tsv" else ","
-    opts = dict(separator=sep, infer_schema=False, truncate_ragged_lines=False)
+@contextmanager
+def _utf8(path: Path, encoding: str) -> Iterator[Path]:
+    """The file itself when UTF-8, else a UTF-8 temp copy transcoded chunk by chunk."""
     if encoding == "utf-8":
-        return pl.read_csv(path, **opts)
-    # Transcode to a UTF-8 temp file in chunks so national-scale CP932 files never sit in memory twice.
+        yield path
+        return
     with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
-        decoder = codecs.getincrementaldecoder(encoding)()
+        decoder = codecs.getincrementaldecoder(_CODECS[encoding])()
         with path.open("rb") as fh:
             while chunk := fh.read(_CHUNK):
                 tmp.write(decoder.decode(chunk).encode("utf-8"))
             tmp.write(decoder.decode(b"", final=True).encode("utf-8"))
         tmp.flush()
-        return pl.read_csv(tmp.name, **opts)
+        yield Path(tmp.name)
 
 
-def read_raw(path: Path) -> tuple[pl.DataFrame, str]:
-    """All-text frame with the file's own headers, and the encoding / format it was read as."""
+def _first_line(path: Path, encoding: str) -> str:
+    decoder = codecs.getincrementaldecoder(_CODECS[encoding])(errors="replace")
+    text = ""
+    with path.open("rb") as fh:
+        while "\n" not in text and (chunk := fh.read(1 << 16)):
+            text += decoder.decode(chunk)
+    return text.split("\n", 1)[0].rstrip("\r")
+
+
+def _separator(path: Path, first_line: str) -> str:
+    """Tab for .tsv, and for any text file whose header has tabs but no comma (Excel's Unicode text)."""
+    if path.suffix.lower() == ".tsv" or ("\t" in first_line and "," not in first_line):
+        return "\t"
+    return ","
+
+
+def _xlsx_rows(path: Path, sheet: str, n_rows: int | None = None) -> pl.DataFrame:
+    """Cells of one sheet as text, row i of the frame = spreadsheet row i + 1 (blank rows kept)."""
+    import fastexcel
+
+    reader = fastexcel.read_excel(path)
+    return reader.load_sheet(sheet, header_row=None, skip_rows=0, n_rows=n_rows, dtypes="string").to_polars()
+
+
+def _xlsx_header(rows: pl.DataFrame) -> tuple[int, tuple[str, ...]] | None:
+    """(spreadsheet row, cells) of the first non-blank row, None for an empty sheet."""
+    filled = rows.select(pl.any_horizontal(pl.all().is_not_null())).to_series() if rows.width else None
+    if filled is None or not filled.any():
+        return None
+    at = int(filled.arg_true()[0])
+    cells = ["" if c is None else str(c) for c in rows.row(at)]
+    while cells and cells[-1] == "":
+        cells.pop()
+    return at + 1, tuple(cells)
+
+
+def list_tables(path: Path, sheet: str | None = None) -> list[Table]:
+    """The tables of ``path`` with their headers, reading as little as possible (the header pass).
+
+    An .xlsx gives one table per non-empty sheet, or only ``sheet`` when named.
+    """
     suffix = path.suffix.lower()
     try:
-        if suffix in (".csv", ".tsv"):
+        if suffix in (".csv", ".tsv", ".txt"):
             encoding = detect_encoding(path)
-            df = _read_text(path, encoding)
-        elif suffix == ".parquet":
-            encoding = "parquet"
-            df = pl.read_parquet(path)
-            df = df.with_columns(pl.all().cast(pl.Utf8))
-        elif suffix == ".xlsx":
-            encoding = "xlsx"
-            df = pl.read_excel(path, infer_schema_length=0)
-        else:
-            raise InputError(f"{path}: unsupported file type '{suffix}' (use .csv, .tsv, .parquet or .xlsx)")
+            line = _first_line(path, encoding)
+            header = next(csv.reader([line], delimiter=_separator(path, line)), [])
+            return [Table(path, tuple(header), encoding)]
+        if suffix == ".parquet":
+            return [Table(path, tuple(pl.read_parquet_schema(path)), "parquet")]
+        if suffix == ".xlsx":
+            import fastexcel
+
+            names = fastexcel.read_excel(path).sheet_names
+            if sheet is not None and sheet not in names:
+                raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+            tables = []
+            for name in [sheet] if sheet is not None else names:
+                head = _xlsx_rows(path, name, n_rows=1000)
+                if head.height == 1000 and _xlsx_header(head) is None:  # a long blank top: read it all
+                    head = _xlsx_rows(path, name)
+                found = _xlsx_header(head)
+                if found is not None:
+                    tables.append(Table(path, found[1], "xlsx", name, found[0]))
+            return tables
     except InputError:
         raise
     except Exception as exc:  # polars / fastexcel raise many kinds; the user needs one line
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{path}: cannot be read ({detail[:200]})") from None
-    return df.with_row_index(ROW, offset=2), encoding
+        raise _unreadable(path, exc) from None
+    raise InputError(f"{path}: unsupported file type '{suffix}' (use {', '.join(FILE_SUFFIXES)})")
 
 
-def map_columns(
-    df: pl.DataFrame, spec: InputSpec, path: Path, extra: dict[str, str] | None = None
-) -> pl.DataFrame:
-    """Rename headers to canonical names; drop unknown columns; fail clearly on missing required ones."""
+def _unreadable(path: Path, exc: Exception) -> InputError:
+    detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return InputError(f"{path}: cannot be read ({detail[:200]})")
+
+
+def _field_counts(path: Path, sep: str) -> pl.Series:
+    """Fields per record (header included), quote-aware, vectorised over physical lines; null for a
+    blank line (it becomes a blank row, rejected for its missing values, not for its field count).
+
+    A record continues over lines while a quote is open; separators inside quotes do not count.
+    The regex that drops quoted text runs only on lines holding a quote, and records are grouped
+    only when some record spans lines: a plain file costs one extra read of its lines.
+    """
+    lines = pl.read_csv(
+        path,
+        has_header=False,
+        separator=_UNIT,
+        quote_char=None,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        new_columns=["line"],
+    )["line"].fill_null("")
+    seps = lines.str.count_matches(sep, literal=True)
+    quotes = lines.str.count_matches('"', literal=True)
+    if quotes.sum() == 0:
+        return pl.select(pl.when(lines != "").then(seps + 1)).to_series()
+    inside = ((quotes.cum_sum() - quotes) % 2) == 1  # the line starts inside a quoted field
+    quoted = (quotes > 0) | inside
+    at = quoted.arg_true()
+    part = lines.gather(at)
+    part = pl.select(pl.when(inside.gather(at)).then(pl.lit('"') + part).otherwise(part)).to_series()
+    exact = part.str.replace_all(r'"[^"]*("|$)', "").str.count_matches(sep, literal=True)
+    seps = seps.scatter(at, exact)
+    if not inside.any():
+        return pl.select(pl.when(lines != "").then(seps + 1)).to_series()
+    per_record = pl.DataFrame({"record": (~inside).cum_sum(), "seps": seps, "blank": lines == ""})
+    per_record = per_record.group_by("record", maintain_order=True).agg(
+        pl.col("seps").sum() + 1, pl.col("blank").all()
+    )
+    return per_record.select(pl.when(~pl.col("blank")).then(pl.col("seps"))).to_series()
+
+
+def _read_text(table: Table) -> pl.DataFrame:
+    width = len(table.header)
+    with _utf8(table.path, table.encoding) as path:
+        line = _first_line(path, "utf-8")
+        sep = _separator(table.path, line)
+        counts = _field_counts(path, sep)
+        df = pl.read_csv(
+            path,
+            has_header=False,
+            skip_rows=1,
+            separator=sep,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            schema={f"c{i}": pl.Utf8 for i in range(width)},
+            missing_columns="insert",
+        )
+    data_counts = counts[1:]
+    if data_counts.len() != df.height:
+        raise InputError(
+            f"{table.path}: cannot tell its rows apart ({df.height} rows read, {data_counts.len()} "
+            'counted); is a quote (") left open?'
+        )
+    n = pl.col(FIELDS)
+    ragged = data_counts.alias(FIELDS).to_frame().select(pl.when(n.is_not_null() & (n != width)).then(n))
+    return pl.concat([df, ragged], how="horizontal").with_columns(pl.int_range(2, df.height + 2).alias(ROW))
+
+
+def _read_sheet(table: Table) -> pl.DataFrame:
+    rows = _xlsx_rows(table.path, table.sheet or "")
+    width = len(table.header)
+    cells, beyond = rows.columns[:width], rows.columns[width:]
+    # Cells right of the header have no column to land in: like a ragged text line, the row is a reject.
+    extra = pl.sum_horizontal(pl.col(beyond).is_not_null()) if beyond else pl.lit(0)
+    rows = rows.select(
+        *[pl.col(c).alias(f"c{i}") for i, c in enumerate(cells)],
+        pl.when(extra > 0).then(width + extra).cast(pl.Int64).alias(FIELDS),
+        pl.int_range(1, pl.len() + 1).alias(ROW),
+    ).slice(table.header_row)
+    blank = pl.all_horizontal(pl.exclude(ROW, FIELDS).is_null()) & pl.col(FIELDS).is_null()
+    return rows.filter(~blank).with_columns(pl.lit(table.label).alias(SOURCE))
+
+
+def read_table(table: Table) -> pl.DataFrame:
+    """All-text frame of one table: columns ``c0..cN`` by header position, plus ``ROW`` (and
+    ``FIELDS`` for text files, ``SOURCE`` for sheets)."""
+    try:
+        if table.encoding == "parquet":
+            df = pl.read_parquet(table.path)
+            df = df.select(pl.all().cast(pl.Utf8)).rename({c: f"c{i}" for i, c in enumerate(df.columns)})
+            return df.with_columns(pl.int_range(2, df.height + 2).alias(ROW))
+        if table.encoding == "xlsx":
+            return _read_sheet(table)
+        return _read_text(table)
+    except InputError:
+        raise
+    except Exception as exc:  # polars / fastexcel raise many kinds; the user needs one line
+        raise _unreadable(table.path, exc) from None
+
+
+def read_raw(path: Path) -> tuple[pl.DataFrame, str]:
+    """All-text frame with the file's own headers (repeated ones suffixed ``_2``), and its format."""
+    tables = list_tables(path)
+    frames = []
+    for table in tables:
+        names = _unique_names(table.header)
+        df = read_table(table)
+        frames.append(df.rename({f"c{i}": n for i, n in enumerate(names)}))
+    df = (
+        pl.concat(frames, how="diagonal_relaxed")
+        if frames
+        else pl.DataFrame({ROW: []}, schema={ROW: pl.Int64})
+    )
+    return df, tables[0].encoding if tables else "xlsx"
+
+
+def _unique_names(header: tuple[str, ...]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for h in header:
+        seen[h] = seen.get(h, 0) + 1
+        out.append(h if seen[h] == 1 else f"{h}_{seen[h]}")
+    return out
+
+
+@dataclass(frozen=True)
+class ColumnMap:
+    """Which header position feeds which canonical column, and which required ones are missing."""
+
+    positions: dict[int, str]
+    missing: list[str]
+
+
+def resolve_columns(table: Table, spec: InputSpec, extra: dict[str, str] | None = None) -> ColumnMap:
+    """Map the table's headers to canonical columns (aliases, then the config's ``[columns.<input>]``).
+
+    Two headers feeding one canonical column (the same header twice, or two aliases) is an error
+    naming both: silently keeping one would lose the other's values.
+    """
     lookup = alias_map(spec)
     for header, canonical in (extra or {}).items():
         if canonical not in spec.by_name:
@@ -127,29 +358,81 @@ def map_columns(
                 f"(known: {', '.join(spec.by_name)})"
             )
         lookup[header_key(header)] = canonical
-    renames: dict[str, str] = {}
-    for header in df.columns:
-        if header == ROW:
-            continue
+    positions: dict[int, str] = {}
+    first: dict[str, str] = {}
+    for i, header in enumerate(table.header):
         canonical = lookup.get(header_key(header))
-        if canonical and canonical not in renames.values():
-            renames[header] = canonical
-    missing = [c for c in spec.required if c not in renames.values()]
-    if missing:
-        col = spec.by_name[missing[0]]
-        accepted = ", ".join((col.name, *col.aliases))
-        raise InputError(
-            f"{path}: missing required column '{col.name}' (accepted headers: {accepted}; "
-            f"or map yours in [columns.{spec.name}] of the config)"
-        )
-    out = df.select(ROW, *[pl.col(h).alias(c) for h, c in renames.items()])
-    absent = [c.name for c in spec.columns if c.name not in out.columns]
-    return out.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in absent)
+        if canonical is None:
+            continue
+        if canonical in first:
+            raise InputError(
+                f"{table.label}: headers '{first[canonical]}' and '{header}' both mean column "
+                f"'{canonical}'; rename or remove one of them"
+            )
+        first[canonical] = header
+        positions[i] = canonical
+    return ColumnMap(positions, [c for c in spec.required if c not in first])
+
+
+def check_tables(
+    tables: list[Table], spec: InputSpec, extra: dict[str, str] | None = None
+) -> list[ColumnMap]:
+    """Column maps of an input's tables; an error when its sheets disagree or a column is missing."""
+    maps = [resolve_columns(t, spec, extra) for t in tables]
+    for table, cmap in zip(tables[1:], maps[1:], strict=True):
+        if sorted(cmap.positions.values()) != sorted(maps[0].positions.values()):
+            raise InputError(
+                f"{table.path}: sheets '{tables[0].sheet}' and '{table.sheet}' have different headers; "
+                f"make them equal, or name the one to read in the config: "
+                f'[inputs.sheets] {spec.name} = "{tables[0].sheet}"'
+            )
+    return maps
+
+
+def missing_message(missing: dict[str, tuple[str, list[str]]]) -> str:
+    """One message for every missing required column of every input, with the config to paste.
+
+    ``missing``: input name -> (file label, missing canonical columns).
+    """
+    from abm.schema import INPUTS
+
+    lines = ["missing required columns:"]
+    for name, (label, columns) in missing.items():
+        spec = INPUTS[name]
+        for c in columns:
+            col = spec.by_name[c]
+            lines.append(f"  {label}: '{c}' (accepted headers: {', '.join((col.name, *col.aliases))})")
+    lines.append("If your files name them differently, map your headers in the config (abm.toml):")
+    for name, (_, columns) in missing.items():
+        lines.append(f"[columns.{name}]")
+        lines += [f'"<your header>" = "{c}"' for c in columns]
+    return "\n".join(lines)
 
 
 def read_input(
-    path: Path, spec: InputSpec, extra_columns: dict[str, str] | None = None
+    path: Path,
+    spec: InputSpec,
+    extra_columns: dict[str, str] | None = None,
+    sheet: str | None = None,
+    tables: list[Table] | None = None,
 ) -> tuple[pl.DataFrame, InputFile]:
-    df, encoding = read_raw(path)
-    df = map_columns(df, spec, path, extra_columns)
+    """Canonical all-text frame of one input file (every sheet, or ``sheet``), and what was read.
+
+    ``tables``: the header pass's result, if already done (saves detecting the encoding twice)."""
+    tables = list_tables(path, sheet) if tables is None else tables
+    maps = check_tables(tables, spec, extra_columns)
+    if maps and maps[0].missing:
+        raise InputError(missing_message({spec.name: (tables[0].label, maps[0].missing)}))
+    frames = []
+    for table, cmap in zip(tables, maps, strict=True):
+        df = read_table(table)
+        internal = [c for c in (ROW, SOURCE, FIELDS) if c in df.columns]
+        frames.append(df.select(*internal, *[pl.col(f"c{i}").alias(c) for i, c in cmap.positions.items()]))
+    if frames:
+        df = pl.concat(frames, how="diagonal_relaxed")
+    else:  # an .xlsx with only empty sheets
+        df = pl.DataFrame(schema={ROW: pl.Int64, SOURCE: pl.Utf8})
+    absent = [c.name for c in spec.columns if c.name not in df.columns]
+    df = df.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in absent)
+    encoding = tables[0].encoding if tables else "xlsx"
     return df, InputFile(spec.name, path, sha256(path), encoding)

@@ -11,7 +11,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["text", "int", "number", "date", "bool", "opt_in", "corporate_number", "email"]
+# id: text compared after NFKC + trim (full-width "１００" is "100"); year: 1955, 昭和30年, H2, 1955年4月.
+Kind = Literal["text", "id", "int", "number", "year", "date", "bool", "opt_in", "corporate_number", "email"]
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ COMPANIES = InputSpec(
     columns=(
         Column(
             "company_id",
+            "id",
             required=True,
             aliases=("企業コード", "企業id", "tdb企業コード", "tsr企業コード", "会社コード"),
             description="Unique id from the provider, or the 法人番号.",
@@ -96,7 +98,7 @@ COMPANIES = InputSpec(
         Column("employees", "int", aliases=("従業員数", "従業員"), description="Employees."),
         Column("revenue", "number", aliases=("売上高", "年商"), description="Annual revenue (yen)."),
         Column("capital", "number", aliases=("資本金",), description="Capital (yen)."),
-        Column("founded_year", "int", aliases=("設立年", "設立"), description="Year founded."),
+        Column("founded_year", "year", aliases=("設立年", "設立"), description="Year founded."),
         Column(
             "listed", "bool", aliases=("上場区分", "上場", "上場市場"), description="Listed on an exchange."
         ),
@@ -210,6 +212,7 @@ CONTACTS = InputSpec(
     columns=(
         Column(
             "contact_id",
+            "id",
             required=True,
             aliases=("コンタクトid", "コンタクトコード", "リードid", "id"),
             description="Unique contact id.",
@@ -262,6 +265,7 @@ REPS = InputSpec(
     columns=(
         Column(
             "rep_id",
+            "id",
             required=True,
             aliases=("担当者コード", "営業担当コード", "社員番号"),
             description="Rep id.",
@@ -287,10 +291,15 @@ PINS = InputSpec(
     description="Named accounts pinned to a rep (optional).",
     columns=(
         Column(
-            "account_id", required=True, aliases=("アカウントid",), description="Account id from `accounts`."
+            "account_id",
+            "id",
+            required=True,
+            aliases=("アカウントid",),
+            description="Account id from `accounts`.",
         ),
         Column(
             "rep_id",
+            "id",
             required=True,
             aliases=("担当者コード", "営業担当コード"),
             description="Rep it stays with.",

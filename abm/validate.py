@@ -1,8 +1,10 @@
 """Validate an all-text input frame: typed rows that land, and rejects with their reasons.
 
-Pure polars, no I/O. A row lands only when every column passes; otherwise every problem of the
-row is listed in the rejects frame (source file, row number, column, value, reason), so nothing is
-lost and nothing is silent. The reason strings are a contract: BI and tests read them.
+Pure polars, no I/O. A bad value of an OPTIONAL column is a value problem: that field lands as
+null and the row lands (severity ``value``). A row is rejected (severity ``row``) only for a bad
+required value, a bad or duplicate key, or a ragged line. Every problem is one line of the rejects
+frame (source file, row number, column, value, reason, severity), so nothing is lost and nothing
+is silent. The reason strings are a contract: BI and tests read them.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import polars as pl
 from abm import parsing
 from abm.corporate_number import clean_expr, valid_expr
 from abm.geo import prefecture_expr
-from abm.readers import ROW
+from abm.readers import FIELDS, ROW, SOURCE, WHOLE_ROW
 from abm.schema import Column, InputSpec
 
 MISSING = "missing required value"
@@ -24,6 +26,10 @@ BAD_OPT_IN = "unparseable opt-in"
 DUPLICATE = "duplicate key"
 BAD_CORPORATE_NUMBER = "invalid corporate number"
 BAD_EMAIL = "malformed email"
+RAGGED = "wrong number of fields"
+
+ROW_LEVEL = "row"  # the row did not land
+VALUE_LEVEL = "value"  # the row landed with this value as null
 
 REJECT_SCHEMA = {
     "source_file": pl.Utf8,
@@ -31,6 +37,7 @@ REJECT_SCHEMA = {
     "column": pl.Utf8,
     "value": pl.Utf8,
     "reason": pl.Utf8,
+    "severity": pl.Utf8,
 }
 
 
@@ -49,12 +56,16 @@ def _parse(column: Column) -> tuple[pl.Expr, pl.Expr]:
     match column.kind:
         case "date":
             parse, bad, reason = parsing.date(raw), ~blank & value.is_null(), BAD_DATE
-        case "number" | "int":
-            parse, bad = parsing.number(raw), ~parsing.is_unknown(text) & value.is_null()
+        case "number" | "int" | "year":
+            # 不明 / - / 非公開 mean "no value": fine where a value is optional, a reject where required.
+            absent = blank if column.required else parsing.is_unknown(text)
+            parse, bad = parsing.number(raw), ~absent & value.is_null()
             if column.kind == "int":
                 parse = parse.cast(pl.Int64, strict=False)
                 number = parsing.number(text)
-                bad = ~parsing.is_unknown(text) & (number.is_null() | (number != number.round(0)))
+                bad = ~absent & (number.is_null() | (number != number.round(0)))
+            elif column.kind == "year":
+                parse = parsing.year(raw)
             reason = BAD_AMOUNT if column.name == "amount" else BAD_NUMBER
         case "bool":
             parse, bad, reason = parsing.boolean(raw), ~parsing.is_unknown(text) & value.is_null(), BAD_BOOL
@@ -65,6 +76,8 @@ def _parse(column: Column) -> tuple[pl.Expr, pl.Expr]:
             bad, reason = value.is_not_null() & ~valid_expr(value), BAD_CORPORATE_NUMBER
         case "email":
             parse, bad, reason = parsing.email(raw), ~blank & value.is_null(), BAD_EMAIL
+        case "id":  # keys compare after NFKC + trim: full-width "１００" is "100"
+            parse, bad, reason = parsing.text(raw.str.normalize("NFKC")), pl.lit(False), ""
         case _:
             parse = parsing.text(raw)
             if column.name == "prefecture":
@@ -79,16 +92,26 @@ def _parse(column: Column) -> tuple[pl.Expr, pl.Expr]:
     return parse.alias(column.name), problem.cast(pl.Utf8).alias(column.name)
 
 
+def _can_fail(column: Column) -> bool:
+    return column.kind not in ("text", "id")
+
+
 def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Split ``raw`` (text columns named as in ``spec``, plus ``_row``) into (landed rows, rejects)."""
+    """Split ``raw`` (text columns named as in ``spec``, plus the reader's ``ROW`` and optional
+    ``SOURCE`` / ``FIELDS``) into (landed rows, rejects)."""
     parsed = [_parse(c) for c in spec.columns]
     values = raw.select(pl.col(ROW).cast(pl.Int64).alias("source_row"), *[v for v, _ in parsed])
     texts = raw.select(pl.col(c.name).alias(_raw(c.name)) for c in spec.columns)
     problems = pl.concat([values, texts], how="horizontal").select(
-        pl.col("source_row").alias("row_number"), *[p for _, p in parsed]
+        *[p for (_, p), c in zip(parsed, spec.columns, strict=True) if _can_fail(c) or c.required]
     )
-    bad_row = pl.any_horizontal(pl.col(c.name).is_not_null() for c in spec.columns)
-    row_is_bad = problems.select(bad_row).to_series()
+    if FIELDS in raw.columns:  # the reader counted fields: a ragged line's fields are shifted, so
+        ragged = raw[FIELDS].is_not_null()  # its one problem is the field count, not its values
+        problems = problems.select(pl.when(~ragged).then(pl.all()).name.keep()).with_columns(
+            pl.when(ragged).then(pl.lit(RAGGED)).alias(WHOLE_ROW)
+        )
+    row_level = [c.name for c in spec.columns if c.required] + [WHOLE_ROW] * (FIELDS in raw.columns)
+    row_is_bad = problems.select(pl.any_horizontal(pl.col(row_level).is_not_null())).to_series()
 
     if spec.key is not None:
         duplicate = _later_duplicates(values, spec.key, row_is_bad)
@@ -97,8 +120,15 @@ def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.D
         )
         row_is_bad = row_is_bad | duplicate
 
-    landed = values.filter(~row_is_bad)
-    rejects = _rejects(raw.filter(row_is_bad), problems.filter(row_is_bad), spec, source_file)
+    # A bad optional value lands as null; the row stays.
+    nullable = [c.name for c in spec.columns if _can_fail(c) and not c.required]
+    landed = (
+        pl.concat([values, problems.select(pl.col(nullable).name.prefix("_p_"))], how="horizontal")
+        .filter(~row_is_bad)
+        .with_columns(pl.when(pl.col(f"_p_{c}").is_null()).then(pl.col(c)).alias(c) for c in nullable)
+        .drop(f"_p_{c}" for c in nullable)
+    )
+    rejects = _rejects(raw, problems, row_is_bad, spec, source_file)
     return landed, rejects
 
 
@@ -109,18 +139,39 @@ def _later_duplicates(values: pl.DataFrame, key: str, row_is_bad: pl.Series) -> 
     return pl.repeat(False, values.height, eager=True).scatter(later, True)
 
 
-def _rejects(raw: pl.DataFrame, problems: pl.DataFrame, spec: InputSpec, source_file: str) -> pl.DataFrame:
-    if problems.height == 0:
+def _rejects(
+    raw: pl.DataFrame, problems: pl.DataFrame, row_is_bad: pl.Series, spec: InputSpec, source_file: str
+) -> pl.DataFrame:
+    """One line per problem, in file order; ``value`` is the text as read (the whole line's field count
+    for a ragged line)."""
+    has_problem = row_is_bad | problems.select(pl.any_horizontal(pl.all().is_not_null())).to_series()
+    if not has_problem.any():
         return pl.DataFrame(schema=REJECT_SCHEMA)
-    long = problems.unpivot(index="row_number", variable_name="column", value_name="reason").drop_nulls(
-        "reason"
+    # Only the problem rows from here on: at 10M sales lines the rest must not be copied.
+    at = has_problem.arg_true()
+    raw, problems, row_is_bad = raw[at], problems[at], row_is_bad.gather(at)
+    source = pl.col(SOURCE) if SOURCE in raw.columns else pl.lit(source_file)
+    index = ["i", "row_number", "source_file", "severity"]
+    head = raw.select(
+        pl.int_range(pl.len(), dtype=pl.UInt32).alias("i"),
+        pl.col(ROW).cast(pl.Int64).alias("row_number"),
+        source.cast(pl.Utf8).alias("source_file"),
+        pl.when(row_is_bad).then(pl.lit(ROW_LEVEL)).otherwise(pl.lit(VALUE_LEVEL)).alias("severity"),
     )
-    raw_long = raw.select(
-        pl.col(ROW).cast(pl.Int64).alias("row_number"), *[pl.col(c.name).cast(pl.Utf8) for c in spec.columns]
-    ).unpivot(index="row_number", variable_name="column", value_name="value")
+    texts = [pl.col(c.name).cast(pl.Utf8) for c in spec.columns]
+    if FIELDS in raw.columns:
+        texts.append(pl.format("{} fields", pl.col(FIELDS)).alias(WHOLE_ROW))
+    long = (
+        pl.concat([head, problems], how="horizontal")
+        .unpivot(index=index, variable_name="column", value_name="reason")
+        .drop_nulls("reason")
+    )
+    raw_long = pl.concat([head.select("i"), raw.select(texts)], how="horizontal").unpivot(
+        index="i", variable_name="column", value_name="value"
+    )
     return (
-        long.join(raw_long, on=["row_number", "column"], how="left")
-        .select(pl.lit(source_file).alias("source_file"), "row_number", "column", "value", "reason")
-        .sort("row_number", "column")
+        long.join(raw_long, on=["i", "column"], how="left")
+        .sort("i", "column")
+        .select("source_file", "row_number", "column", "value", "reason", "severity")
         .cast(REJECT_SCHEMA)
     )

@@ -6,51 +6,68 @@ the quarter label, because everything after this step depends on them.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import polars as pl
 
 from abm import houjin, periods
 from abm.errors import ConfigError, InputError
-from abm.readers import find_input, read_input
+from abm.readers import Table, check_tables, find_input, list_tables, missing_message, read_input
 from abm.schema import INPUTS
-from abm.validate import REJECT_SCHEMA, validate
+from abm.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
 
 
 def load(ctx: RunContext) -> int:
     run = ctx.settings.run
-    unknown = sorted(set(ctx.settings.columns) - set(INPUTS))
-    if unknown:
-        raise ConfigError(f"config [columns.{unknown[0]}]: unknown input (known: {', '.join(INPUTS)})")
+    sheets = ctx.settings.inputs.sheets
+    for table, keys in (("columns", ctx.settings.columns), ("inputs.sheets", sheets)):
+        unknown = sorted(set(keys) - set(INPUTS))
+        if unknown:
+            raise ConfigError(f"config [{table}] {unknown[0]}: unknown input (known: {', '.join(INPUTS)})")
+    master = _houjin_master(ctx)  # the 法人番号 全件データ as downloaded, if that is the master
+    found = {
+        spec.name: find_input(run.input_dir, spec)
+        for spec in INPUTS.values()
+        if not (spec.name == "companies" and master is not None)
+    }
+    paths = {name: path for name, path in found.items() if path is not None}  # optional inputs absent
+    tables = _check_headers(ctx, paths)
     rejects = [pl.DataFrame(schema=REJECT_SCHEMA)]
     landed_total = 0
-    for spec in INPUTS.values():
-        master = _houjin_master(ctx) if spec.name == "companies" else None
-        if master is not None:
+    for name in INPUTS:
+        spec = INPUTS[name]
+        if name == "companies" and master is not None:
             raw, info = master.raw, master.info
-        else:
-            path = find_input(run.input_dir, spec)
-            if path is None:  # optional input (reps, pins) not supplied
-                continue
-            raw, info = read_input(path, spec, ctx.settings.columns.get(spec.name))
+        elif name in paths:
+            raw, info = read_input(paths[name], spec, ctx.settings.columns.get(name), tables=tables[name])
+        else:  # optional input (reps, pins, enrichment) not supplied
+            continue
         landed, rejected = validate(raw, spec, info.path.name)
-        if master is not None:
+        if name == "companies" and master is not None:
             landed, rejected = houjin.relocate(master, landed, rejected)
+        rows = rejected.filter(pl.col("severity") == ROW_LEVEL)
         if landed.height == 0 and raw.height > 0:
             raise InputError(
-                f"{info.path}: no row passed validation ({rejected.height} problems; first: "
-                f"row {rejected['row_number'][0]}, {rejected['column'][0]}: {rejected['reason'][0]})"
+                f"{info.path}: no row passed validation ({rows.height} problems; first: "
+                f"row {rows['row_number'][0]}, {rows['column'][0]}: {rows['reason'][0]})"
             )
-        ctx.write(spec.name, landed)
-        ctx.inputs[spec.name] = info
-        n_rejected = rejected["row_number"].n_unique()
-        ctx.input_rows[spec.name] = {
-            **ctx.input_rows.get(spec.name, {}),
+        ctx.write(name, landed)
+        ctx.inputs[name] = info
+        n_rejected = (
+            rows.select(pl.struct("source_file", "row_number").n_unique()).item() if rows.height else 0
+        )
+        n_values = rejected.filter(pl.col("severity") == VALUE_LEVEL).height
+        ctx.input_rows[name] = {
+            **ctx.input_rows.get(name, {}),
             "read": raw.height,
             "loaded": landed.height,
             "rejected": n_rejected,
+            "values_nulled": n_values,
         }
         ctx.progress(
-            f"  {info.path.name}: {landed.height:,} rows loaded, {n_rejected:,} rejected ({info.encoding})"
+            f"  {info.path.name}: {landed.height:,} rows loaded, {n_rejected:,} rejected, "
+            f"{n_values:,} bad optional values left empty ({info.encoding})"
         )
         rejects.append(rejected)
         landed_total += landed.height
@@ -79,6 +96,20 @@ def _houjin_master(ctx: RunContext) -> houjin.Master | None:
         )
     ctx.input_rows["companies"] = {"history": master.history_rows}
     return master
+
+
+def _check_headers(ctx: RunContext, paths: dict[str, Path]) -> dict[str, list[Table]]:
+    """Read only the headers of every input first, so one message lists every missing column of
+    every file (with the config to paste) before minutes are spent reading any data."""
+    missing: dict[str, tuple[str, list[str]]] = {}
+    tables = {name: list_tables(path, ctx.settings.inputs.sheets.get(name)) for name, path in paths.items()}
+    for name in paths:
+        maps = check_tables(tables[name], INPUTS[name], ctx.settings.columns.get(name))
+        if maps and maps[0].missing:
+            missing[name] = (tables[name][0].label, maps[0].missing)
+    if missing:
+        raise InputError(missing_message(missing))
+    return tables
 
 
 def _fix_dates(ctx: RunContext) -> None:

@@ -13,6 +13,7 @@ import polars as pl
 
 from abm.geo import AREA_OF
 from abm.territories import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
+from abm.validate import ROW_LEVEL
 from pipelines.context import RunContext
 from pipelines.history import append
 
@@ -139,7 +140,11 @@ def _reject(ctx: RunContext, source: str, problems: pl.DataFrame) -> None:
     if problems.height == 0:
         return
     info = ctx.inputs.get(source)
-    frame = problems.select(pl.lit(info.path.name if info else source).alias("source_file"), *PROBLEM_SCHEMA)
+    frame = problems.select(
+        pl.lit(info.path.name if info else source).alias("source_file"),
+        *PROBLEM_SCHEMA,
+        pl.lit(ROW_LEVEL).alias("severity"),  # the rep / pin is not used
+    )
     ctx.con.register("_problems", frame)
     try:
         ctx.execute("INSERT INTO rejects BY NAME SELECT * FROM _problems")

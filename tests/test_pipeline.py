@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -36,15 +37,26 @@ def test_published_tables(tiny_con):
 
 
 def test_every_input_row_lands_or_is_rejected(tiny_con):
-    # fixtures: 7 companies (1 bad 法人番号), 11 sales lines (3 bad), 7 contacts (2 bad)
+    # fixtures: 7 companies (1 bad 法人番号: lands without it), 11 sales lines (3 bad), 7 contacts (2 bad)
     landed = rows(
         tiny_con,
         "SELECT (SELECT count(*) FROM companies), (SELECT count(*) FROM sales), "
         "(SELECT count(*) FROM contacts)",
     )
-    rejected = dict(rows(tiny_con, "SELECT source_file, count(DISTINCT row_number) FROM rejects GROUP BY 1"))
-    assert landed == [(6, 8, 5)]
-    assert rejected == {"companies.csv": 1, "sales.csv": 3, "contacts.xlsx": 2}
+    rejected = dict(
+        rows(
+            tiny_con,
+            "SELECT source_file, count(DISTINCT row_number) FROM rejects WHERE severity = 'row' GROUP BY 1",
+        )
+    )
+    assert landed == [(7, 8, 5)]
+    assert rejected == {"sales.csv": 3, "contacts.xlsx#Sheet1": 2}
+    nulled = rows(
+        tiny_con, "SELECT source_file, row_number, \"column\" FROM rejects WHERE severity = 'value'"
+    )
+    assert nulled == [("companies.csv", 8, "corporate_number")]
+    cn = rows(tiny_con, "SELECT corporate_number FROM companies WHERE company_id = '100000007'")
+    assert cn == [(None,)]
     reasons = {r[0] for r in rows(tiny_con, "SELECT reason FROM rejects")}
     assert reasons == {
         "invalid corporate number",
@@ -78,7 +90,7 @@ def test_pareto_and_deciles_hand_computed(tiny_con):
 
 def test_accounts_cover_master_and_unmatched_companies(tiny_con):
     accounts = dict(rows(tiny_con, "SELECT name, in_master FROM accounts"))
-    assert len(accounts) == 7  # 6 master companies + オメガ (in sales and contacts, not in the master)
+    assert len(accounts) == 8  # 7 master companies + オメガ (in sales and contacts, not in the master)
     assert accounts["オメガ株式会社"] is False
     omega = rows(
         tiny_con, "SELECT account_id, in_sales, has_contacts, segment FROM accounts WHERE NOT in_master"
@@ -98,7 +110,7 @@ def test_segments_agree_with_flags_and_contacts_rules(tiny_con):
         assert ("S" in segment.split("+")) == in_sales
         assert ("C" in segment.split("+")) == has_contacts
     counts = dict(rows(tiny_con, "SELECT segment, accounts FROM segments"))
-    assert sum(counts.values()) == 7 and len(counts) == 8
+    assert sum(counts.values()) == 8 and len(counts) == 8
 
 
 def test_runs_records_inputs_and_concentration(tiny_con):
@@ -108,8 +120,9 @@ def test_runs_records_inputs_and_concentration(tiny_con):
     )
     assert len(run) == 1
     as_of, quarter, rejected, customers, top20, files = run[0]
-    assert (str(as_of), quarter, rejected, customers, top20) == ("2026-09-30", "FY2026Q2", 6, 5, 0.6)
+    assert (str(as_of), quarter, rejected, customers, top20) == ("2026-09-30", "FY2026Q2", 5, 5, 0.6)
     assert "sha256" in files and "cp932" in files
+    assert json.loads(files)["companies"]["values_nulled"] == 1  # the bad 法人番号, its company landed
 
 
 def test_second_run_keeps_history_and_a_failed_run_keeps_the_file(tmp_path: Path):

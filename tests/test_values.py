@@ -139,3 +139,67 @@ def test_gini_bounds_and_equality(values):
     assert -1e-9 <= g < 1
     if max(values) == min(values):
         assert math.isclose(g, 0, abs_tol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("平成31年5月1日", None),  # 平成 ended on 2019-04-30: that day is 令和元年5月1日
+        ("H31.5.1", None),
+        ("令和元年4月30日", None),  # 令和 began on 2019-05-01
+        ("昭和64年1月7日", date(1989, 1, 7)),
+        ("昭和64年1月8日", None),
+        ("平成元年1月8日", date(1989, 1, 8)),
+        ("S30.4.1", date(1955, 4, 1)),
+        ("大正15年12月24日", date(1926, 12, 24)),
+        ("T15.12.25", None),
+        ("大正元年7月30日", date(1912, 7, 30)),
+        ("明治45年7月29日", date(1912, 7, 29)),
+        ("M45.7.30", None),
+        ("明治元年10月23日", date(1868, 10, 23)),
+        ("明治元年10月22日", None),
+    ],
+)
+def test_era_dates_only_inside_their_era(text, expected):
+    assert _apply(parsing.date, [text]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("昭和30年", 1955),
+        ("H2", 1990),
+        ("h2年", 1990),
+        ("1955年4月", 1955),
+        ("1955", 1955),
+        ("１９５５年", 1955),
+        ("1955/04/01", 1955),
+        ("S30.4.1", 1955),
+        ("令和元年", 2019),
+        ("平成31年", 2019),
+        ("平成32年", None),  # 平成 has no 32nd year
+        ("M45", 1912),
+        ("T16", None),
+        ("1955年13月", None),
+        ("30", None),  # two digits: which century?
+        ("不明", None),
+    ],
+)
+def test_years_alone(text, expected):
+    assert _apply(parsing.year, [text]) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1.234,56", None),  # European: guessing 1.23456 or 1234.56 would be wrong either way
+        ("12円34", None),
+        ("1,234", 1234.0),
+        ("1,234.5", 1234.5),
+        ("1,234.5,6", None),
+        ("¥", None),
+        ("1,234円", 1234.0),
+    ],
+)
+def test_amounts_refuse_guesses(text, expected):
+    assert _apply(parsing.number, [text]) == [expected]

@@ -19,7 +19,7 @@ class ReportData:
     segments: pl.DataFrame  # v_segment_summary
     territories: pl.DataFrame  # v_territory_balance
     linking: pl.DataFrame  # source, auto, manual, review, unmatched, total
-    rejects: pl.DataFrame  # source_file, reason, rows, values
+    rejects: pl.DataFrame  # source_file, severity, reason, rows, problems
     timings: pl.DataFrame  # this run's steps
 
 
@@ -56,8 +56,8 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
         territories=q("FROM v_territory_balance"),
         linking=linking,
         rejects=q(
-            "SELECT source_file, reason, count(DISTINCT row_number) AS rows, count(*) AS problems "
-            "FROM rejects GROUP BY ALL ORDER BY source_file, rows DESC, reason"
+            "SELECT source_file, severity, reason, count(DISTINCT row_number) AS rows, count(*) AS problems "
+            "FROM rejects GROUP BY ALL ORDER BY source_file, severity, rows DESC, reason"
         ),
         timings=q(
             "SELECT step, seconds, rows, peak_rss_mb FROM run_steps WHERE run_id = $r",
