@@ -50,7 +50,8 @@ def canonical(df: pl.DataFrame, spec) -> pl.DataFrame:
 
 
 def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES).select(MASTER_COLUMNS)
+    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES)
+    co = co.select(c for c in MASTER_COLUMNS if c in co.columns)  # optional ones (former_names) may be absent
     co = co.filter(pl.col("company_id").is_not_null() & pl.col("name").is_not_null()).unique(
         "company_id", keep="first", maintain_order=True
     )
