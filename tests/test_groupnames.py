@@ -170,3 +170,16 @@ def test_former_names_are_split_and_normalised() -> None:
     assert former["R1"] == ["北斗電装", "北斗産業"]
     assert former["P1"] is None
     assert record_keys(pl.DataFrame({"name": ["(有)北斗電装"]}), [])["nname"].item() == "北斗電装"
+
+
+# --- the real near-name case (EDINET slice, truth by shared keys) ---------------------------------
+
+
+def test_real_listed_companies_named_after_another_never_link_to_it() -> None:
+    from near_names import run_near_names
+
+    figures, _ = run_near_names()
+    assert figures["records"] >= 40 and figures["pairs"] >= figures["records"]
+    assert figures["auto_to_parent"] == 0  # before: 2 (イオン九州 → イオン, 富士電機Ｅ＆Ｃ → 富士電機)
+    assert figures["auto"] <= 1  # every held-out company is off-master: any automatic link is wrong
+    assert figures["auto_with_own_number"] == 0  # their own 法人番号 is decisive

@@ -31,6 +31,7 @@ BUSINESS_WORDS = (
     "ビジネス", "サポート", "メンテナンス", "保険", "開発", "産業", "興産", "物産", "トレーディング",
     "ホールディングス", "ファシリティーズ", "ファシリティ", "アソシエイツ", "インターナショナル",
     "マネジメント", "プロパティ", "ビルサービス", "スタッフ", "パートナーズ", "ネットワークス",
+    "IT", "ICT", "E&C", "BS", "FS",
 )  # fmt: skip
 REGION_WORDS = tuple(dict.fromkeys((*_AREAS, *_PREFS, *(c for c in _CITIES if len(c) >= 2))))
 
@@ -42,7 +43,10 @@ def _folded(words: tuple[str, ...]) -> list[str]:
     return sorted(set(out.to_list()), key=len, reverse=True)  # longest first: 情報システム before システム
 
 
-_WORD_RE = "(?:" + "|".join(_folded((*REGION_WORDS, *BUSINESS_WORDS))) + ")"
+# a short run of Latin capitals added to a Japanese name is a business abbreviation too (富士電機Ｅ＆Ｃ);
+# a name wholly in Latin letters has no stem left and is never flagged
+_LATIN = "[A-Z][A-Z&]{0,4}"
+_WORD_RE = "(?:" + "|".join(_folded((*REGION_WORDS, *BUSINESS_WORDS))) + f"|{_LATIN})"
 
 
 def without_group_words(nname: pl.Expr) -> pl.Expr:
