@@ -77,12 +77,6 @@ COMPANIES = InputSpec(
         Column(
             "name_en", aliases=("英文商号", "英語名", "英文社名", "english name"), description="English name."
         ),
-        Column(
-            "former_names",
-            aliases=("旧商号", "旧社名", "旧会社名", "former name", "former names"),
-            description="Former names (旧商号) of a renamed company, several separated by ; 、 or |. "
-            "A record still written under one links to the company (evidence former_name).",
-        ),
         Column("prefecture", aliases=_PREF, description="Prefecture (都道府県)."),
         Column("city", aliases=("市区町村", "市区町村名"), description="City / ward (市区町村)."),
         Column("address", aliases=("所在地", "住所", "本社所在地"), description="Street address."),
@@ -105,6 +99,12 @@ COMPANIES = InputSpec(
         Column("founded_year", "int", aliases=("設立年", "設立"), description="Year founded."),
         Column(
             "listed", "bool", aliases=("上場区分", "上場", "上場市場"), description="Listed on an exchange."
+        ),
+        Column(
+            "former_names",
+            aliases=("旧商号", "旧社名", "旧会社名", "former name", "former names"),
+            description="Former names (旧商号) of a renamed company, several separated by ; 、 or |. "
+            "A record still written under one links to the company (evidence former_name).",
         ),
     ),
 )
