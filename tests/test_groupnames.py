@@ -45,6 +45,8 @@ MASTER = pl.DataFrame(
         ("R2", "株式会社アサヒライト", None, "大阪府", "大阪市", None, "06-1234-0000", None,
          "旭光商会株式会社"),
         ("N2", "旭光商会株式会社", None, "大阪府", "大阪市", None, "06-9876-0000", None, None),
+        # 有限会社 → 株式会社: the former name's key is the current one's, only the legal form changed
+        ("R3", "株式会社新正商店", None, "福岡県", "福岡市", None, None, None, "有限会社新正商店"),
     ],
     schema=["company_id", "name", "corporate_number", "prefecture", "city", "address", "phone", "domain",
             "former_names"],
@@ -156,6 +158,14 @@ def test_a_record_under_a_former_name_links_to_the_renamed_company() -> None:
         m = link_one({"name": name, "prefecture": "宮城県"})
         assert (m["company_id"], m["status"], m["method"]) == ("R1", "auto", "former_name"), (name, m)
         assert "former_name" in m["evidence"]
+
+
+def test_a_legal_form_conversion_is_a_former_name_too() -> None:
+    m = link_one({"name": "有限会社新正商店", "prefecture": "福岡県"})
+    assert (m["company_id"], m["status"], m["method"]) == ("R3", "auto", "former_name")
+    assert "法人格≠" not in m["evidence"]
+    today = link_one({"name": "㈱新正商店", "prefecture": "福岡県"})  # the current name: no former_name
+    assert (today["company_id"], today["method"]) == ("R3", "name+prefecture")
 
 
 def test_the_company_bearing_the_name_today_is_preferred_over_the_one_that_bore_it() -> None:

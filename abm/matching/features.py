@@ -64,9 +64,12 @@ def _under_former_name(pf: pl.DataFrame) -> pl.DataFrame:
     so the current bearer is preferred and the renamed company keeps its current-name comparison.
     """
     qn, mn = pl.col("q_nname"), pl.col("m_nname")
-    hit = (pl.col("m_former").list.contains(qn) & (qn != mn)).fill_null(False)
-    taken = (qn == mn).fill_null(False).any().over("qid")
-    use = hit & ~taken
+    # the name as written differs from the current one: another stem, or the same stem under another
+    # legal form (有限会社X, now 株式会社X: the former name's key is the current one's)
+    differs = (qn != mn) | (pl.col("q_legal") != pl.col("m_legal"))
+    hit = (pl.col("m_former").list.contains(qn) & differs).fill_null(False)
+    bearer = (qn == mn).fill_null(False) & ~hit  # bears the name today, not through its history
+    use = hit & ~bearer.any().over("qid")
     return pf.with_columns(
         former_name=hit,
         m_nname=pl.when(use).then(qn).otherwise(mn),
@@ -200,7 +203,9 @@ def evidence(pf: pl.DataFrame) -> pl.Expr:
         [
             flag("cn_eq", "法人番号=一致"),
             flag("cn_ne", "法人番号≠"),
-            pl.when(pl.col("cn_unknown")).then(pl.lit("法人番号がマスターに無い(マスター外の会社)")),
+            pl.when(pl.col("cn_unknown") & (pl.col("cn_ne") > 0)).then(
+                pl.lit("法人番号がマスターに無い(マスター外の会社)")
+            ),
             flag("dom_eq", "domain=一致"),
             flag("dom_ne", "domain≠"),
             flag("ph_eq", "電話=一致"),
