@@ -13,6 +13,7 @@ both, leave the same stem of at least two characters: only region / business wor
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 
 from abm.normalize import _CITIES, _PREFS, fold_chars
@@ -57,30 +58,58 @@ def without_group_words(nname: pl.Expr) -> pl.Expr:
 _MAX_LEAD = 4  # a word is inserted after the parent's leading word of at most this many characters
 
 
+_MAX_ADDED = 16  # at most this many characters added (two long words)
+
+
+def _split_kept(q: pl.Expr, m: pl.Expr) -> pl.Expr:
+    """``q`` holds ``m`` split once after at most ``_MAX_LEAD`` leading characters."""
+    kept = pl.lit(False)
+    for k in range(1, _MAX_LEAD + 1):
+        kept = kept | (
+            (m.str.len_chars() > k) & q.str.starts_with(m.str.slice(0, k)) & q.str.ends_with(m.str.slice(k))
+        )
+    return kept
+
+
+def _keeps_whole(q: pl.Expr, m: pl.Expr) -> pl.Expr:
+    """``q`` is longer and holds ``m`` whole: as a substring, or split once after at most ``_MAX_LEAD``
+    leading characters (日本|アプライド開発 → 日本関東アプライド開発)."""
+    longer = q.str.len_chars() - m.str.len_chars()
+    return (longer > 0) & (m.str.len_chars() >= 2) & (q.str.contains(m, literal=True) | _split_kept(q, m))
+
+
+def _only_words_added(q: pl.Expr, m: pl.Expr) -> pl.Expr:
+    """With every group word stripped, both names leave the same stem of at least two characters."""
+    stem = without_group_words(m)
+    return (stem.str.len_chars() >= 2) & (without_group_words(q) == stem)
+
+
 def extra_group_word(q_nname: str, m_nname: str) -> pl.Expr:
     """True where the record's name ``q_nname`` is the candidate's ``m_nname`` with region or business
     words added — before, after, or inserted after a short leading word (日本|関東|アプライド開発) — and
     nothing else changed: another company of the candidate's group, not the candidate. A changed
     word (…工業 → …テクノ, a rename) is not an addition and does not count."""
     q, m = pl.col(q_nname), pl.col(m_nname)
-    stem = without_group_words(m)
-    kept = q.str.contains(m, literal=True)
-    for k in range(1, _MAX_LEAD + 1):
-        kept = kept | (
-            (m.str.len_chars() > k) & q.str.starts_with(m.str.slice(0, k)) & q.str.ends_with(m.str.slice(k))
-        )
-    return (
-        (q.str.len_chars() > m.str.len_chars())
-        & (stem.str.len_chars() >= 2)
-        & kept
-        & (without_group_words(q) == stem)
-    ).fill_null(False)
+    return (_keeps_whole(q, m) & _only_words_added(q, m)).fill_null(False)
 
 
 def group_word_flags(pf: pl.DataFrame, q_nname: str = "q_nname", m_nname: str = "m_nname") -> pl.Series:
-    """``extra_group_word`` for each row of ``pf``, computed on the distinct longer-record pairs only."""
-    pairs = pf.select(pl.col(q_nname).alias("q"), pl.col(m_nname).alias("m"))
-    todo = pairs.filter(pl.col("q").str.len_chars() > pl.col("m").str.len_chars()).unique()
-    flagged = todo.filter(extra_group_word("q", "m")).with_columns(_g=pl.lit(True))
-    out = pairs.join(flagged, on=["q", "m"], how="left", maintain_order="left")["_g"]
-    return out.fill_null(False).alias("group_word")
+    """``extra_group_word`` for each row of ``pf``, staged so that a batch of pairs costs little: cheap
+    length and first / last character tests, then containment, then the word-stripping regex once
+    per distinct name of the few pairs left."""
+    q, m = pl.col("q"), pl.col("m")
+    pairs = pf.select(pl.col(q_nname).alias("q"), pl.col(m_nname).alias("m")).with_row_index("i")
+    longer = q.str.len_chars() - m.str.len_chars()
+    cand = pairs.filter((longer > 0) & (longer <= _MAX_ADDED) & (m.str.len_chars() >= 2))
+    inside = q.str.contains(m, literal=True)
+    ends = q.str.starts_with(m.str.slice(0, 1)) & q.str.ends_with(m.str.slice(-1))
+    kept = pl.concat([cand.filter(inside), cand.filter(~inside & ends).filter(_split_kept(q, m))])
+    names = pl.concat([kept["q"], kept["m"]]).unique().to_frame("name")
+    stems = names.with_columns(stem=without_group_words(pl.col("name")))
+    kept = kept.join(stems.rename({"name": "q", "stem": "q_stem"}), on="q", how="left").join(
+        stems.rename({"name": "m", "stem": "m_stem"}), on="m", how="left"
+    )
+    ok = (pl.col("m_stem").str.len_chars() >= 2) & (pl.col("q_stem") == pl.col("m_stem"))
+    flags = np.zeros(pf.height, dtype=bool)
+    flags[kept.filter(ok.fill_null(False))["i"].to_numpy()] = True
+    return pl.Series("group_word", flags)
