@@ -109,8 +109,9 @@ COMPANIES = InputSpec(
         ),
         Column(
             "former_names",
-            aliases=("旧商号", "旧社名", "former name"),
-            description="Former names (旧商号), separated by ';': a renamed company is still found by them.",
+            aliases=("旧商号", "旧社名", "旧会社名", "former name", "former names"),
+            description="Former names (旧商号) of a renamed company, several separated by ; 、 or |. "
+            "A record still written under one links to the company (evidence former_name).",
         ),
         Column(
             "closed",

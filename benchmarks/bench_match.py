@@ -50,7 +50,8 @@ def canonical(df: pl.DataFrame, spec) -> pl.DataFrame:
 
 
 def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES).select(MASTER_COLUMNS)
+    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES)
+    co = co.select(c for c in MASTER_COLUMNS if c in co.columns)  # optional ones (former_names) may be absent
     co = co.filter(pl.col("company_id").is_not_null() & pl.col("name").is_not_null()).unique(
         "company_id", keep="first", maintain_order=True
     )
@@ -71,6 +72,23 @@ def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
         pl.col("email").str.extract(r"@([^@\s]+)$", 1).str.to_lowercase().alias("email_domain"),
     )
     return co, cust, contacts
+
+
+def with_former_names(companies: pl.DataFrame, customers, contacts, truth: dict) -> pl.DataFrame:
+    """The master with ``former_names``: the old names the generator typed records under (its renamed
+    companies' registered former names, the same strings), joined with ';' per company."""
+    old = []
+    for records, (t, key) in ((customers, truth["sales"]), (contacts, truth["contacts"])):
+        t = t.filter(pl.col("variant") == "old_name").select(pl.col(key).alias("source_key"), "company_id")
+        old.append(records.join(t, on="source_key").select("company_id", "name"))
+    former = (
+        pl.concat(old)
+        .unique()
+        .group_by("company_id")
+        .agg(pl.col("name").sort().str.join(";").alias("former_names"))
+    )
+    former = former.with_columns(pl.col("company_id").cast(companies.schema["company_id"]))
+    return companies.join(former, on="company_id", how="left", maintain_order="left")
 
 
 def evaluate(res, truth: pl.DataFrame, key: str) -> dict:
@@ -153,6 +171,12 @@ def main() -> None:
     ap.add_argument(
         "--splink", action="store_true", help="also run Splink (pip install splink) on the same data"
     )
+    ap.add_argument(
+        "--former-names",
+        action="store_true",
+        help="give the master the names the generator renamed companies from (former_names, as the "
+        "national file's change history would): measures linking records typed under an old name",
+    )
     ap.add_argument("--json", type=Path, help="write the figures to this JSON file")
     ap.add_argument(
         "--dump", type=Path, help="write each source's matches joined with the truth here (parquet)"
@@ -166,12 +190,14 @@ def main() -> None:
         f"read {companies.height:,} companies, {customers.height:,} customers, {contacts.height:,} contacts "
         f"in {time.perf_counter() - t:.1f}s"
     )
-    settings = MatchSettings(keep_candidates=True)
-    report: dict = {"companies": companies.height}
     truth = {
         "sales": (pl.read_csv(path / "truth/customers.csv", infer_schema=False), "customer_code"),
         "contacts": (pl.read_csv(path / "truth/contacts.csv", infer_schema=False), "contact_id"),
     }
+    if args.former_names:
+        companies = with_former_names(companies, customers, contacts, truth)
+    settings = MatchSettings(keep_candidates=True)
+    report: dict = {"companies": companies.height}
     t_all = time.perf_counter()
     cpu0 = sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
     for source, records in (("sales", customers), ("contacts", contacts)):

@@ -10,11 +10,14 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from abm.matching.groupnames import group_word_flags
+
 ATTRS = ("nname", "kana", "en", "roma", "pref", "phone", "domain", "cn", "addr", "legal")
 FEATURES = (
     "cn_eq", "cn_ne", "dom_eq", "dom_ne", "ph_eq", "ph_ne", "ph_area", "name_exact", "name_sim", "contain",
     "kana_sim", "en_sim", "best_sim", "sharp_sim", "pref_eq", "pref_ne", "sim_pref_eq", "sim_pref_ne",
     "city_eq", "addr_eq", "addr_common", "legal_ne", "common", "short", "rival_key",
+    "group_word", "former_name",
 )  # fmt: skip
 
 
@@ -37,6 +40,9 @@ def pair_frame(pairs: pl.DataFrame, queries: pl.DataFrame, master: pl.DataFrame)
     m = master.select(
         *(pl.col(a).alias(f"m_{a}") for a in (*ATTRS, "city")),
         pl.col("^f_.*$").name.prefix("m_"),
+        pl.col("former").alias("m_former")
+        if "former" in master.columns
+        else pl.lit(None, pl.List(pl.String)).alias("m_former"),
     )
     return pl.concat([pairs, m[pairs["cidx"]]], how="horizontal").join(q, on="qid", how="left")
 
@@ -48,8 +54,33 @@ def _eq(a: str, b: str) -> tuple[pl.Expr, pl.Expr]:
     )
 
 
+def _under_former_name(pf: pl.DataFrame) -> pl.DataFrame:
+    """Compare a renamed company under its former name when the record is written under it.
+
+    ``former_name``: the record's name key is one of the candidate's former names (旧商号). Such a
+    candidate is then compared as if it still bore that name (same name, the record's legal form —
+    有限会社 → 株式会社 conversions are the commonest rename), unless another candidate bears that
+    name TODAY: a name in current use is far more often meant than a company's name of years ago,
+    so the current bearer is preferred and the renamed company keeps its current-name comparison.
+    """
+    qn, mn = pl.col("q_nname"), pl.col("m_nname")
+    # the name as written differs from the current one: another stem, or the same stem under another
+    # legal form (有限会社X, now 株式会社X: the former name's key is the current one's)
+    differs = (qn != mn) | (pl.col("q_legal") != pl.col("m_legal"))
+    hit = (pl.col("m_former").list.contains(qn) & differs).fill_null(False)
+    bearer = (qn == mn).fill_null(False) & ~hit  # bears the name today, not through its history
+    use = hit & ~bearer.any().over("qid")
+    return pf.with_columns(
+        former_name=hit,
+        m_nname=pl.when(use).then(qn).otherwise(mn),
+        m_legal=pl.when(use).then(pl.col("q_legal")).otherwise(pl.col("m_legal")),
+        _former_used=use,
+    )
+
+
 def features(pf: pl.DataFrame) -> pl.DataFrame:
     """Add the model's feature columns (all Float32) to a ``pair_frame``."""
+    pf = _under_former_name(pf)
     pf = pf.with_columns(
         name_sim=pl.Series(similarity(pf["q_nname"], pf["m_nname"])),
         kana_sim=pl.Series(similarity(pf["q_kana"], pf["m_kana"])),
@@ -79,7 +110,8 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     en_exact = (pl.col("q_en") == pl.col("m_en")).fill_null(False)
     roma_exact = (pl.col("q_roma") == pl.col("m_roma")).fill_null(False)
     freq = (
-        pl.when((pl.col("q_nname") == pl.col("m_nname")).fill_null(False)).then(name_cnt)
+        pl.when(pl.col("_former_used")).then(pl.lit(1, pl.UInt32))  # counts are of the current name
+        .when((pl.col("q_nname") == pl.col("m_nname")).fill_null(False)).then(name_cnt)
         .when(kana_exact).then(pl.when(has_p).then(pl.col("m_f_kp")).otherwise(pl.col("m_f_k")))
         .when(roma_exact).then(pl.when(has_p).then(pl.col("m_f_rp")).otherwise(pl.col("m_f_r")))
         .when(en_exact).then(pl.when(has_p).then(pl.col("m_f_ep")).otherwise(pl.col("m_f_e")))
@@ -121,7 +153,14 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     # key (法人番号, domain, phone, address) it lacks — the pair alone cannot see that
     key = (pl.col("cn_eq") | pl.col("dom_eq") | pl.col("ph_eq") | pl.col("addr_eq")).cast(pl.Int8)
     pf = pf.with_columns(rival_key=key.max().over("qid") > key)
-    return pf.with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES)
+    pf = pf.with_columns(group_word_flags(pf))
+    pf = pf.with_columns(
+        # the record's name is the candidate's plus a region / business word: a group company
+        group_word=pl.col("group_word") & ~pl.col("former_name"),
+        # the record's valid 法人番号 belongs to no candidate: a company outside the master
+        cn_unknown=pl.col("q_cn").is_not_null() & ~pl.col("cn_eq").any().over("qid"),
+    )
+    return pf.with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES).drop("_former_used")
 
 
 def fingerprint() -> pl.Expr:
@@ -140,6 +179,8 @@ def method(pf: pl.DataFrame) -> pl.Expr:
         .then(pl.lit("phone"))
         .when(pl.col("addr_eq") > 0)
         .then(pl.lit("address"))
+        .when(pl.col("former_name") > 0)
+        .then(pl.lit("former_name"))
         .when((pl.col("name_exact") > 0) & (pl.col("pref_eq") > 0))
         .then(pl.lit("name+prefecture"))
         .when(pl.col("name_exact") > 0)
@@ -162,6 +203,9 @@ def evidence(pf: pl.DataFrame) -> pl.Expr:
         [
             flag("cn_eq", "法人番号=一致"),
             flag("cn_ne", "法人番号≠"),
+            pl.when(pl.col("cn_unknown") & (pl.col("cn_ne") > 0)).then(
+                pl.lit("法人番号がマスターに無い(マスター外の会社)")
+            ),
             flag("dom_eq", "domain=一致"),
             flag("dom_ne", "domain≠"),
             flag("ph_eq", "電話=一致"),
@@ -174,6 +218,8 @@ def evidence(pf: pl.DataFrame) -> pl.Expr:
             flag("pref_eq", "都道府県=一致"),
             flag("pref_ne", "都道府県≠"),
             flag("legal_ne", "法人格≠"),
+            flag("group_word", "社名+地域/事業語(グループ会社)"),
+            flag("former_name", "former_name(旧商号=一致)"),
             flag("addr_eq", "所在地=一致"),
             flag("city_eq", "市区町村=一致"),
             pl.when(pl.col("n_same") > 1).then(pl.format("同名{}社", pl.col("n_same"))),

@@ -14,7 +14,7 @@ import numpy as np
 import polars as pl
 
 from abm.matching import blocking, features, synth
-from abm.matching.keys import master_keys, record_keys
+from abm.matching.keys import former_name_keys, master_keys, record_keys
 from abm.matching.scoring import Model
 from abm.matching.settings import MatchSettings
 
@@ -47,6 +47,7 @@ class MasterIndex:
             k: blocking.name_table(m, col, cap)
             for k, col in (("name", "nname"), ("kana", "kana"), ("en", "en"), ("roma", "roma"))
         }
+        names["former"] = blocking.name_table(former_name_keys(m), "former", cap)
         name_index = blocking.NameIndex.build(m["nname"], settings.deletion_cap)
         t2 = time.perf_counter()
         idx = cls(
@@ -75,6 +76,7 @@ class MasterIndex:
             ("en", "en", "en"),
             ("en", "name", "en"),
             ("roma", "roma", "en"),
+            ("nname", "former", "name"),  # a record under a former name (旧商号): an exact name hit
         ):
             parts.append(
                 blocking.expand(q.select("qid", pl.col(qcol).alias("key"), "pref"), self.names[table], v[bit])
@@ -93,24 +95,32 @@ class MasterIndex:
         return blocking.merge(parts)
 
     def score(self, pf: pl.DataFrame) -> np.ndarray:
-        """Match probability of each featured pair: the model's, except that an equal 法人番号 (valid
-        check digit) is the national registry's identity and links whatever the name says."""
-        return np.where(pf["cn_eq"].to_numpy() > 0, 1.0, self.model.score(pf))
+        """Match probability of each featured pair: the model's, except that the 法人番号 (valid check
+        digit) is the national registry's identity and decides whatever the name says: equal links,
+        different never links (a group company named after its parent has its own number)."""
+        cn_eq, cn_ne = pf["cn_eq"].to_numpy() > 0, pf["cn_ne"].to_numpy() > 0
+        return np.where(cn_eq, 1.0, np.where(cn_ne, 0.0, self.model.score(pf)))
 
     def _train(self) -> Model:
         s = self.settings
         tq = synth.training_queries(self.master, s.training_companies, s.seed, s.unmatched_share)
         r = record_keys(tq, s.free_mail_domains).rename({"rid": "qid"})
-        r = r.with_columns(tq.select("true_cidx", "outside"))
+        r = r.with_columns(tq.select("true_cidx", "outside", "group_company"))
         queries = r.select("qid", *QUERY_KEYS)
         pf = features.pair_frame(self.candidates(queries), queries, self.master)
-        pf = pf.join(r.select("qid", "true_cidx", "outside"), on="qid")
+        pf = pf.join(r.select("qid", "true_cidx", "outside", "group_company"), on="qid")
         pf = pf.filter(~(pl.col("outside") & (pl.col("cidx") == pl.col("true_cidx"))))
         pf = features.features(_without_true_company(pf, self.master))
+        # a group company's query teaches one thing — its pair with the parent, where the added word is
+        # seen, is another company — and nothing about other look-alikes or hidden words (typing noise),
+        # which the other queries teach already
+        parent = (pl.col("cidx") == pl.col("true_cidx")) & (pl.col("group_word") > 0)
+        pf = pf.filter(~pl.col("group_company") | parent)
         # joins and unique() return rows in any order; the model (its early-stopping split) must not
         # depend on it, or the same inputs would link differently from run to run
         pf = pf.sort("qid", "cidx")
-        labels = (pl.col("cidx") == pl.col("true_cidx")) & ~pl.col("outside")
+        # a group company's record is made from its parent (true_cidx) but is another company
+        labels = (pl.col("cidx") == pl.col("true_cidx")) & ~pl.col("outside") & ~pl.col("group_company")
         y = pf.select(labels).to_series().to_numpy().astype(np.int8)
         return Model.fit(pf, y)
 

@@ -95,8 +95,26 @@ def _on_distinct(df: pl.DataFrame, col: str, exprs: dict[str, pl.Expr]) -> pl.Da
 # other columns would only cost memory)
 MASTER_COLUMNS = (
     "company_id", "name", "name_kana", "name_en", "prefecture", "city", "address", "phone", "domain",
-    "corporate_number",
+    "corporate_number", "former_names",
 )  # fmt: skip
+
+FORMER_NAME_SEPARATORS = r"[;；、|｜]"
+
+
+def former_name_list(col: pl.Expr) -> pl.Expr:
+    """Former names (旧商号, several separated by ; 、 or |) as a list of normalised name keys."""
+    parts = col.str.replace_all(FORMER_NAME_SEPARATORS, ";").str.split(";")
+    return parts.list.eval(normalize_name(pl.element())).list.drop_nulls().list.unique(maintain_order=True)
+
+
+def former_name_keys(master: pl.DataFrame) -> pl.DataFrame:
+    """(cidx, former, pref): one row per former name key of each master company, for blocking."""
+    return (
+        master.select("cidx", "former", "pref")
+        .explode("former")
+        .drop_nulls("former")
+        .filter(pl.col("former").str.len_chars() >= 2)
+    )
 
 
 def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
@@ -118,7 +136,8 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
     )
     en = _on_distinct(c, "name_en", {"en": english_key(pl.col("name_en"))})
     pref = c.select(place_prefecture().alias("pref"))
-    out = pl.concat([c.select("company_id", "name"), name, kana, en, pref], how="horizontal").select(
+    former = _on_distinct(c, "former_names", {"former": former_name_list(pl.col("former_names"))})
+    out = pl.concat([c.select("company_id", "name"), name, kana, en, pref, former], how="horizontal").select(
         "company_id",
         "name",
         "nname",
@@ -136,6 +155,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
             address_key(pl.col("address")).alias("addr"),
         )
         .collect(),
+        "former",
     )
     out = out.filter(pl.col("company_id").is_not_null()).unique(
         "company_id", keep="first", maintain_order=True

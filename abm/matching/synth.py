@@ -7,6 +7,11 @@ reading, the English name, blanks, full-width letters — with some of their att
 mail, 法人番号), as seen from the head office or from a branch. A share of the queries is "out
 of master": their company is removed from the candidates, so the model also learns what a
 look-alike of another company scores.
+
+Another share are group companies (``group_company``): the parent's name with a region or business
+word (関西ニコン園, ニコン園サービス), often at the parent's address, with their own phone, domain and
+法人番号. They are made from a master company but ARE NOT it: the model learns that such a near
+name is another company, while branch suffixes (東京支店, 本社) stay the same company.
 """
 
 from __future__ import annotations
@@ -14,6 +19,9 @@ from __future__ import annotations
 import random
 
 import polars as pl
+
+from abm.corporate_number import check_digit
+from abm.matching.groupnames import BUSINESS_WORDS, REGION_WORDS
 
 _LEGAL_SPELLINGS = ("株式会社", "㈱", "(株)", "（株）", "", "")
 _BRANCHES = (" 東京支店", "本社", " 大阪営業所", " 営業部", " 第二工場", " 本店", "名古屋支店", " 福岡営業所")
@@ -46,7 +54,13 @@ def _typo(s: str, rng: random.Random) -> str:
 
 
 def _variant(
-    name: str, nname: str | None, kana: str | None, en: str | None, roma: str | None, rng: random.Random
+    name: str,
+    nname: str | None,
+    kana: str | None,
+    en: str | None,
+    roma: str | None,
+    rng: random.Random,
+    typos: bool = True,
 ) -> str:
     r = rng.random()
     if r < 0.08 and kana:
@@ -72,6 +86,8 @@ def _variant(
     if rng.random() < 0.1 and len(s) > 3:
         i = rng.randrange(1, len(s))
         s = s[:i] + " " + s[i:]
+    if not typos:
+        return s
     if rng.random() < 0.06:
         s = _typo(s, rng)
     if rng.random() < 0.02 and len(s) > 4:
@@ -88,9 +104,65 @@ def _address(c: dict, office: str, pref: str | None, rng: random.Random) -> str:
     return f"{pref or ''}県{city or ''}{rng.randint(1, 9)}-{rng.randint(1, 30)}-{rng.randint(1, 20)}"
 
 
+_LEGAL_FORMS = ("株式会社", "有限会社", "合同会社")
+_LEADS = tuple(sorted(REGION_WORDS, key=len, reverse=True))  # a parent named 日本…, 東京…
+GROUP_SHARE = 0.04  # training queries written for a group company of a sampled company
+
+
+def group_company_name(name: str, rng: random.Random) -> str:
+    """A group company's name made from its parent's: a region before, a business word after, a
+    region inserted after the parent's own leading region (日本関東アプライド開発) or both, typed with
+    the usual legal-form, width, old-kanji and branch noise but no typo: a typo'd near name is the
+    typo variant's business, and the model must learn the word, not the typo, as the difference."""
+    legal = next((x for x in _LEGAL_FORMS if x in name), None)
+    core = name.replace(legal, "") if legal else name
+    region, word, r = rng.choice(REGION_WORDS), rng.choice(BUSINESS_WORDS), rng.random()
+    if r < 0.35:
+        core = region + core
+    elif r < 0.75:
+        core = core + word
+    elif r < 0.85 and (lead := next((w for w in _LEADS if core.startswith(w)), None)):
+        core = lead + region + core[len(lead) :]
+    else:
+        core = region + core + word
+    legal = legal or "株式会社"
+    s = legal + core if name.startswith(legal) or legal not in name else core + legal
+    return _variant(s, None, None, None, None, rng, typos=False)
+
+
+def _corporate_number(rng: random.Random) -> str:
+    base = f"{rng.randrange(10**12):012d}"
+    return f"{check_digit(base)}{base}"
+
+
+def _group_company(c: dict, rng: random.Random) -> dict:
+    """A record of a group company of master company ``c`` (its parent): same area, often the same
+    building; its own phone line, domain and 法人番号 when given."""
+    r = rng.random()
+    # its own domain (a group sharing the parent's mail domain is left to the name and the keys)
+    domain = f"g{rng.randrange(10**6)}.co.jp" if r < 0.35 else "gmail.com" if r < 0.45 else None
+    phone = c["phone"]
+    if phone:
+        phone = phone[:3] + f"{rng.randrange(10**7):07d}"[: len(phone) - 3]
+    return {
+        "source_key": f"g{c['cidx']}",
+        "name": group_company_name(c["name"] or "", rng),
+        "corporate_number": _corporate_number(rng) if rng.random() < 0.15 else None,
+        "prefecture": c["pref"] if rng.random() < 0.6 else None,
+        "phone": phone if rng.random() < 0.25 else None,
+        "email_domain": domain,
+        "address": _address(c, "head", c["pref"], rng) if rng.random() < 0.35 else None,
+        "true_cidx": c["cidx"],
+        "outside": False,
+        "group_company": True,
+    }
+
+
 def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0.12) -> pl.DataFrame:
-    """Records (``records`` columns + ``true_cidx`` + ``outside``) generated from ``n`` master companies."""
+    """Records (``records`` columns + ``true_cidx`` + ``outside`` + ``group_company``) generated from
+    ``n`` master companies."""
     rng = random.Random(seed)
+    grng = random.Random(seed + 1)  # its own stream: the other queries stay as they were
     n = min(n, master.height)
     sample = master.sample(n, seed=seed)
     rows = []
@@ -126,8 +198,11 @@ def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0
                 "address": _address(c, office, pref, rng) if rng.random() < 0.4 else None,
                 "true_cidx": c["cidx"],
                 "outside": rng.random() < outside,
+                "group_company": False,
             }
         )
+        if c["name"] and grng.random() < GROUP_SHARE:
+            rows.append(_group_company(c, grng))
     text = ("source_key", "name", "corporate_number", "prefecture", "phone", "email_domain", "address")
     # explicit types: a column that is empty in the first rows must not be inferred as all-null
     return pl.DataFrame(rows, schema_overrides={**dict.fromkeys(text, pl.String), "true_cidx": pl.UInt32})
