@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-from abm.csv_safety import write_safe_csv
+from abm.csv_safety import restore_text, write_safe_csv
 from abm.decisions import record_decisions
 from abm.errors import InputError
 from abm.project import connect_read_only
@@ -42,7 +42,9 @@ def import_review(in_file: Path, store: Path, db: Path, decided_by: str = "") ->
     unknown key stops the import and nothing is stored."""
     if not in_file.exists():
         raise InputError(f"{in_file}: file not found")
-    df, _ = read_raw(in_file)
+    df, kind = read_raw(in_file)
+    if kind != "xlsx":  # a CSV sheet comes back with the quotes formula_safe put before =, +, -, @
+        df = df.with_columns(restore_text(pl.col(c)) for c in df.columns if df.schema[c] == pl.String)
     for needed in ("source", "source_key", "company_id", "decision"):
         if needed not in df.columns:
             raise InputError(
@@ -88,7 +90,7 @@ def _known_to_the_run(decided: pl.DataFrame, in_file: Path, db: Path) -> pl.Data
     """The decisions with the record's current name (``source_name``), once every record is one the
     published run linked (``matches``) and every linked company is in its master (``companies``)."""
     with connect_read_only(db) as con:
-        con.register("_decided", decided)
+        con.register("_decided", decided.rename({ROW: "_row"}))  # SQL-friendly name for the row number
         unknown_record = con.sql(
             """SELECT d.* FROM _decided d
                ANTI JOIN matches m ON m.source = d.source AND m.source_key = d.source_key
@@ -108,14 +110,14 @@ def _known_to_the_run(decided: pl.DataFrame, in_file: Path, db: Path) -> pl.Data
     if unknown_record.height:
         r = unknown_record.row(0, named=True)
         raise InputError(
-            f"{in_file}: row {r[ROW]}: {r['source']} record '{r['source_key']}' is not in {db} "
+            f"{in_file}: row {r['_row']}: {r['source']} record '{r['source_key']}' is not in {db} "
             "(source must be sales or contacts and source_key a customer code or contact id of the "
             "latest run); nothing was recorded"
         )
     if unknown_company.height:
         r = unknown_company.row(0, named=True)
         raise InputError(
-            f"{in_file}: row {r[ROW]}: company_id '{r['company_id']}' is not in the company master of "
+            f"{in_file}: row {r['_row']}: company_id '{r['company_id']}' is not in the company master of "
             f"{db}; nothing was recorded"
         )
-    return named
+    return named.rename({"_row": ROW})

@@ -161,3 +161,29 @@ def test_decisions_that_no_longer_fit_are_not_applied(tmp_path: Path):
     warnings = [ln for ln in lines if "warning: decision on sales" in ln]
     assert any("C001" in ln for ln in warnings) and any("C003" in ln for ln in warnings)
     assert _revenue(db) == pytest.approx(1000)
+
+
+def test_a_formula_like_code_survives_the_csv_round_trip(tmp_path: Path):
+    # the CSV export quotes a customer code like "=C7" (formula-safe); the import must store "=C7"
+    inputs = write_inputs(tmp_path / "in")
+    sales = pl.read_csv(inputs / "sales.csv", encoding="cp932", infer_schema=False)
+    hostile = pl.DataFrame(
+        [("2026/06/15", "=C7", "ゼータ建設株式会社", "30")], schema=sales.columns, orient="row"
+    )
+    (inputs / "sales.csv").write_bytes(pl.concat([sales, hostile]).write_csv().encode("cp932"))
+    db = tmp_path / "abm.duckdb"
+    settings = settings_for(inputs, db, **STRICT)
+    project.run(settings)
+    assert _matches(db)["=C7"][0] == "review"
+
+    sheet = tmp_path / "review.csv"
+    export_review(db, sheet)
+    queue = pl.read_csv(sheet, infer_schema=False)
+    assert "'=C7" in queue["source_key"].to_list()  # quoted in the file people open
+    decided = queue.with_columns(
+        pl.when(pl.col("source_key") == "'=C7").then(pl.lit("link")).alias("decision")
+    )
+    decided.write_csv(sheet)
+    assert import_review(sheet, settings.run.decisions, db)["link"] == 1
+    project.run(settings)
+    assert _matches(db)["=C7"] == ("manual", "100000006")
