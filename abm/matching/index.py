@@ -193,7 +193,7 @@ def reference_model(settings: MatchSettings) -> Model:
         # half without an English name, as in the national master: the model must also learn to
         # link English names through the reading alone (abm.matching.english)
         ref = ref.with_columns(
-            name_en=pl.when(pl.int_range(pl.len()) % 2 == 0).then("name_en").otherwise(None)
+            name_en=pl.when(pl.int_range(pl.len()) % 4 == 0).then("name_en").otherwise(None)
         )
         s = settings.model_copy(update={"min_training_master": 0, "training_companies": 12_000})
         _REFERENCE[key] = MasterIndex.build(ref, s).model

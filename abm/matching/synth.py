@@ -76,9 +76,7 @@ def _english(
     if nname and _KATAKANA.fullmatch(nname) and tr and r < 0.5:
         out = _loanword(tr, rng).title()
     elif stem and word:
-        out = (_loanword(stem, rng) if nname and _KATAKANA.match(nname) else stem).title()
-        if r < 0.8:  # the business word is often left out (Inabata & Co. for 稲畑産業)
-            out += " " + word
+        out = (_loanword(stem, rng) if nname and _KATAKANA.match(nname) else stem).title() + " " + word
     else:
         return None
     out += rng.choice(_EN_SUFFIXES)
