@@ -44,7 +44,7 @@ RECORD_KEYS = ("en_trs", "en_stem", "en_skels", "en_loans", "en_biz")
 FEATURES = ("tr_sim", "stem_sim", "skel_sim", "skel_len", "loan_sim", "biz_hit", "biz_miss", "en_common")
 
 _HEPBURN = {
-    "SHI": "SI", "CHI": "TI", "TSU": "TU", "FU": "HU", "ZI": "JI",
+    "SHI": "SI", "CHI": "TI", "TSU": "TU", "FU": "HU", "ZI": "JI", "DZU": "ZU",
     "SH": "SY", "CH": "TY", "JY": "J", "ZY": "J", "KW": "K",
 }  # fmt: skip
 # English spelling → how it is heard in katakana, for the skeleton only
@@ -73,6 +73,11 @@ def skeleton(col: pl.Expr) -> pl.Expr:
     return pl.when(s.str.len_chars() >= 2).then(s).otherwise(None)
 
 
+# words that come first in a Japanese name but last in its English one (Micronics Japan: 日本マイクロニクス)
+_PLACE_WORDS = (
+    "JAPAN", "JAPANESE", "NIPPON", "NIHON", "TOKYO", "OSAKA", "KYOTO", "NAGOYA", "KANSAI", "KANTO",
+    "CHUBU", "KYUSHU", "HOKKAIDO", "TOHOKU", "SHIKOKU", "CHUGOKU", "HOKURIKU",
+)  # fmt: skip
 _CONSONANTS = "BCDFGHJKLMNPQRSTVXZ"
 
 
@@ -145,17 +150,32 @@ def record_keys(names: pl.Series) -> pl.DataFrame:
         known=pl.col("reading").is_not_null(),
         piece=pl.coalesce("reading", phonetic_romaji(pl.col("tok")).fill_null("")),
     )
-    # spellings: the product of each token's alternatives, position by position, capped
-    variants = u.select("name", v=pl.lit(""))
+    # spellings: the product of each token's alternatives, position by position, capped; in the
+    # written order and in Japanese order (The Bank of Toyama → 富山銀行, Micronics Japan → 日本マイクロ
+    # ニクス): place words first, the proper part, business words last
+    place = pl.col("tok").is_in(_PLACE_WORDS)
+    japanese_order = (
+        pl.when(place)
+        .then(pl.col("pos") - 100)
+        .when(pl.col("known"))
+        .then(pl.col("pos") + 100)
+        .otherwise("pos")
+    )
+    alts = alts.with_columns(jpos=japanese_order.rank("dense").over("name").cast(pl.Int64) - 1)
     top = tok["pos"].max()
-    for p in range(0 if top is None else int(top) + 1):
-        at = alts.filter(pl.col("pos") == p).select("name", "piece").unique(maintain_order=True)
-        variants = (
-            variants.join(at, on="name", how="left")
-            .select("name", v=pl.col("v") + pl.col("piece").fill_null(""))
-            .unique(maintain_order=True)
-            .filter(pl.int_range(pl.len()).over("name") < MAX_VARIANTS)
-        )
+    spellings = []
+    for order in ("pos", "jpos"):
+        variants = u.select("name", v=pl.lit(""))
+        for p in range(0 if top is None else int(top) + 1):
+            at = alts.filter(pl.col(order) == p).select("name", "piece").unique(maintain_order=True)
+            variants = (
+                variants.join(at, on="name", how="left")
+                .select("name", v=pl.col("v") + pl.col("piece").fill_null(""))
+                .unique(maintain_order=True)
+                .filter(pl.int_range(pl.len()).over("name") < MAX_VARIANTS // 2)
+            )
+        spellings.append(variants)
+    variants = pl.concat(spellings).unique(maintain_order=True)
     variants = variants.filter(pl.col("v") != "").with_columns(
         skel=skeleton(pl.col("v")), loan=loan_key(pl.col("v"))
     )
