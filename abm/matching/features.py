@@ -10,6 +10,7 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from abm.matching import english
 from abm.matching.groupnames import group_word_flags
 
 ATTRS = ("nname", "kana", "en", "roma", "pref", "phone", "domain", "cn", "addr", "legal")
@@ -18,6 +19,7 @@ FEATURES = (
     "kana_sim", "en_sim", "best_sim", "sharp_sim", "pref_eq", "pref_ne", "sim_pref_eq", "sim_pref_ne",
     "city_eq", "addr_eq", "addr_common", "legal_ne", "common", "short", "rival_key",
     "group_word", "former_name",
+    *english.FEATURES,  # English names against the reading: abm/matching/english.py
 )  # fmt: skip
 
 
@@ -36,9 +38,9 @@ def similarity(a: pl.Series, b: pl.Series) -> np.ndarray:
 
 def pair_frame(pairs: pl.DataFrame, queries: pl.DataFrame, master: pl.DataFrame) -> pl.DataFrame:
     """Candidate pairs with the query's attributes (``q_*``) and the company's (``m_*``)."""
-    q = queries.select("qid", *(pl.col(a).alias(f"q_{a}") for a in (*ATTRS, "address")))
+    q = queries.select("qid", *(pl.col(a).alias(f"q_{a}") for a in (*ATTRS, "address", *english.RECORD_KEYS)))
     m = master.select(
-        *(pl.col(a).alias(f"m_{a}") for a in (*ATTRS, "city")),
+        *(pl.col(a).alias(f"m_{a}") for a in (*ATTRS, "city", *english.MASTER_KEYS)),
         pl.col("^f_.*$").name.prefix("m_"),
         pl.col("former").alias("m_former")
         if "former" in master.columns
@@ -80,12 +82,20 @@ def _under_former_name(pf: pl.DataFrame) -> pl.DataFrame:
 
 def features(pf: pl.DataFrame) -> pl.DataFrame:
     """Add the model's feature columns (all Float32) to a ``pair_frame``."""
+    pf = english.features(pf)  # English names against the reading, first: en_sim takes their best
     pf = _under_former_name(pf)
     pf = pf.with_columns(
         name_sim=pl.Series(similarity(pf["q_nname"], pf["m_nname"])),
         kana_sim=pl.Series(similarity(pf["q_kana"], pf["m_kana"])),
         en_sim=pl.Series(
-            np.maximum(similarity(pf["q_en"], pf["m_en"]), similarity(pf["q_roma"], pf["m_roma"]))
+            np.maximum.reduce(
+                [
+                    similarity(pf["q_en"], pf["m_en"]),
+                    similarity(pf["q_roma"], pf["m_roma"]),
+                    pf["tr_sim"].to_numpy(),  # Maruhachi Securities ↔ マルハチショウケン (丸八証券)
+                    pf["loan_sim"].to_numpy(),  # Cosel ↔ コセル
+                ]
+            )
         ),
     )
     cn_eq, cn_ne = _eq("q_cn", "m_cn")

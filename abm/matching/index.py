@@ -13,12 +13,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from abm.matching import blocking, features, synth
+from abm.matching import blocking, english, features, synth
 from abm.matching.keys import former_name_keys, master_keys, record_keys
 from abm.matching.scoring import Model
 from abm.matching.settings import MatchSettings
 
-QUERY_KEYS = ("nname", "legal", "kana", "en", "roma", "pref", "phone", "domain", "cn", "addr", "address")
+QUERY_KEYS = (
+    "nname", "legal", "kana", "en", "roma", "pref", "phone", "domain", "cn", "addr", "address",
+    *english.RECORD_KEYS,
+)  # fmt: skip
+# English names against the reading (abm.matching.english): query key (spellings "|"-joined) →
+# master key tables, all reported under the "en" blocking bit
+_ENGLISH_BLOCKS = (
+    ("en_trs", "en_tr"), ("en_trs", "en_nrom"), ("en_stem", "en_stem"), ("en_stem", "en_tr"),
+    ("en_skels", "en_skel"), ("en_loans", "en_loan"),
+)  # fmt: skip
+_MIN_SKELETON = 3  # consonants a skeleton needs to propose candidates (PN alone would match too many)
 
 
 @dataclass
@@ -28,6 +38,7 @@ class MasterIndex:
     names: dict[str, dict[str, pl.DataFrame]]
     name_index: blocking.NameIndex
     settings: MatchSettings
+    reading_index: blocking.NameIndex | None = None  # romaji of the readings, for English names
     model: Model | None = None
     seconds: dict[str, float] = field(default_factory=dict)
 
@@ -48,11 +59,14 @@ class MasterIndex:
             for k, col in (("name", "nname"), ("kana", "kana"), ("en", "en"), ("roma", "roma"))
         }
         names["former"] = blocking.name_table(former_name_keys(m), "former", cap)
+        names.update({k: blocking.name_table(m, k, cap) for k in {t for _, t in _ENGLISH_BLOCKS}})
         name_index = blocking.NameIndex.build(m["nname"], settings.deletion_cap)
+        reading_index = blocking.NameIndex.build(m["en_tr"], settings.deletion_cap)
         t2 = time.perf_counter()
         idx = cls(
-            m, tables, names, name_index, settings, seconds={"master_keys": t1 - t0, "master_index": t2 - t1}
-        )
+            m, tables, names, name_index, settings, reading_index,
+            seconds={"master_keys": t1 - t0, "master_index": t2 - t1},
+        )  # fmt: skip
         small = m.height < settings.min_training_master
         idx.model = reference_model(settings) if small else idx._train()
         idx.seconds["train"] = time.perf_counter() - t2
@@ -81,6 +95,11 @@ class MasterIndex:
             parts.append(
                 blocking.expand(q.select("qid", pl.col(qcol).alias("key"), "pref"), self.names[table], v[bit])
             )
+        for qcol, table in _ENGLISH_BLOCKS:
+            qk = q.select("qid", pl.col(qcol).str.split(english.SEP).alias("key"), "pref").explode("key")
+            if qcol == "en_skels":
+                qk = qk.filter(pl.col("key").str.len_chars() >= _MIN_SKELETON)
+            parts.append(blocking.expand(qk, self.names[table], v["en"]))
         exact = pl.concat(parts)
         named = exact.filter((pl.col("via") & blocking.NAME_BITS) > 0).select("qid").unique()
         todo = (
@@ -92,6 +111,15 @@ class MasterIndex:
             )
             near = near.join(q.select("qid", "pref"), on="qid")
             parts.append(blocking.expand(near, self.names["name"], v["fuzzy"]))
+            # English names found nothing exact: the readings' romaji nearest to their spellings
+            en = todo.select("qid").join(q.select("qid", "en_trs"), on="qid").drop_nulls("en_trs")
+            en = en.select("qid", nname=pl.col("en_trs").str.split(english.SEP).list.first())
+            if en.height and self.reading_index is not None:
+                near = self.reading_index.fuzzy(
+                    en, cap=s.ngram_cap, per_name=s.ngrams_per_name, keep=s.fuzzy_names
+                )
+                near = near.join(q.select("qid", "pref"), on="qid")
+                parts.append(blocking.expand(near, self.names["en_tr"], v["en"]))
         return blocking.merge(parts)
 
     def score(self, pf: pl.DataFrame) -> np.ndarray:
@@ -99,7 +127,8 @@ class MasterIndex:
         digit) is the national registry's identity and decides whatever the name says: equal links,
         different never links (a group company named after its parent has its own number)."""
         cn_eq, cn_ne = pf["cn_eq"].to_numpy() > 0, pf["cn_ne"].to_numpy() > 0
-        return np.where(cn_eq, 1.0, np.where(cn_ne, 0.0, self.model.score(pf)))
+        p = np.where(cn_eq, 1.0, np.where(cn_ne, 0.0, self.model.score(pf)))
+        return np.where(_shared_address_only(pf), np.minimum(p, np.nextafter(self.settings.auto, 0)), p)
 
     def _train(self) -> Model:
         s = self.settings
@@ -125,7 +154,19 @@ class MasterIndex:
         return Model.fit(pf, y)
 
 
-_TRUE_KEYS = ("nname", "legal", "pref", "city", "kana", "en", "roma", "addr")
+def _shared_address_only(pf: pl.DataFrame) -> np.ndarray:
+    """Pairs whose only company key is an address several master companies share (a group's or a
+    multi-tenant building) and whose names differ: weak evidence, so at most the review queue. The
+    synthetic training pairs rarely hold such buildings, so the model alone over-trusts them."""
+    keys = pl.col("cn_eq") + pl.col("dom_eq") + pl.col("ph_eq")
+    names = (pl.col("name_exact") > 0) | (pl.col("contain") > 0) | (pl.col("best_sim") >= 0.8)
+    weak = (pl.col("addr_common") > 0) & (keys == 0) & ~names
+    return pf.select(weak).to_series().to_numpy()
+
+
+_TRUE_KEYS = (
+    "nname", "legal", "pref", "city", "kana", "en", "roma", "addr", "en_tr", "en_stem", "en_skel", "en_loan",
+)  # fmt: skip
 
 
 def _without_true_company(pf: pl.DataFrame, master: pl.DataFrame) -> pl.DataFrame:
@@ -144,7 +185,8 @@ def _without_true_company(pf: pl.DataFrame, master: pl.DataFrame) -> pl.DataFram
             "f_nlp": ("nname", "legal", "pref"), "f_npc": ("nname", "pref", "city"),
             "f_nlpc": ("nname", "legal", "pref", "city"), "f_k": ("kana",), "f_kp": ("kana", "pref"),
             "f_e": ("en",), "f_ep": ("en", "pref"), "f_r": ("roma",), "f_rp": ("roma", "pref"),
-            "f_a": ("addr",)}  # fmt: skip
+            "f_a": ("addr",), "f_tr": ("en_tr",), "f_st": ("en_stem",), "f_sk": ("en_skel",),
+            "f_lo": ("en_loan",)}  # fmt: skip
     return pf.with_columns(
         pl.when(pl.col("outside") & same(*cols))
         .then(pl.col(f"m_{k}") - 1)
@@ -169,7 +211,12 @@ def reference_model(settings: MatchSettings) -> Model:
             "company_id", "name", "corporate_number", pl.col("kana").alias("name_kana"), "name_en",
             "prefecture", pl.col("city_name").alias("city"), "address", "phone", "domain",
         )  # fmt: skip
-        s = settings.model_copy(update={"min_training_master": 0, "training_companies": 4_000})
+        # half without an English name, as in the national master: the model must also learn to
+        # link English names through the reading alone (abm.matching.english)
+        ref = ref.with_columns(
+            name_en=pl.when(pl.int_range(pl.len()) % 4 == 0).then("name_en").otherwise(None)
+        )
+        s = settings.model_copy(update={"min_training_master": 0, "training_companies": 12_000})
         _REFERENCE[key] = MasterIndex.build(ref, s).model
     return _REFERENCE[key]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from abm.corporate_number import valid_expr
+from abm.matching import english
 from abm.normalize import english_key, fold_romaji, kana_key, legal_form, normalize_name, reading_key, romaji
 
 _JP_SLD = ("co", "or", "ne", "ac", "ad", "ed", "go", "gr", "lg")
@@ -157,6 +158,8 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         .collect(),
         "former",
     )
+    # English / romaji evidence against the reading (abm.matching.english)
+    out = pl.concat([out, english.master_keys(out["nname"], c["name_kana"])], how="horizontal")
     out = out.filter(pl.col("company_id").is_not_null()).unique(
         "company_id", keep="first", maintain_order=True
     )
@@ -168,6 +171,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         "f_nlpc": ("nname", "legal", "pref", "city"),
         "f_k": ("kana",), "f_kp": ("kana", "pref"), "f_e": ("en",), "f_ep": ("en", "pref"),
         "f_r": ("roma",), "f_rp": ("roma", "pref"), "f_a": ("addr",),
+        "f_tr": ("en_tr",), "f_st": ("en_stem",), "f_sk": ("en_skel",), "f_lo": ("en_loan",),  # english.py
     }  # fmt: skip
     return (
         out.with_row_index("cidx")
@@ -206,6 +210,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     dom = registered_domain(pl.col("email_domain"))
     full = pl.col("email_domain").str.to_lowercase().str.strip_chars()
     free = sorted({d.lower() for d in free_mail})
+    name = pl.concat([name, english.record_keys(r["name"])], how="horizontal")
     return (
         pl.concat([r, name], how="horizontal")
         .lazy()
@@ -223,6 +228,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             corporate_number(pl.col("corporate_number")).alias("cn"),
             pl.col("address").str.normalize("NFKC").alias("address"),
             address_key(pl.col("address")).alias("addr"),
+            *english.RECORD_KEYS,
         )
         .collect()
         .with_row_index("rid")

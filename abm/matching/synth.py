@@ -2,7 +2,8 @@
 
 A sample of master companies is written the ways people write company names — other legal-form
 spellings, a short form, a branch suffix, old kanji, typos, a truncated name, the katakana
-reading, the English name, blanks, full-width letters — with some of their attributes
+reading, the English name (the master's, the romanised reading, or the reading's stem with its
+business words in English: Maruhachi Securities), blanks, full-width letters — with some of their attributes
 (prefecture, address, phone — often a direct line or another office's —, email domain, free
 mail, 法人番号), as seen from the head office or from a branch. A share of the queries is "out
 of master": their company is removed from the candidates, so the model also learns what a
@@ -17,6 +18,7 @@ name is another company, while branch suffixes (東京支店, 本社) stay the s
 from __future__ import annotations
 
 import random
+import re
 
 import polars as pl
 
@@ -53,6 +55,42 @@ def _typo(s: str, rng: random.Random) -> str:
     return s[:i] + rng.choice(_NOISE) + s[i:]
 
 
+_EN_SUFFIXES = (" Co., Ltd.", " Inc.", " Corporation", " K.K.", " CO.,LTD.", " Corp.", "")
+
+
+_KATAKANA = re.compile(r"[\u30A0-\u30FF]+")
+_LOAN = (  # katakana romaji → an English spelling of the same word (コセル KOSERU → COSEL)
+    (r"KUSU$", "X"), (r"([KGSZTDNHBPMR])[UO]$", r"\1"), (r"RU", "L"), (r"K", "C"), (r"B", "V"),
+    (r"([KGSZTDHBPMR])U([KGSZTDHBPMR])", r"\1\2"), (r"A$", "ER"), (r"HU", "F"), (r"SYU", "SH"),
+)  # fmt: skip
+
+
+def _loanword(romaji: str, rng: random.Random) -> str:
+    """A katakana name's romaji respelt as the English word it came from would be, each rule now
+    and then (SANTORI → SUNTORY is beyond rules, but the consonant skeleton they keep is the same)."""
+    for pattern, repl in _LOAN:
+        if rng.random() < 0.6:
+            romaji = re.sub(pattern, repl, romaji)
+    return romaji
+
+
+def _english(
+    stem: str | None, word: str | None, nname: str | None, tr: str | None, rng: random.Random
+) -> str | None:
+    """An English name as companies write theirs: the romaji of the reading's stem and the English of
+    the trailing business words (丸八証券 → Maruhachi Securities), a katakana name respelt as the
+    English word it comes from (コセル → Cosel), upper-cased now and then."""
+    r = rng.random()
+    if nname and _KATAKANA.fullmatch(nname) and tr and r < 0.5:
+        out = _loanword(tr, rng).title()
+    elif stem and word:
+        out = (_loanword(stem, rng) if nname and _KATAKANA.match(nname) else stem).title() + " " + word
+    else:
+        return None
+    out += rng.choice(_EN_SUFFIXES)
+    return out.upper() if rng.random() < 0.3 else out
+
+
 def _variant(
     name: str,
     nname: str | None,
@@ -61,15 +99,20 @@ def _variant(
     roma: str | None,
     rng: random.Random,
     typos: bool = True,
+    stem: str | None = None,
+    word: str | None = None,
+    tr: str | None = None,
 ) -> str:
     r = rng.random()
     if r < 0.08 and kana:
         return kana
-    if r < 0.14 and (en or roma):
+    if r < 0.16 and (translated := _english(stem, word, nname, tr, rng)):
+        return translated
+    if r < 0.19 and (en or roma):
         # English as typed: the master's English name, or the romanised reading (which every company has)
         base = en if en and (not roma or rng.random() < 0.5) else roma
         return base.title() + rng.choice((" Co., Ltd.", " Inc.", " Corporation", " K.K.", ""))
-    if r < 0.16 and nname and len(nname) > 3:
+    if r < 0.21 and nname and len(nname) > 3:
         return nname[: rng.choice((2, 3))]  # a short form: 三井, 山田建 — the start of many names
     s = name
     legal = next((x for x in ("株式会社", "有限会社", "合同会社") if x in s), None)
@@ -190,7 +233,16 @@ def training_queries(master: pl.DataFrame, n: int, seed: int, outside: float = 0
                 # 1%: name typed for another company (a parent, a client): only the keys can tell
                 "name": others[i]
                 if rng.random() < 0.01
-                else _variant(c["name"] or "", c["nname"], c["kana"], c["en"], c["roma"], rng),
+                else _variant(
+                    c["name"] or "",
+                    c["nname"],
+                    c["kana"],
+                    c["en"],
+                    c["roma"],
+                    rng,
+                    stem=c["en_stem"],
+                    word=c["en_word"],
+                ),
                 "corporate_number": c["cn"] if rng.random() < 0.05 else None,
                 "prefecture": pref if rng.random() < 0.6 else None,
                 "phone": phone if rng.random() < 0.25 else None,

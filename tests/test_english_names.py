@@ -1,0 +1,149 @@
+"""English / romaji names against a master without English names (abm/matching/english.py)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from abm.matching import MatchSettings, link
+from abm.matching import english as E
+from abm.normalize import normalize_name
+
+
+def keys(*names: str) -> list[dict]:
+    return E.record_keys(pl.Series(list(names), dtype=pl.String)).to_dicts()
+
+
+def master_keys(name: str, kana: str) -> dict:
+    n = pl.Series([name]).to_frame("name").select(normalize_name(pl.col("name")))["name"]
+    return E.master_keys(n, pl.Series([kana])).to_dicts()[0]
+
+
+def test_dictionary_is_broad_and_well_formed():
+    d = E.business_words()
+    meaningful = d.filter(pl.col("japanese") != "")
+    assert meaningful["token"].n_unique() >= 300
+    assert meaningful.height >= 400
+    # every meaningful entry has a reading that romanises, and no row is duplicated
+    assert meaningful.filter(pl.col("reading") == "").height == 0
+    assert d.select("token", "japanese", "reading").is_duplicated().sum() == 0
+    pairs = set(zip(meaningful["token"], meaningful["japanese"], strict=True))
+    expected = [
+        ("SECURITIES", "証券"), ("INDUSTRIES", "工業"), ("INDUSTRIES", "産業"), ("CONSTRUCTION", "建設"),
+        ("TRADING", "商事"), ("PHARMACEUTICAL", "製薬"), ("BANK", "銀行"), ("STEEL", "製鋼"),
+        ("HEAVY_INDUSTRIES", "重工業"), ("NEWSPAPER", "新聞"), ("FLOUR_MILLING", "製粉"),
+        ("BREWING", "酒造"), ("FEED", "飼料"), ("INSURANCE", "保険"), ("RAILWAY", "鉄道"),
+    ]  # fmt: skip
+    assert set(expected) <= pairs
+
+
+def test_english_name_is_read_out_as_the_reading_of_its_business_words():
+    (k,) = keys("Maruhachi Securities Co.,Ltd.")
+    assert k["en_trs"] == "MARUHATISYOKEN" and k["en_stem"] == "MARUHATI" and k["en_biz"] == "証券"
+    (heavy,) = keys("SUMITOMO HEAVY INDUSTRIES, LTD.")  # a phrase is one word, with its alternatives
+    assert set(heavy["en_trs"].split("|")) == {"SUMITOMOJUKOGYO", "SUMITOMOJUKO"}
+    assert heavy["en_stem"] == "SUMITOMO"
+    # a word outside the dictionary stays in the proper part; Japanese names get no English keys
+    out, ja = keys("Ferrotec Corporation"), keys("丸八証券株式会社")
+    assert out[0]["en_trs"] == "FEROTEC" and out[0]["en_biz"] is None
+    assert ja[0] == {"en_trs": None, "en_stem": None, "en_skels": None, "en_loans": None, "en_biz": None}
+
+
+def test_master_reading_stem_drops_trailing_business_words():
+    m = master_keys("丸八証券株式会社", "マルハチショウケンカブシキガイシャ")
+    assert m["en_tr"] == "MARUHATISYOKEN" and m["en_stem"] == "MARUHATI" and m["en_word"] == "Securities"
+    # Latin letters in a Japanese name, business words read out
+    assert (
+        master_keys("ＪＦＥホールディングス株式会社", "ジェイエフイーホールディングス")["en_nrom"]
+        == "JFEHORUDINGUSU"
+    )
+    # no business word: no stem
+    assert master_keys("株式会社コセル", "コセル")["en_stem"] is None
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("MARUHACHI", "MARUHATI"), ("SHOUKEN", "SYOKEN"), ("TSUTSUMI", "TUTUMI"), ("OHNO", "ONO"),
+     ("SHIMBASHI", "SINBASI"), ("FUJI", "HUZI"), ("KOUGYOU", "KOGYO")],
+)  # fmt: skip
+def test_hepburn_variants_meet(a, b):
+    out = pl.select(E.phonetic_romaji(pl.lit(a)).alias("a"), E.phonetic_romaji(pl.lit(b)).alias("b")).row(0)
+    assert out[0] == out[1]
+
+
+@pytest.mark.parametrize(
+    ("english", "katakana_romaji"),
+    [("SUNTORY", "SANTORI"), ("ROLAND", "RORANDO"), ("COSEL", "KOSERU"), ("YONEX", "YONEKUSU"),
+     ("FERROTEC", "FEROTEKU"), ("VALUEGOLF", "BARYUGORUHU")],
+)  # fmt: skip
+def test_loanwords_share_a_skeleton(english, katakana_romaji):
+    f = E.phonetic_romaji
+    out = pl.select(E.skeleton(f(pl.lit(english))), E.skeleton(f(pl.lit(katakana_romaji))).alias("k")).row(0)
+    assert out[0] == out[1] and out[0] is not None
+
+
+def test_loan_key_keeps_vowels_that_tell_loanwords_apart():
+    f = E.phonetic_romaji
+    same = pl.select(E.loan_key(f(pl.lit("COSEL"))), E.loan_key(f(pl.lit("KOSERU"))).alias("k")).row(0)
+    assert same[0] == same[1]
+    other = pl.select(E.loan_key(f(pl.lit("KASAR"))), E.loan_key(f(pl.lit("KOSERU"))).alias("k")).row(0)
+    assert other[0] != other[1]
+
+
+MASTER = pl.DataFrame(
+    {
+        "company_id": ["A", "B", "C", "D", "E"],
+        "name": [
+            "丸八証券株式会社",
+            "丸八倉庫株式会社",
+            "サントリー食品株式会社",
+            "ＮＤＳ株式会社",
+            "東武鉄道株式会社",
+        ],
+        "name_kana": [
+            "マルハチショウケン",
+            "マルハチソウコ",
+            "サントリーショクヒン",
+            "エヌディーエス",
+            "トウブテツドウ",
+        ],
+        "prefecture": ["愛知県", "愛知県", "東京都", "愛知県", "東京都"],
+    }
+)
+
+
+def test_english_names_find_their_company_and_not_its_namesake():
+    recs = pl.DataFrame(
+        {
+            "source_key": ["1", "2", "3", "4", "5"],
+            "name": [
+                "Maruhachi Securities Co., Ltd.",
+                "MARUHACHI WAREHOUSE CO.,LTD.",
+                "Suntory Foods Limited",
+                "NDS Corporation",
+                "TOBU RAILWAY CO.,LTD.",
+            ],
+        }
+    )
+    res = link(MASTER, recs, source="contacts", settings=MatchSettings(review=0.3))
+    got = dict(zip(res.matches["source_key"], res.matches["candidate_company_id"], strict=True))
+    assert got == {"1": "A", "2": "B", "3": "C", "4": "D", "5": "E"}
+    # the securities firm is never the warehouse: the runner-up is the namesake, well below
+    row = res.matches.filter(pl.col("source_key") == "1").row(0, named=True)
+    assert row["runner_up_company_id"] in (None, "B") and (row["runner_up_score"] or 0) < row["score"]
+
+
+def test_blocking_stays_bounded_for_common_stems():
+    # 60 companies share the stem ニッポン: an English name with only that stem proposes at most the cap
+    n = 60
+    master = pl.DataFrame(
+        {
+            "company_id": [f"C{i}" for i in range(n)],
+            "name": [f"日本{w}株式会社" for w in ["証券", "倉庫", "製粉"] * (n // 3)],
+            "name_kana": [f"ニッポン{k}" for k in ["ショウケン", "ソウコ", "セイフン"] * (n // 3)],
+        }
+    )
+    s = MatchSettings()
+    recs = pl.DataFrame({"source_key": ["x"], "name": ["Nippon Co., Ltd."]})
+    res = link(master, recs, source="contacts", settings=s)
+    assert res.stats["candidate_pairs"] <= 3 * s.max_key_companies + 10
