@@ -367,7 +367,7 @@ TABLES: dict[str, Entry] = {
             "label": "What counts as a positive (top customer).",
             "features": "Features used by the model, or rule columns × weight actually used.",
             "features_dropped": "Features or rule columns left out, each with why (e.g. 'log_employees "
-            "(employees): no values', 'industry_code (industry_code): one value'); empty when none.",
+            "(employees): no values', 'industry_code: one value'); empty when none.",
             "positives": "Positive (top) customers linked to the master.",
             "negatives": "Master companies sampled as negatives.",
             "cv_folds": "Cross-validation folds.",
