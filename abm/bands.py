@@ -15,7 +15,8 @@ import itertools
 
 import polars as pl
 
-from abm.geo import AREA_OF
+from abm.geo import AREA_OF, prefecture_expr
+from abm.matching.keys import place_prefecture
 from abm.normalize import LEGAL_FORM_NAMES
 
 UNKNOWN = "不明"
@@ -119,6 +120,12 @@ def age_band(as_of_year: int, col: str = "founded_year") -> pl.Expr:
     return band_expr(pl.lit(as_of_year) - pl.col(col), AGE_BANDS).alias(col)
 
 
+def master_prefecture() -> pl.Expr:
+    """Canonical prefecture (東京都) of a master company: the stated one, else the one its address starts
+    with — masters such as EDINET's code list give only the address (所在地)."""
+    return prefecture_expr(place_prefecture())
+
+
 def area_band(col: str = "prefecture") -> pl.Expr:
     """Sales area (関東, 中部 ...) of a prefecture; unknown prefecture → ``不明``."""
     return pl.col(col).replace_strict(AREA_OF, default=UNKNOWN, return_dtype=pl.Utf8)
@@ -169,7 +176,7 @@ def band_frame(master: pl.DataFrame, as_of_year: int) -> pl.DataFrame:
         "employees": employee_band(),
         "revenue": revenue_band(),
         "capital": capital_band(),
-        "area": area_band(),
+        "area": master_prefecture().replace_strict(AREA_OF, default=UNKNOWN, return_dtype=pl.Utf8),
         "age": age_band(as_of_year),
         "listed": listed_band(),
         "name_word": name_word().fill_null(NO_NAME_WORD),

@@ -103,6 +103,7 @@ MASTER = pl.DataFrame({
              None],
     "industry_code": ["24", "24", "24", "58", "58", "58", "58", "58", "58", "58"],
     "industry_name": ["金属製品製造業"] * 3 + ["飲食料品小売業"] * 7,
+    "address": [None] * 9 + ["福岡県福岡市中央区天神1-1"],
     "prefecture": ["愛知県", "愛知県", "東京都", "東京都", "大阪府", "大阪府", "北海道", "沖縄県", "東京都",
                    None],
     "employees": [500, 350, 120, 40, 8, 3, 2, 15, 60, None],
@@ -183,7 +184,7 @@ def synthetic_master(n: int, seed: int = 0) -> tuple[pl.DataFrame, np.ndarray, n
         "name": [f"株式会社テスト{i}" for i in range(n)],
     })  # fmt: skip
     top = potential > np.quantile(potential, 0.97)
-    return frame, potential, top
+    return frame.with_columns(address=pl.lit(None, pl.Utf8)), potential, top
 
 
 def test_lookalike_learns_the_pattern_and_batches_do_not_change_scores():
@@ -361,8 +362,8 @@ def thin_master(columns: dict[str, str]) -> pl.DataFrame:
 
 def test_name_only_master_with_few_positives_leaves_b_empty_and_says_so():
     # work.account_base always has every master column (blank when the file lacked it)
-    thin = ("industry_code", "industry_name", "prefecture", "employees", "revenue", "capital", "founded_year")
-    master = thin_master(dict.fromkeys((*thin, "listed"), "empty"))
+    thin = ("industry_code", "industry_name", "prefecture", "address", "employees", "revenue", "capital")
+    master = thin_master(dict.fromkeys((*thin, "founded_year", "listed"), "empty"))
     master = master.with_columns(name=pl.lit("株式会社同名"))
     ctx, messages = step_context(master)
     assert buying_power(ctx) == 10
