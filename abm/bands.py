@@ -16,7 +16,6 @@ import itertools
 import polars as pl
 
 from abm.geo import AREA_OF, prefecture_expr
-from abm.matching.keys import place_prefecture
 from abm.normalize import LEGAL_FORM_NAMES
 
 UNKNOWN = "不明"
@@ -120,10 +119,16 @@ def age_band(as_of_year: int, col: str = "founded_year") -> pl.Expr:
     return band_expr(pl.lit(as_of_year) - pl.col(col), AGE_BANDS).alias(col)
 
 
+# a master address starts with its prefecture (東京都千代田区…); kanji need no NFKC, which keeps this
+# ~6× cheaper than matching's place_prefecture() (it folds every address for comparison)
+_PREFECTURE_AT_START = r"^\s*(東京都|北海道|京都府|大阪府|\p{Han}{2,3}県)"
+
+
 def master_prefecture() -> pl.Expr:
     """Canonical prefecture (東京都) of a master company: the stated one, else the one its address starts
     with — masters such as EDINET's code list give only the address (所在地)."""
-    return prefecture_expr(place_prefecture())
+    from_address = pl.col("address").str.extract(_PREFECTURE_AT_START, 1)
+    return prefecture_expr(pl.coalesce(pl.col("prefecture"), from_address))
 
 
 def area_band(col: str = "prefecture") -> pl.Expr:
