@@ -3,11 +3,18 @@
 The transparent rule scores a company by the weighted mean of the percentile ranks of its size
 columns (employees, revenue, capital by default); a missing value ranks at the bottom. It is the
 fallback whenever a lookalike model cannot be trained, and what a marketer can check by hand.
+
+A thin master (the free 法人番号 master has no size at all) leaves some weighted columns empty:
+the rule uses the ones with values and says which it dropped. With none left every company gets
+the same score, and a score that is the same everywhere says nothing: its deciles put ties in the
+*lower* decile, so nobody reaches the B circle instead of everybody.
 """
 
 from __future__ import annotations
 
 import polars as pl
+
+from abm.errors import ConfigError
 
 
 def percentile_rank(col: str) -> pl.Expr:
@@ -16,22 +23,63 @@ def percentile_rank(col: str) -> pl.Expr:
     return (pl.col(col).rank("max") / n).fill_null(0.0)
 
 
-def rule_score(master: pl.DataFrame, weights: dict[str, float]) -> pl.Series:
-    """Weighted mean of percentile ranks over the columns named in ``weights``."""
+def usable_weights(master: pl.DataFrame, weights: dict[str, float]) -> tuple[dict[str, float], list[str]]:
+    """The weights whose column tells companies apart, and why each other one was dropped.
+
+    A column with no values, or one value for every company, ranks every company the same: it
+    cannot move the score, so reporting it as "used" would mislead. A column with some values and
+    some blanks still separates "known" from "unknown" and is kept.
+    """
     unknown = [c for c in weights if c not in master.columns]
     if unknown:
-        raise KeyError(f"buying_power.rule_weights: unknown column '{unknown[0]}'")
+        raise ConfigError(f"buying_power.rule_weights: unknown column '{unknown[0]}'")
+    if weights and sum(weights.values()) <= 0:
+        raise ConfigError("buying_power.rule_weights must have a positive sum")
+    stats = master.select(
+        *(pl.col(c).count().alias(f"n_{c}") for c in weights),
+        *(pl.col(c).drop_nulls().n_unique().alias(f"u_{c}") for c in weights),
+    ).row(0, named=True)
+    used, dropped = {}, []
+    for col, weight in weights.items():
+        if weight <= 0:
+            dropped.append(f"{col}: weight {weight:g}")
+        elif stats[f"n_{col}"] == 0:
+            dropped.append(f"{col}: no values / 値なし")
+        elif stats[f"n_{col}"] == master.height and stats[f"u_{col}"] == 1:
+            dropped.append(f"{col}: one value / 全社同じ値")
+        else:
+            used[col] = weight
+    return used, dropped
+
+
+def rule_score(master: pl.DataFrame, weights: dict[str, float]) -> pl.Series:
+    """Weighted mean of percentile ranks over the columns named in ``weights``; 0 for all without any."""
+    unknown = [c for c in weights if c not in master.columns]
+    if unknown:
+        raise ConfigError(f"buying_power.rule_weights: unknown column '{unknown[0]}'")
     total = sum(weights.values())
+    if not weights:
+        return master.select(
+            pl.repeat(0.0, pl.len(), dtype=pl.Float64).alias("buying_power_score")
+        ).to_series()
     if total <= 0:
-        raise ValueError("buying_power.rule_weights must have a positive sum")
+        raise ConfigError("buying_power.rule_weights must have a positive sum")
     expr = pl.sum_horizontal(percentile_rank(c) * w for c, w in weights.items()) / total
     return master.select(expr.alias("buying_power_score")).to_series()
 
 
 def score_decile(score: pl.Series) -> pl.Series:
-    """Decile of each score, 1 = the top 10%; ties share the better decile; null stays null."""
+    """Decile of each score, 1 = the top 10%; null stays null.
+
+    Ties share the *lower* decile: a block of equal scores is in decile d only if all of it fits in
+    the top d × 10%. So a block straddling the B-circle threshold stays out rather than flooding it,
+    and a score equal for every company puts them all in decile 10 (it ranks nobody above anybody).
+    """
     n = score.count()
-    rank_desc = score.rank("min", descending=True)
+    if score.drop_nulls().n_unique() <= 1:  # on a tiny master the formula alone would say 8 or 9
+        bottom = pl.when(pl.lit(score).is_not_null()).then(pl.lit(10, pl.Int8))
+        return pl.select(bottom.alias("buying_power_decile")).to_series()
+    rank_desc = score.rank("max", descending=True)
     return ((rank_desc - 1) * 10 // max(n, 1) + 1).cast(pl.Int8).alias("buying_power_decile")
 
 

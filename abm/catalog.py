@@ -53,9 +53,11 @@ ACCOUNT = {
     "revenue_decile": "Decile of own revenue among customers (1 = top 10%); empty for non-customers.",
     "buying_power_score": "Buying power (購買力) 0..1: how much the company looks like our top customers.",
     "buying_power_decile": "Decile of buying_power_score over the live (not closed) master companies "
-    "(1 = top 10%); empty for closed companies.",
+    "(1 = top 10%); tied scores share the lower decile, a score equal for every company puts all in "
+    "decile 10; empty for closed companies.",
     "in_sales": "S circle: positive net revenue in the look-back window.",
-    "has_buying_power": "B circle: buying_power_decile ≤ buying_power.threshold_decile.",
+    "has_buying_power": "B circle: buying_power_decile ≤ buying_power.threshold_decile (nobody when the "
+    "score is the same for every company).",
     "has_contacts": "C circle: at least one contact opted in and not opted out by as-of.",
     "contact_count": "Contacts reachable at as-of (opted in, not opted out).",
     "segment": "Three-circle segment: S+B+C, S+B, B+C, B, S+C, S, C or none.",
@@ -355,7 +357,8 @@ TABLES: dict[str, Entry] = {
     "buying_power_traits": Entry(
         "What the top customers have in common: per attribute band, support, shares and lift vs the master.",
         {
-            "attribute": "Master attribute (size band, industry, area, age, listing...).",
+            "attribute": "Master attribute (size band, industry, area, age, listing, name word such as "
+            "工業/商事, legal form...).",
             "value": "Band or value of the attribute.",
             "sort_order": "Display order within the attribute (natural band order, or by lift).",
             "support": "Top customers (positives) with this value.",
@@ -374,7 +377,9 @@ TABLES: dict[str, Entry] = {
             "method": "lookalike, rule or rule (fallback).",
             "algorithm": "Model or rule used.",
             "label": "What counts as a positive (top customer).",
-            "features": "Features used by the model or rule.",
+            "features": "Features used by the model, or rule columns × weight actually used.",
+            "features_dropped": "Features or rule columns left out, each with why (e.g. 'log_employees "
+            "(employees): no values', 'industry_code: one value'); empty when none.",
             "positives": "Positive (top) customers linked to the master.",
             "negatives": "Master companies sampled as negatives.",
             "cv_folds": "Cross-validation folds.",
@@ -384,6 +389,8 @@ TABLES: dict[str, Entry] = {
             "scored": "Master companies scored.",
             "fit_seconds": "Seconds to fit the model.",
             "score_seconds": "Seconds to score the master.",
+            "distinct_scores": "Distinct buying_power_score values; 1 = the score ranks nobody above "
+            "anybody, so the B circle is empty.",
             "note": "Why this method was used.",
         },
     ),

@@ -20,7 +20,15 @@ Design, and why:
   Chubu) and non-linear effects (company age) that a linear model on one-hot features misses, and
   predicts 5M rows in seconds on 2 cores. Training uses ≤ ``negatives`` + positives rows.
 * **Evidence.** Stratified k-fold cross-validated AUC (mean ± std) on that task, and permutation
-  importance (drop in AUC when a feature is shuffled) for the top features.
+  importance (drop in AUC when a feature is shuffled) for the top features. On ≥ ``BIG_TRAINING``
+  training rows at most ``BIG_FOLDS`` folds: each test fold still holds thousands of rows, and 3 fits on
+  2/3 of the rows are half the work of 5 fits on 4/5.
+* **Thin masters.** The free 法人番号 master has names and addresses only; purchased ones often lack
+  a column or two. A feature with no value, or the same value everywhere, among the training rows is
+  dropped (and reported with why) before fitting: it carries nothing, and HistGradientBoosting cannot
+  bin an all-missing column. The name word (工業, 商事, 銀行 ...) and legal form read from the official
+  name keep something to learn from when nothing else is there. When nothing is left, or the positives
+  or negatives are too few to cross-validate, ``CannotTrain`` says why and the caller uses the rule.
 """
 
 from __future__ import annotations
@@ -37,14 +45,35 @@ from sklearn.inspection import permutation_importance
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
-CATEGORICAL = ("industry_code", "prefecture")
+from abm.bands import NAME_WORDS, legal_form_of_name, master_prefecture, name_word
+from abm.geo import PREFECTURES
+from abm.normalize import LEGAL_FORM_NAMES
+
+CATEGORICAL = ("industry_code", "prefecture", "legal_form", "name_word")
 NUMERIC = ("log_employees", "log_revenue", "log_capital", "log_revenue_per_employee", "age", "listed")
 FEATURES = CATEGORICAL + NUMERIC
+# master column(s) each feature is made from, to say in the report what a dropped feature lacked
+SOURCES = {
+    "industry_code": "industry_code",
+    "prefecture": "prefecture, address",
+    "legal_form": "name",
+    "name_word": "name",
+    "log_employees": "employees",
+    "log_revenue": "revenue",
+    "log_capital": "capital",
+    "log_revenue_per_employee": "revenue, employees",
+    "age": "founded_year",
+    "listed": "listed",
+}
 MAX_CATEGORIES = 250  # HistGradientBoosting allows < 255 categories; rarer values share one code
+BIG_TRAINING = 20_000  # training rows from which CV uses at most BIG_FOLDS folds
+BIG_FOLDS = 3
 MASTER_COLUMNS = (
     "account_id",
+    "name",
     "industry_code",
     "prefecture",
+    "address",
     "employees",
     "revenue",
     "capital",
@@ -52,6 +81,35 @@ MASTER_COLUMNS = (
     "listed",
 )
 ALGORITHM = "HistGradientBoostingClassifier (scikit-learn), top customers vs master sample"
+_MASTER_TYPES = {
+    "name": pl.Utf8,
+    "industry_code": pl.Utf8,
+    "prefecture": pl.Utf8,
+    "address": pl.Utf8,
+    "employees": pl.Int64,
+    "revenue": pl.Float64,
+    "capital": pl.Float64,
+    "founded_year": pl.Int64,
+    "listed": pl.Boolean,
+}
+
+
+class CannotTrain(Exception):
+    """The lookalike has nothing to learn from here; ``reason`` says why (for the report), ``dropped``
+    lists the features left out and why."""
+
+    def __init__(self, reason: str, dropped: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.dropped = dropped or []
+
+
+def with_master_columns(master: pl.DataFrame) -> pl.DataFrame:
+    """``master`` with every optional ``MASTER_COLUMNS`` column, absent ones as all-null of their type."""
+    missing = [c for c in _MASTER_TYPES if c not in master.columns]
+    return (
+        master.with_columns(pl.lit(None, _MASTER_TYPES[c]).alias(c) for c in missing) if missing else master
+    )
 
 
 @dataclass(frozen=True)
@@ -62,8 +120,14 @@ class Vocabulary:
 
     @classmethod
     def build(cls, master: pl.DataFrame) -> Vocabulary:
-        codes = {}
-        for col in CATEGORICAL:
+        """Codes of the most common industry codes; prefectures (stated or from the address) and the
+        name-derived features have fixed vocabularies (no pass over the master needed)."""
+        codes = {
+            "legal_form": {v: i for i, v in enumerate(LEGAL_FORM_NAMES)},
+            "name_word": {v: i for i, v in enumerate(NAME_WORDS)},
+            "prefecture": {v: i for i, v in enumerate(PREFECTURES)},
+        }
+        for col in ("industry_code",):
             counts = master[col].drop_nulls().value_counts(sort=True, name="n")
             values = counts.sort(["n", col], descending=[True, False])[col].head(MAX_CATEGORIES - 1).to_list()
             codes[col] = {v: i for i, v in enumerate(values)}
@@ -81,11 +145,17 @@ def feature_frame(master: pl.DataFrame, as_of_year: int, vocab: Vocabulary) -> p
         return pl.when(pl.col(col) > 0).then(pl.col(col).cast(pl.Float64).log())
 
     other = MAX_CATEGORIES - 1
+    values = {
+        "industry_code": pl.col("industry_code"),
+        "prefecture": master_prefecture(),
+        "legal_form": legal_form_of_name(),
+        "name_word": name_word(),
+    }
     cats = [
-        pl.when(pl.col(c).is_not_null())
-        .then(pl.col(c).replace_strict(vocab.codes[c], default=other, return_dtype=pl.Float64))
+        pl.when(v.is_not_null())
+        .then(v.replace_strict(vocab.codes[c], default=other, return_dtype=pl.Float64))
         .alias(c)
-        for c in CATEGORICAL
+        for c, v in values.items()
     ]
     return master.select(
         *cats,
@@ -102,14 +172,40 @@ def to_matrix(features: pl.DataFrame) -> np.ndarray:
     return features.select(FEATURES).to_numpy().astype(np.float64, copy=False)
 
 
-def new_model(seed: int) -> HistGradientBoostingClassifier:
+def usable_features(x: np.ndarray) -> tuple[list[int], list[str]]:
+    """Columns of ``x`` (``FEATURES`` order) that vary, and a reason for each one that does not.
+
+    Missing is a value here: "listed or unknown" still splits companies; "all unknown" or "all the
+    same" does not.
+    """
+    keep, dropped = [], []
+    for i, feature in enumerate(FEATURES):
+        col = x[:, i]
+        present = col[~np.isnan(col)]
+        label = feature if SOURCES[feature] == feature else f"{feature} ({SOURCES[feature]})"
+        if present.size == 0:
+            dropped.append(f"{label}: no values / 値なし")
+        elif present.size == col.size and np.unique(present).size == 1:
+            dropped.append(f"{label}: one value / 全社同じ値")
+        else:
+            keep.append(i)
+    return keep, dropped
+
+
+def new_model(
+    seed: int, features: list[str] | None = None, rows: int | None = None
+) -> HistGradientBoostingClassifier:
+    """The model over ``features`` (default all); leaves need ≥ 40 rows, fewer on a tiny training set
+    (1/20 of it, ≥ 2) so a small master can still split at all."""
+    features = list(FEATURES) if features is None else features
+    min_leaf = 40 if rows is None else max(2, min(40, rows // 20))
     return HistGradientBoostingClassifier(
         learning_rate=0.08,
         max_iter=200,
         max_leaf_nodes=15,
-        min_samples_leaf=40,
+        min_samples_leaf=min_leaf,
         l2_regularization=1.0,
-        categorical_features=[f in CATEGORICAL for f in FEATURES],
+        categorical_features=[f in CATEGORICAL for f in features],
         class_weight="balanced",
         early_stopping=False,
         random_state=seed,
@@ -166,29 +262,46 @@ def _fit_and_score(
 ) -> LookalikeResult:
     t0 = time.perf_counter()
     positive = np.asarray(positive, dtype=bool)
+    master = with_master_columns(master)
+    n_pos, n_neg = int(positive.sum()), int((~positive).sum())
+    if n_pos < 2:
+        raise CannotTrain(f"{n_pos} positive(s): at least 2 are needed to cross-validate / 正例が2社未満")
+    if n_neg < 2:
+        raise CannotTrain(
+            f"{n_neg} master companies besides the positives: nothing to compare them with / 比較対象なし"
+        )
     vocab = Vocabulary.build(master)
     rows = training_rows(positive, negatives, seed)
     x = to_matrix(feature_frame(master[rows], as_of_year, vocab))
     y = positive[rows]
-    folds = StratifiedKFold(n_splits=max(2, min(cv_folds, int(y.sum()))), shuffle=True, random_state=seed)
-    auc = cross_val_score(new_model(seed), x, y, cv=folds, scoring="roc_auc")
+    keep, dropped = usable_features(x)
+    if not keep:
+        raise CannotTrain("no master column with usable values / 使える企業属性なし", dropped)
+    used = [FEATURES[i] for i in keep]
+    x = x[:, keep]
+    n_folds = min(cv_folds, BIG_FOLDS if len(y) >= BIG_TRAINING else cv_folds, int(y.sum()), int((~y).sum()))
+    folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
+    auc = cross_val_score(new_model(seed, used, len(y)), x, y, cv=folds, scoring="roc_auc")
     progress(
         f"  lookalike: {int(y.sum()):,} positives vs {int((~y).sum()):,} sampled master companies; "
         f"CV AUC {auc.mean():.3f} ± {auc.std():.3f} ({folds.n_splits} folds)"
     )
-    model = new_model(seed).fit(x, y)
-    top = _top_features(model, x, y, seed)
+    if dropped:
+        progress(f"  lookalike: features dropped: {'; '.join(dropped)}")
+    model = new_model(seed, used, len(y)).fit(x, y)
+    top = _top_features(model, x, y, used, seed)
     t_fit = time.perf_counter() - t0
 
     scores = np.empty(master.height, dtype=np.float64)
     for start in range(0, master.height, batch_size):
         batch = master.slice(start, batch_size)
         scores[start : start + batch.height] = model.predict_proba(
-            to_matrix(feature_frame(batch, as_of_year, vocab))
+            to_matrix(feature_frame(batch, as_of_year, vocab))[:, keep]
         )[:, 1]
     report = {
         "algorithm": ALGORITHM,
-        "features": ", ".join(FEATURES),
+        "features": ", ".join(used),
+        "features_dropped": "; ".join(dropped),
         "positives": int(y.sum()),
         "negatives": int((~y).sum()),
         "cv_folds": folds.n_splits,
@@ -203,7 +316,12 @@ def _fit_and_score(
 
 
 def _top_features(
-    model: HistGradientBoostingClassifier, x: np.ndarray, y: np.ndarray, seed: int, k: int = 5
+    model: HistGradientBoostingClassifier,
+    x: np.ndarray,
+    y: np.ndarray,
+    names: list[str],
+    seed: int,
+    k: int = 5,
 ) -> list[tuple[str, float]]:
     """Features whose shuffling costs the most AUC (on ≤ 20,000 training rows, 3 repeats)."""
     if len(y) > 20_000 and int(y.sum()) < 10_000:
@@ -216,4 +334,4 @@ def _top_features(
         x, y = x[keep], y[keep]
     imp = permutation_importance(model, x, y, scoring="roc_auc", n_repeats=3, random_state=seed, n_jobs=1)
     order = np.argsort(-imp.importances_mean)[:k]
-    return [(FEATURES[i], float(imp.importances_mean[i])) for i in order]
+    return [(names[i], float(imp.importances_mean[i])) for i in order]

@@ -124,6 +124,8 @@ _LEGAL_ALTS = (
 )
 # ASCII word boundaries keep the regex on the fast DFA path (Unicode \b falls back on kana/kanji)
 LEGAL_RE = "(?:" + "|".join(_LEGAL_ALTS).replace(r"\b", r"(?-u:\b)") + ")"
+# canonical legal forms as written in official names (商号), for cheap extraction from a clean master
+LEGAL_FORM_NAMES: tuple[str, ...] = tuple(canon for canon, _ in _LEGAL_FORMS)
 # folded token -> canonical, where a token is folded by dropping blanks, dots, commas and brackets
 _TOKEN_DROP = r"[\s.,()]"
 _LEGAL_TOKENS: dict[str, str] = {}

@@ -3,18 +3,21 @@
 Writes ``work.account_buying_power`` (account_id, buying_power_score, buying_power_decile,
 has_buying_power), ``buying_power_traits`` (lift table of what top customers share) and
 ``model_report`` (how the score was made). The lookalike model is used when there are enough
-linked top customers to learn from; otherwise the transparent rule, and the run says so.
+linked top customers to learn from and the master has a column that tells companies apart;
+otherwise the transparent rule, and the run says so. A score that is the same for every company
+(a master with nothing to rank by) places nobody in the B circle, and the report says that plainly.
 """
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
 import polars as pl
 
 from abm.bands import band_frame
-from abm.buying_power import positives, rule_score, score_decile
-from abm.lookalike import MASTER_COLUMNS, fit_and_score
+from abm.buying_power import positives, rule_score, score_decile, usable_weights
+from abm.lookalike import MASTER_COLUMNS, CannotTrain, LookalikeResult, fit_and_score
 from abm.traits import lift_table
 from pipelines.context import RunContext
 
@@ -24,6 +27,7 @@ REPORT_SCHEMA = {
     "algorithm": pl.Utf8,
     "label": pl.Utf8,
     "features": pl.Utf8,
+    "features_dropped": pl.Utf8,
     "positives": pl.Int64,
     "negatives": pl.Int64,
     "cv_folds": pl.Int64,
@@ -33,8 +37,13 @@ REPORT_SCHEMA = {
     "scored": pl.Int64,
     "fit_seconds": pl.Float64,
     "score_seconds": pl.Float64,
+    "distinct_scores": pl.Int64,
     "note": pl.Utf8,
 }
+UNINFORMATIVE = (
+    "every company has the same score, so nobody is placed in the B circle "
+    "(全社同じスコアのため、購買力の輪は空です)"
+)
 
 
 def buying_power(ctx: RunContext) -> int:
@@ -60,46 +69,63 @@ def buying_power(ctx: RunContext) -> int:
         "positives": n_pos,
         "scored": master.height,
     }
-    if bp.method == "auto" and n_pos >= bp.min_positives:
-        result = fit_and_score(
-            master,
-            top.to_numpy(),
-            as_of_year=ctx.as_of.year,
-            negatives=bp.negatives,
-            cv_folds=bp.cv_folds,
-            batch_size=bp.batch_size,
-            seed=bp.seed,
-            progress=ctx.progress,
-        )
+    result: LookalikeResult | None = None
+    if bp.method == "rule":
+        why = "buying_power.method = rule"
+    elif n_pos < bp.min_positives:
+        why = f"only {n_pos:,} {label} linked to the master (< buying_power.min_positives {bp.min_positives})"
+    else:
+        try:
+            result = fit_and_score(
+                master,
+                top.to_numpy(),
+                as_of_year=ctx.as_of.year,
+                negatives=bp.negatives,
+                cv_folds=bp.cv_folds,
+                batch_size=bp.batch_size,
+                seed=bp.seed,
+                progress=ctx.progress,
+            )
+        except CannotTrain as e:
+            why = f"lookalike not trained: {e.reason}" + (f" [{'; '.join(e.dropped)}]" if e.dropped else "")
+        if result is not None and np.unique(result.scores).size <= 1:
+            why = "the lookalike gave every company the same score (nothing learned / 学習結果に差なし)"
+            result = None
+    if result is not None:
         score = pl.Series("buying_power_score", result.scores)
         report |= {"method": "lookalike", **result.report, "note": f"trained on {n_pos:,} {label}"}
         method = "lookalike"
         ctx.progress(f"  method: lookalike model; top features {result.report['top_features']}")
     else:
         t0 = time.perf_counter()
-        score = rule_score(master, bp.rule_weights)
-        why = (
-            "buying_power.method = rule"
-            if bp.method == "rule"
-            else f"only {n_pos:,} {label} linked to the master "
-            f"(< buying_power.min_positives {bp.min_positives})"
-        )
+        used, dropped = usable_weights(master, bp.rule_weights)
+        score = rule_score(master, used)
         method = "rule" if bp.method == "rule" else "rule (fallback)"
         report |= {
             "method": method,
             "algorithm": "transparent rule: weighted mean of percentile ranks",
-            "features": ", ".join(f"{c} × {w:g}" for c, w in bp.rule_weights.items()),
+            "features": ", ".join(f"{c} × {w:g}" for c, w in used.items()),
+            "features_dropped": "; ".join(dropped),
             "score_seconds": time.perf_counter() - t0,
             "note": why,
         }
-        ctx.progress(f"  method: transparent rule over {', '.join(bp.rule_weights)} ({why})")
+        over = ", ".join(used) or "no column with values"
+        ctx.progress(f"  method: transparent rule over {over} ({why})")
+        if dropped:
+            ctx.progress(f"  rule weights dropped: {'; '.join(dropped)}")
+    distinct = score.n_unique()
+    informative = distinct > 1
+    report["distinct_scores"] = distinct
+    if not informative:
+        report["note"] = f"{report['note']}; {UNINFORMATIVE}"
+        ctx.progress(f"  {UNINFORMATIVE}")
     ctx.facts["buying_power_method"] = method
     ctx.write("model_report", pl.DataFrame([report], schema=REPORT_SCHEMA))
 
     scored = master.select("account_id").with_columns(score.alias("buying_power_score"))
     scored = scored.with_columns(score_decile(scored["buying_power_score"]))
     scored = scored.with_columns(
-        (pl.col("buying_power_decile") <= bp.threshold_decile).alias("has_buying_power")
+        ((pl.col("buying_power_decile") <= bp.threshold_decile) & informative).alias("has_buying_power")
     )
     n_b = int(scored["has_buying_power"].sum())
     white = int((scored["has_buying_power"] & ~master["customer"]).sum())
