@@ -1,8 +1,14 @@
 # Everyday commands; README's quick start needs none of them.
-.PHONY: lint format test bench docs
+.PHONY: lint types check format test bench docs
 
 lint:
 	ruff check . && ruff format --check .
+
+types:
+	mypy
+
+# What CI runs (.ci/run), without its fresh-venv install and old-DuckDB reader
+check: lint types test
 
 format:
 	ruff format . && ruff check --fix .

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from abm.geo import AREA_OF, prefecture_expr
 from abm.normalize import LEGAL_FORM_NAMES
@@ -89,7 +90,7 @@ def band_labels(bands: tuple[tuple[float, str], ...]) -> list[str]:
 
 def band_expr(value: pl.Expr, bands: tuple[tuple[float, str], ...]) -> pl.Expr:
     """Label of the band a number falls in; null or negative → ``不明``."""
-    expr = pl.when(value.is_null() | (value < bands[0][0])).then(pl.lit(UNKNOWN))
+    expr: Then | ChainedThen = pl.when(value.is_null() | (value < bands[0][0])).then(pl.lit(UNKNOWN))
     for (_low, label), (high, _) in itertools.pairwise(bands):
         expr = expr.when(value < high).then(pl.lit(label))
     return expr.otherwise(pl.lit(bands[-1][1]))

@@ -129,6 +129,6 @@ def run_bench(
         "size": SCALES[scale],
         "seconds": result.seconds,
         "steps": steps,
-        "peak_rss_mb": float(steps["peak_rss_mb"].max()),
+        "peak_rss_mb": max(t.peak_rss_mb for t in result.timings),
         "accuracy": link_accuracy(db, folder / "truth"),
     }

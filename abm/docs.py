@@ -40,6 +40,11 @@ def inputs_table() -> str:
 BLOCKS: dict[str, Callable[[], str]] = {"config": config_table, "inputs-table": inputs_table}
 
 
+def _filler(body: str) -> Callable[[re.Match[str]], str]:
+    """Replacement keeping both markers; a function, so backslashes in ``body`` stay literal."""
+    return lambda m: f"{m.group(1)}{body}\n{m.group(2)}"
+
+
 def render(readme: str) -> str:
     """README text with every generated block replaced by its current content."""
     for name, make in BLOCKS.items():
@@ -47,7 +52,7 @@ def render(readme: str) -> str:
         if not pattern.search(readme):
             raise ValueError(f"README lacks the markers for block '{name}'")
         body = make()
-        readme = pattern.sub(lambda m, body=body: f"{m.group(1)}{body}\n{m.group(2)}", readme)
+        readme = pattern.sub(_filler(body), readme)
     return readme
 
 

@@ -93,9 +93,14 @@ def is_unknown(col: pl.Expr) -> pl.Expr:
     return col.is_null() | _folded(col).is_in(UNKNOWN)
 
 
-def _ymd(y: str, m: str, d: str) -> pl.Expr:
+def _int32(col: pl.Expr) -> pl.Expr:
+    """Int32 from text, null when the text is not an integer (never an error)."""
+    return col.cast(pl.Int32, strict=False)
+
+
+def _ymd(year: str, month: str, day: str) -> pl.Expr:
     """Date from integer year / month / day columns, null when the day does not exist (2025-02-30)."""
-    y, m, d = pl.col(y), pl.col(m), pl.col(d)
+    y, m, d = pl.col(year), pl.col(month), pl.col(day)
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
     days = pl.when(m == 2).then(28 + leap.cast(pl.Int32)).when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31)
     ok = y.is_between(1868, 2200) & m.is_between(1, 12) & d.is_between(1, days)
@@ -105,8 +110,7 @@ def _ymd(y: str, m: str, d: str) -> pl.Expr:
 
 def _era_year(era: pl.Expr, year: pl.Expr) -> pl.Expr:
     """Western year of era year ``year`` (元 = 1); null for an unknown era or a year past its end."""
-    ints = {"strict": False, "dtype": pl.Int32}
-    n = year.replace("元", "1").cast(**ints)
+    n = _int32(year.replace("元", "1"))
     western = era.replace_strict(_ERA_OFFSET, default=None, return_dtype=pl.Int32) + n
     last = era.replace_strict(_ERA_LAST, default=None, return_dtype=pl.Int32) // 10000
     return pl.when((n >= 1) & (western <= last)).then(western)
@@ -123,20 +127,19 @@ def _in_era(era: pl.Expr, day: pl.Expr) -> pl.Expr:
 def _dates(texts: pl.Series) -> pl.Series:
     """The staged parse behind ``date``: each step is materialised once, so the regexes run once
     per row instead of once per use (expressions are not shared between uses: 4x slower)."""
-    ints = {"strict": False, "dtype": pl.Int32}
     frame = texts.to_frame("raw").select(
         _folded(pl.col("raw")).str.replace(r"[ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "").alias("s")
     )
     frame = frame.select(
         pl.col("s").str.extract_groups(r"^(\d{4})[/\-.年]?(\d{1,2})[/\-.月]?(\d{1,2})日?$").alias("w"),
         pl.col("s").str.extract_groups(ERA_PATTERN).alias("e"),
-        pl.col("s").cast(**ints).alias("serial"),
+        _int32(pl.col("s")).alias("serial"),
     )
     frame = frame.select(
-        *(pl.col("w").struct.field(k).cast(**ints).alias(f"w{k}") for k in "123"),
+        *(_int32(pl.col("w").struct.field(k)).alias(f"w{k}") for k in "123"),
         pl.col("e").struct.field("1").alias("era"),
         _era_year(pl.col("e").struct.field("1"), pl.col("e").struct.field("2")).alias("e1"),
-        *(pl.col("e").struct.field(k).cast(**ints).alias(f"e{int(k) - 1}") for k in "34"),
+        *(_int32(pl.col("e").struct.field(k)).alias(f"e{int(k) - 1}") for k in "34"),
         "serial",
     )
     serial = pl.col("serial")

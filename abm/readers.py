@@ -351,13 +351,13 @@ def resolve_columns(table: Table, spec: InputSpec, extra: dict[str, str] | None 
     naming both: silently keeping one would lose the other's values.
     """
     lookup = alias_map(spec)
-    for header, canonical in (extra or {}).items():
-        if canonical not in spec.by_name:
+    for header, target in (extra or {}).items():
+        if target not in spec.by_name:
             raise InputError(
-                f"config [columns.{spec.name}]: '{header}' maps to unknown column '{canonical}' "
+                f"config [columns.{spec.name}]: '{header}' maps to unknown column '{target}' "
                 f"(known: {', '.join(spec.by_name)})"
             )
-        lookup[header_key(header)] = canonical
+        lookup[header_key(header)] = target
     positions: dict[int, str] = {}
     first: dict[str, str] = {}
     for i, header in enumerate(table.header):

@@ -85,6 +85,7 @@ def _parse(column: Column) -> tuple[pl.Expr, pl.Expr]:
             elif column.name == "domain":
                 parse = parsing.domain(parse)
             bad, reason = pl.lit(False), ""
+    problem: pl.Expr
     if column.required:
         problem = pl.when(blank).then(pl.lit(MISSING)).when(bad).then(pl.lit(reason))
     else:
@@ -173,5 +174,5 @@ def _rejects(
         long.join(raw_long, on=["i", "column"], how="left")
         .sort("i", "column")
         .select("source_file", "row_number", "column", "value", "reason", "severity")
-        .cast(REJECT_SCHEMA)
+        .cast(REJECT_SCHEMA)  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     )

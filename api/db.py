@@ -154,13 +154,13 @@ class PublishedDb:
                 log.info("serving %s (run %s)", self.path.name, fresh.run_id)
                 if self.warm is not None:
                     fresh.users += 1  # the warm-up counts as a user: the handle stays open for it
-                    threading.Thread(target=self._warm_up, args=(fresh,), daemon=True).start()
+                    threading.Thread(target=self._warm_up, args=(self.warm, fresh), daemon=True).start()
             current.users += 1
             return current
 
-    def _warm_up(self, handle: Published) -> None:
+    def _warm_up(self, warm: Callable[[Published], None], handle: Published) -> None:
         try:
-            self.warm(handle)
+            warm(handle)
         except Exception as exc:  # a request will build what is missing, and report a real error
             log.warning("warm-up of run %s failed: %s", handle.run_id, type(exc).__name__)
         finally:

@@ -44,8 +44,8 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    app.add_exception_handler(StarletteHTTPException, _http)
-    app.add_exception_handler(RequestValidationError, _invalid)
-    app.add_exception_handler(DatabaseMissing, _missing)
-    app.add_exception_handler(DatabaseUnreadable, _missing)
+    app.add_exception_handler(StarletteHTTPException, _http)  # type: ignore[arg-type]  # Starlette types handlers as taking Exception; it dispatches by class
+    app.add_exception_handler(RequestValidationError, _invalid)  # type: ignore[arg-type]  # Starlette types handlers as taking Exception; it dispatches by class
+    app.add_exception_handler(DatabaseMissing, _missing)  # type: ignore[arg-type]  # Starlette types handlers as taking Exception; it dispatches by class
+    app.add_exception_handler(DatabaseUnreadable, _missing)  # type: ignore[arg-type]  # Starlette types handlers as taking Exception; it dispatches by class
     app.add_exception_handler(Exception, _unexpected)

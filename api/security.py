@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from abm.config import ApiSettings
+from abm.config import ApiKey, ApiSettings
 from abm.errors import ConfigError
 
 READ = "read"
@@ -30,6 +30,14 @@ def digest(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8")).digest()
 
 
+def _key_digest(k: ApiKey) -> bytes:
+    """The key's SHA-256 digest, from the configured digest or the plain key."""
+    if k.sha256:
+        return bytes.fromhex(k.sha256)
+    assert k.key is not None, "ApiKey's validator requires exactly one of key / sha256"
+    return digest(k.key.get_secret_value())
+
+
 class Keyring:
     def __init__(self, settings: ApiSettings) -> None:
         self.dev = settings.dev_no_keys and not settings.keys
@@ -40,7 +48,7 @@ class Keyring:
             )
         self._keys = [
             (
-                bytes.fromhex(k.sha256) if k.sha256 else digest(k.key.get_secret_value()),
+                _key_digest(k),
                 Caller(k.name, frozenset(k.scopes)),
             )
             for k in settings.keys

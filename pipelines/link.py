@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 
 from abm.decisions import read_decisions
@@ -10,6 +12,11 @@ from abm.matching import link as link_records
 from pipelines.context import RunContext
 
 SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
+
+
+def _progress_for(ctx: RunContext, source: str) -> Callable[[str], None]:
+    """Progress lines prefixed with their source, so sales and contacts read apart."""
+    return lambda msg: ctx.progress(f"  {source}: {msg}")
 
 
 def link(ctx: RunContext) -> int:
@@ -25,7 +32,7 @@ def link(ctx: RunContext) -> int:
             source=source,
             settings=ctx.settings.match,
             decisions=decisions.filter(pl.col("source") == source),
-            progress=lambda msg, s=source: ctx.progress(f"  {s}: {msg}"),
+            progress=_progress_for(ctx, source),
         )
         status = result.matches["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))

@@ -166,7 +166,7 @@ def record_keys(names: pl.Series) -> pl.DataFrame:
     spellings = []
     for order in ("pos", "jpos"):
         variants = u.select("name", v=pl.lit(""))
-        for p in range(0 if top is None else int(top) + 1):
+        for p in range(top + 1 if isinstance(top, int) else 0):  # an integer column; None when empty
             at = alts.filter(pl.col(order) == p).select("name", "piece").unique(maintain_order=True)
             variants = (
                 variants.join(at, on="name", how="left")

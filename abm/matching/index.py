@@ -72,6 +72,12 @@ class MasterIndex:
         idx.seconds["train"] = time.perf_counter() - t2
         return idx
 
+    @property
+    def trained_model(self) -> Model:
+        """The scoring model; ``model`` is None only while ``build`` trains it."""
+        assert self.model is not None, "MasterIndex.build sets the model before returning"
+        return self.model
+
     def candidates(self, queries: pl.DataFrame) -> pl.DataFrame:
         """(qid, cidx, via) for prepared queries (``qid`` + QUERY_KEYS columns)."""
         s, v = self.settings, blocking.VIA
@@ -127,7 +133,7 @@ class MasterIndex:
         digit) is the national registry's identity and decides whatever the name says: equal links,
         different never links (a group company named after its parent has its own number)."""
         cn_eq, cn_ne = pf["cn_eq"].to_numpy() > 0, pf["cn_ne"].to_numpy() > 0
-        p = np.where(cn_eq, 1.0, np.where(cn_ne, 0.0, self.model.score(pf)))
+        p = np.where(cn_eq, 1.0, np.where(cn_ne, 0.0, self.trained_model.score(pf)))
         return np.where(_shared_address_only(pf), np.minimum(p, np.nextafter(self.settings.auto, 0)), p)
 
     def _train(self) -> Model:
@@ -217,7 +223,7 @@ def reference_model(settings: MatchSettings) -> Model:
             name_en=pl.when(pl.int_range(pl.len()) % 4 == 0).then("name_en").otherwise(None)
         )
         s = settings.model_copy(update={"min_training_master": 0, "training_companies": 12_000})
-        _REFERENCE[key] = MasterIndex.build(ref, s).model
+        _REFERENCE[key] = MasterIndex.build(ref, s).trained_model
     return _REFERENCE[key]
 
 

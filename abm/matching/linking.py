@@ -198,7 +198,7 @@ def link(
         "candidate_company_id",
         "runner_up_company_id",
         pl.col("runner_up_score").round(4),
-    ).cast(MATCH_SCHEMA)
+    ).cast(MATCH_SCHEMA)  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     names = m.select("name")["name"]
     rv = out.filter(pl.col("status") == "review")
     review = (
@@ -221,7 +221,7 @@ def link(
             .otherwise(pl.col("runner_up_company_name"))
             .alias("runner_up_company_name")
         )
-        .cast(REVIEW_SCHEMA)
+        .cast(REVIEW_SCHEMA)  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     )
     review = pl.concat([review, _stale_review(stale, source, m)], how="vertical")
     seconds["decide"] = time.perf_counter() - t
@@ -239,7 +239,7 @@ def link(
             **{f"master_{k}": round(v, 2) for k, v in idx.seconds.items()},
             **{k: round(v, 2) for k, v in seconds.items()},
         },
-        "model_weights": idx.model.weights(),
+        "model_weights": idx.trained_model.weights(),
     }
     kept = None
     if settings.keep_candidates:
@@ -272,5 +272,5 @@ def _stale_review(stale: pl.DataFrame, source: str, master: pl.DataFrame) -> pl.
             pl.lit(None, pl.Float64).alias("runner_up_score"),
             pl.col("stale").alias("reason"),
         )
-        .cast(REVIEW_SCHEMA)
+        .cast(REVIEW_SCHEMA)  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     )

@@ -111,6 +111,7 @@ def _variant(
     if r < 0.19 and (en or roma):
         # English as typed: the master's English name, or the romanised reading (which every company has)
         base = en if en and (not roma or rng.random() < 0.5) else roma
+        assert base, "roma is only picked when set (en or roma is)"
         return base.title() + rng.choice((" Co., Ltd.", " Inc.", " Corporation", " K.K.", ""))
     if r < 0.21 and nname and len(nname) > 3:
         return nname[: rng.choice((2, 3))]  # a short form: 三井, 山田建 — the start of many names

@@ -80,7 +80,7 @@ def unique_ints(rng: np.random.Generator, low: int, high: int, n: int) -> np.nda
 
 def _letter_blocks(rng: np.random.Generator, k: int) -> list[tuple[str, str, str, str]]:
     letters = list(L.LETTER_KANA)
-    out = []
+    out: list[tuple[str, str, str, str]] = []
     seen: set[str] = set()
     while len(out) < k:
         m = int(rng.choice([2, 3, 3, 4]))
@@ -118,10 +118,10 @@ def make_companies(
     u = rng.random(n)
     for k, spec in enumerate(L.INDUSTRIES):
         acc = 0.0
-        for fname, p in spec[7].items():
-            m = (ind == k) & (u >= acc) & (u < acc + p)
+        for fname, share in spec[7].items():
+            m = (ind == k) & (u >= acc) & (u < acc + share)
             form[m] = form_names.index(fname)
-            acc += p
+            acc += share
 
     # name structure
     typ = _choice(rng, _TYPE_P, n)
@@ -332,13 +332,13 @@ def make_companies(
     prefix = np.array([f[6] for f in L.LEGAL_FORMS])[form] > rng.random(n)
     form_k = pl.Series([f[0] for f in L.LEGAL_FORMS]).gather(pl.Series(form))
     fk = pl.col("form_k")
-    nz = [pl.when(pl.col(x) != "").then(pl.col(x)) for x in ("a_k", "b_k", "c_k")]
+    nonblank = [pl.when(pl.col(x) != "").then(pl.col(x)) for x in ("a_k", "b_k", "c_k")]
     df = df.with_columns(
         form_k=form_k, prefix=pl.Series(prefix), ascii_name=pl.Series(b_ascii[a] | b_ascii[b] | b_ascii[c])
     )
     df = df.with_columns(
         core=pl.concat_str("a_k", "b_k", "c_k"),
-        core_spaced=pl.concat_str(nz, separator=" ", ignore_nulls=True),
+        core_spaced=pl.concat_str(nonblank, separator=" ", ignore_nulls=True),
         kana=pl.concat_str("a_r", "b_r", "c_r"),
         en_core=pl.concat_str(
             [pl.when(pl.col(x) != "").then(pl.col(x)) for x in ("a_ro", "b_ro")]
@@ -377,18 +377,17 @@ def make_companies(
     tld_idx = np.where(form <= 3, _choice(rng, [0.62, 0.25, 0.13], n), np.where(form == 6, 3, 4))
     tld = pl.Series(["co.jp", "com", "jp", "ac.jp", "or.jp"]).gather(pl.Series(tld_idx))
     pref_ro = pl.Series([p[1].lower() for p in L.PREFECTURES]).gather(pl.Series(pref))
-    base = df.select(
+    dom_base = df.select(
         pl.when(hyphen).then(pl.col("dom_base")).otherwise(pl.col("dom_base").str.replace_all("-", ""))
-    )
-    base = base.to_series()
+    ).to_series()
     sep = pl.select(pl.when(hyphen).then(pl.lit("-")).otherwise(pl.lit(""))).to_series()
     for it in range(20):
-        dom = base + "." + tld
-        dup = ~dom.is_first_distinct()
-        if not dup.any():
+        dom = dom_base + "." + tld
+        taken = ~dom.is_first_distinct()
+        if not taken.any():
             break
         extra = pref_ro if it == 0 else pl.Series(rng.integers(1, 100 * (it + 1), n)).cast(pl.String)
-        base = pl.select(pl.when(dup).then(base + sep + extra).otherwise(base)).to_series()
+        dom_base = pl.select(pl.when(taken).then(dom_base + sep + extra).otherwise(dom_base)).to_series()
 
     # address, postal code, phone
     town = pl.Series(L.TOWNS).gather(pl.Series(rng.integers(0, len(L.TOWNS), n)))

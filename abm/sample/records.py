@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
+from polars.expr.whenthen import ChainedThen, Then
 
 from abm.sample import lexicon as L
 
@@ -185,7 +186,7 @@ def dirty_names(
         "typo": attach(c("form_k"), typo_core),
         "old_name": c("old_name"),
     }
-    out = pl.when(c("kind") == 0).then(exprs["exact"])
+    out: Then | ChainedThen = pl.when(c("kind") == 0).then(exprs["exact"])
     for j, k in enumerate(VARIANTS[1:], start=1):
         out = out.when(c("kind") == j).then(exprs[k])
     names = v.select(out.otherwise(c("name")).alias("name"))["name"]
@@ -321,14 +322,14 @@ def make_sales(
     return df, share
 
 
-def phone_variants(phone: pl.Expr, r: pl.Expr) -> pl.Expr:
+def phone_variants(phone: pl.Expr | pl.Series, r: pl.Expr | pl.Series) -> pl.Expr:
     """As typed: 03-1234-5678 (70%), 0312345678 (20%), 03(1234)5678 (10%)."""
     parts = phone.str.split("-")
     paren = pl.concat_str(parts.list.get(0), pl.lit("("), parts.list.get(1), pl.lit(")"), parts.list.get(2))
     return pl.when(r < 0.7).then(phone).when(r < 0.9).then(phone.str.replace_all("-", "")).otherwise(paren)
 
 
-def address_variants(address: pl.Expr, r: pl.Expr) -> pl.Expr:
+def address_variants(address: pl.Expr | pl.Series, r: pl.Expr | pl.Series) -> pl.Expr:
     """As typed: as registered (55%), without the prefecture (20%), without the building (10%),
     in 丁目/番/号 (10%), with full-width digits (5%)."""
     pref = r"^(東京都|北海道|京都府|大阪府|\p{Han}{2,3}県)"
