@@ -25,7 +25,7 @@ def link(ctx: RunContext) -> int:
             source=source,
             settings=ctx.settings.match,
             decisions=decisions.filter(pl.col("source") == source),
-            progress=lambda msg, s=source: ctx.progress(f"  {s}: {msg}"),
+            progress=lambda msg: ctx.progress(f"  {msg}"),  # link_records names the source itself
         )
         status = result.matches["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))
