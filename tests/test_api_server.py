@@ -96,6 +96,9 @@ def test_served_over_loopback(server):
         page = c.get("/accounts", params={"tier": 1, "limit": 5}, headers=READ).json()
         assert len(page["items"]) == 5 and all(a["tier"] == 1 for a in page["items"])
         assert c.get("/openapi.json").json()["components"]["securitySchemes"]
+        docs = c.get("/docs")  # served with its assets by the app itself: works without internet
+        assert docs.status_code == 200 and "https://" not in docs.text
+        assert c.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_a_run_published_while_serving_is_served_next(server):
