@@ -20,4 +20,4 @@ bench:
 	abm bench --scale small
 
 docs:
-	abm docs && abm run && abm dictionary
+	abm dev docs && abm run && abm dev dictionary

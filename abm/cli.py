@@ -9,23 +9,35 @@ from __future__ import annotations
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from abm import project
+from abm import __version__, project
 from abm.config import Settings, load_settings
 from abm.errors import AbmError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Pick the B2B accounts to target.")
+HELP = {"help_option_names": ["-h", "--help"]}  # inherited by every command and sub-command
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Pick the B2B accounts to target.",
+    context_settings=HELP,
+    rich_markup_mode=None,
+)
 review_app = typer.Typer(no_args_is_help=True, help="Human review of borderline 名寄せ pairs.")
 app.add_typer(review_app, name="review")
+# Commands for people working on abm itself (README tables, data dictionary): kept out of the list
+# users see in `abm --help`; `abm dev --help` lists them.
+dev_app = typer.Typer(no_args_is_help=True, help="Developer commands: regenerate README tables and docs/.")
+app.add_typer(dev_app, name="dev", hidden=True)
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
@@ -73,11 +85,48 @@ def say(line: str) -> None:
 
 def tell(line: str) -> None:
     """A result line on stdout, printed as written (no markup)."""
-    out.print(line, markup=False, soft_wrap=True)
+    out.print(line, markup=False)  # wrapped at the terminal's width, between words
+
+
+def tell_table(
+    title: str, columns: Sequence[str], rows: Iterable[Sequence[str | Text]], left: int = 1
+) -> None:
+    """A result table on stdout that fits the terminal (80 columns included): no outer frame, one
+    space between columns, headers may break at their spaces, and a cell too long for its column
+    wraps onto a second line rather than being cut with "…" (a cut number would be a wrong number).
+    The first ``left`` columns are text, left-aligned; the others are figures, right-aligned."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
+    for i, col in enumerate(columns):
+        figure = i >= left
+        table.add_column(
+            col.replace(" ", "\n") if figure else col,
+            justify="right" if figure else "left",
+            overflow="fold",
+            no_wrap=figure,
+        )
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
 
 
 def _settings(config: Path | None, **overrides: Any) -> Settings:
     return load_settings(config, **overrides)
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        tell(f"abm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool,
+        typer.Option("--version", "-V", callback=_show_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Pick the B2B accounts to target."""
 
 
 @app.command()
@@ -97,12 +146,11 @@ def run(
     settings = _settings(config, **{"run.input_dir": input, "run.db": db, "run.as_of": when})
     say(f"abm run: {settings.run.input_dir} → {settings.run.db}")
     result = project.run(settings, progress=say)
-    table = Table(title=f"Segments ({result.quarter})")
-    for col in ("segment", "accounts", "revenue", "contacts", "whitespace"):
-        table.add_column(col, justify="left" if col == "segment" else "right")
-    for row in result.segments.iter_rows():
-        table.add_row(row[0], f"{row[1]:,}", f"¥{row[2]:,.0f}", f"{row[3]:,}", f"{row[4]:,}")
-    out.print(table)
+    tell_table(
+        f"Segments ({result.quarter})",
+        ("segment", "accounts", "revenue", "contacts", "whitespace"),
+        ((r[0], f"{r[1]:,}", f"¥{r[2]:,.0f}", f"{r[3]:,}", f"{r[4]:,}") for r in result.segments.iter_rows()),
+    )
     tiers = ", ".join(f"Tier {k}: {v:,}" for k, v in sorted(result.tiers.items())) or "no tiered accounts"
     tell(
         f"{tiers}. Rejected input rows: {result.rejected_rows:,}; bad optional values left empty: "
@@ -145,11 +193,15 @@ def sample(
 @app.command("config")
 @friendly
 def show_config(config: ConfigOpt = None) -> None:
-    """Show the effective configuration (file + environment + defaults)."""
-    out.print_json(_settings(config).model_dump_json())
+    """Print the effective configuration (file + environment + defaults) as TOML for abm.toml.
+
+    Plain API keys are shown as a placeholder, never in clear."""
+    from abm.config_toml import settings_toml
+
+    sys.stdout.write(settings_toml(_settings(config)))  # as is: no wrapping, no markup
 
 
-@app.command()
+@dev_app.command()
 @friendly
 def docs(readme: Annotated[Path, typer.Option(help="README to update.")] = Path("README.md")) -> None:
     """Regenerate README's config and input tables from the code."""
@@ -181,7 +233,7 @@ def review_export(
 @review_app.command("import")
 @friendly
 def review_import(
-    in_file: Annotated[Path, typer.Argument(help="The edited CSV or XLSX.")],
+    in_file: Annotated[Path, typer.Argument(help="The edited CSV or XLSX.", metavar="FILE")],
     db: DbOpt = None,
     config: ConfigOpt = None,
     by: Annotated[str, typer.Option(help="Who decided (kept with each decision).")] = "",
@@ -220,20 +272,22 @@ def bench(
         f"scale {scale}: {size.companies:,} companies, {size.customers:,} customers, "
         f"{size.contacts:,} contacts, {size.sales_lines:,} sales lines"
     )
-    table = Table(title="Where the time goes")
-    for col in ("step", "seconds", "share", "rows", "peak RSS MiB"):
-        table.add_column(col, justify="left" if col == "step" else "right")
-    for row in figures["steps"].sort("seconds", descending=True).iter_rows(named=True):
-        table.add_row(
-            row["step"],
-            f"{row['seconds']:.1f}",
-            f"{row['share']:.0%}",
-            f"{row['rows']:,}",
-            f"{row['peak_rss_mb']:,.0f}",
-        )
-    out.print(table)
+    tell_table(
+        "Where the time goes",
+        ("step", "seconds", "share", "rows", "peak RSS MiB"),
+        (
+            (
+                r["step"],
+                f"{r['seconds']:.1f}",
+                f"{r['share']:.0%}",
+                f"{r['rows']:,}",
+                f"{r['peak_rss_mb']:,.0f}",
+            )
+            for r in figures["steps"].sort("seconds", descending=True).iter_rows(named=True)
+        ),
+    )
     tell(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
-    tell(str(figures["accuracy"]))
+    out.print(str(figures["accuracy"]), markup=False, soft_wrap=True)  # a polars frame: its own layout
 
 
 @app.command()
@@ -256,7 +310,7 @@ def serve(
     uvicorn.run(app_, host=host, port=port, access_log=False, log_level="info")
 
 
-@app.command()
+@dev_app.command()
 @friendly
 def dictionary(
     db: DbOpt = None,
@@ -338,69 +392,67 @@ def territories_report(
             "(担当者コード, 担当者名, エリア) to the input folder and run `abm run`"
         )
     quarter = report["balance"]["quarter"][0] if report["balance"].height else "?"
-    table = Table(title=f"Territory balance ({quarter})")
-    columns = (
-        "rep",
-        "name",
-        "area",
-        "cap.",
-        "accounts",
-        "buying power",
-        "revenue",
-        "bp share",
-        "dev. bp",
-        "dev. n",
+    # reps' names and areas come from the user's file: Text, never read as markup
+    tell_table(
+        f"Territory balance ({quarter})",
+        (
+            "rep",
+            "name",
+            "area",
+            "cap.",
+            "accounts",
+            "buying power",
+            "revenue",
+            "bp share",
+            "dev. bp",
+            "dev. n",
+        ),
+        (
+            (
+                Text(r["rep_id"] or ""),
+                Text(r["name"] or ""),
+                Text(r["area"] or ""),
+                f"{r['capacity']:g}",
+                f"{r['accounts']:,}",
+                f"{r['buying_power']:,.1f}",
+                f"¥{r['revenue']:,.0f}",
+                _pct(r["buying_power_share"]),
+                Text.assemble(
+                    _pct(r["buying_power_deviation"], signed=True),
+                    "" if r["within_tolerance"] else (" !", "red"),
+                ),
+                _pct(r["accounts_deviation"], signed=True),
+            )
+            for r in report["balance"].iter_rows(named=True)
+        ),
+        left=3,
     )
-    for col in columns:
-        table.add_column(col, justify="left" if col in ("rep", "name", "area") else "right")
-    for r in report["balance"].iter_rows(named=True):
-        flag = "" if r["within_tolerance"] else " [red]![/]"
-        table.add_row(
-            Text(r["rep_id"] or ""),  # reps' names and areas come from the user's file: no markup
-            Text(r["name"] or ""),
-            Text(r["area"] or ""),
-            f"{r['capacity']:g}",
-            f"{r['accounts']:,}",
-            f"{r['buying_power']:,.1f}",
-            f"¥{r['revenue']:,.0f}",
-            _pct(r["buying_power_share"]),
-            _pct(r["buying_power_deviation"], signed=True) + flag,
-            _pct(r["accounts_deviation"], signed=True),
-        )
-    out.print(table)
-    areas = Table(title="Per area: coefficient of variation across reps, and moves since last quarter")
-    for col in (
-        "area",
-        "reps",
-        "accounts",
-        "CV buying power",
-        "CV accounts",
-        "moved",
-        "rebalanced",
-        "unassigned",
-    ):
-        areas.add_column(col, justify="left" if col == "area" else "right")
-    for r in report["areas"].iter_rows(named=True):
-        areas.add_row(
-            Text(r["area"] or ""),
-            str(r["reps"]),
-            f"{r['accounts']:,}",
-            _pct(r["cv_buying_power"]),
-            _pct(r["cv_accounts"]),
-            f"{r['moved']:,}",
-            f"{r['rebalanced']:,}",
-            f"{r['unassigned']:,}",
-        )
-    out.print(areas)
+    tell_table(
+        "Per area: coefficient of variation across reps, and moves since last quarter",
+        ("area", "reps", "accounts", "CV buying power", "CV accounts", "moved", "rebalanced", "unassigned"),
+        (
+            (
+                Text(r["area"] or ""),
+                str(r["reps"]),
+                f"{r['accounts']:,}",
+                _pct(r["cv_buying_power"]),
+                _pct(r["cv_accounts"]),
+                f"{r['moved']:,}",
+                f"{r['rebalanced']:,}",
+                f"{r['unassigned']:,}",
+            )
+            for r in report["areas"].iter_rows(named=True)
+        ),
+    )
     reasons = ", ".join(f"{reason}: {n:,}" for reason, n in report["reasons"].iter_rows()) or "none"
     tell(f"Owner changes by reason: {reasons} (table territory_changes).")
     if report["changes"].height:
-        listed = Table(title=f"First {report['changes'].height} changes")
-        for col in ("account", "name", "territory", "from", "to", "reason"):
-            listed.add_column(col)
-        for r in report["changes"].iter_rows(named=True):
-            listed.add_row(
-                *(
+        fields = ("account_id", "name", "territory", "from", "to", "reason")
+        tell_table(
+            f"First {report['changes'].height} changes",
+            ("account", "name", "territory", "from", "to", "reason"),
+            (
+                tuple(
                     Text(v or "—")
                     for v in (
                         r["account_id"],
@@ -411,8 +463,10 @@ def territories_report(
                         r["reason"],
                     )
                 )
-            )
-        out.print(listed)
+                for r in report["changes"].iter_rows(named=True)
+            ),
+            left=len(fields),
+        )
 
 
 def _pct(value: float | None, signed: bool = False) -> str:

@@ -1,7 +1,7 @@
 """Settings: one model, loaded from a TOML file plus ``ABM_*`` environment variables.
 
 Every key has a default and a description; README's configuration section is generated from
-these descriptions (``abm config --markdown``) and a test fails when it is stale. Environment
+these descriptions (``abm dev docs``) and a test fails when it is stale. Environment
 variables override the file, e.g. ``ABM_RUN__LOOKBACK_MONTHS=6`` or ``ABM_DUCKDB__THREADS=2``.
 """
 

@@ -1,6 +1,6 @@
 """README blocks generated from the code, so the documentation cannot drift from it.
 
-``abm docs`` rewrites the blocks between ``<!-- name:start -->`` and ``<!-- name:end -->``;
+``abm dev docs`` rewrites the blocks between ``<!-- name:start -->`` and ``<!-- name:end -->``;
 ``tests/test_docs.py`` fails when README differs from what this module generates.
 """
 

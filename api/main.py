@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from abm.config import Settings, load_settings
-from api import access_log, errors, queries
+from api import access_log, docs, errors, queries
 from api.db import PublishedDb
 from api.deps import single_valued
 from api.routes import accounts, deciles, exports, health, pareto, runs, segments, territories
@@ -27,6 +27,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1",
         description=DESCRIPTION,
         dependencies=[Depends(single_valued)],  # ?limit=1&limit=2 is a 422, never a silent pick
+        docs_url=None,  # /docs and /redoc come from api.docs, with their assets served by the app
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.keyring = keyring
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         accounts_in_memory=settings.api.accounts_in_memory,
     )
     errors.install(app)
+    docs.install(app)
     access_log.configure(settings.api)
     access_log.install(app)
     for module in (health, runs, accounts, segments, pareto, deciles, territories, exports):

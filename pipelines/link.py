@@ -14,9 +14,9 @@ from pipelines.context import RunContext
 SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
 
 
-def _progress_for(ctx: RunContext, source: str) -> Callable[[str], None]:
-    """Progress lines prefixed with their source, so sales and contacts read apart."""
-    return lambda msg: ctx.progress(f"  {source}: {msg}")
+def _indented(ctx: RunContext) -> Callable[[str], None]:
+    """Linking's progress lines, indented under the step (they already name their source)."""
+    return lambda msg: ctx.progress(f"  {msg}")
 
 
 def link(ctx: RunContext) -> int:
@@ -32,7 +32,7 @@ def link(ctx: RunContext) -> int:
             source=source,
             settings=ctx.settings.match,
             decisions=decisions.filter(pl.col("source") == source),
-            progress=_progress_for(ctx, source),
+            progress=_indented(ctx),  # link_records names the source itself
         )
         status = result.matches["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))

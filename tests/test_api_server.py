@@ -96,6 +96,9 @@ def test_served_over_loopback(server):
         page = c.get("/accounts", params={"tier": 1, "limit": 5}, headers=READ).json()
         assert len(page["items"]) == 5 and all(a["tier"] == 1 for a in page["items"])
         assert c.get("/openapi.json").json()["components"]["securitySchemes"]
+        docs = c.get("/docs")  # served with its assets by the app itself: works without internet
+        assert docs.status_code == 200 and "https://" not in docs.text
+        assert c.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
 
 
 def test_a_run_published_while_serving_is_served_next(server):
@@ -152,3 +155,31 @@ def test_access_log_has_one_line_per_request_and_no_secrets(server):
     text = "".join(output)
     leaked = [s for s in [READ_KEY, CONTACTS_KEY, "wrong-key-value", "secret-search", *emails] if s in text]
     assert leaked == [] and "@" not in text
+
+
+def test_readme_curl_examples_work(server, tmp_path):
+    """README's curl lines, run as written against the live server, answer 200; the Japanese `q=`
+    reaches the server intact (same answer as the value sent by httpx)."""
+    from test_api_docs import readme_curl_commands
+
+    base, _db, _inputs, _output = server
+    commands = [c for c in readme_curl_commands() if '"$API/' in c]
+    assert len(commands) >= 3
+    env = {"PATH": os.environ["PATH"], "KEY": READ_KEY, "API": base}
+    for command in commands:
+        result = subprocess.run(
+            ["bash", "-c", command.replace("curl ", "curl -sS -w '\\n%{http_code}' ", 1)],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        body, _, status = result.stdout.rpartition("\n")
+        assert status == "200", (command, result.stdout[-500:], result.stderr)
+        if "q=" in command:
+            q = re.search(r'"q=([^"]+)"', command).group(1)
+            with httpx.Client(base_url=base, timeout=10) as c:
+                expected = c.get("/accounts", params={"q": q}, headers=READ).json()
+            assert json.loads(body) == expected
+    assert (tmp_path / "targets.csv").stat().st_size > 0

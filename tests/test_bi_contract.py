@@ -1,5 +1,5 @@
 """The BI contract: views answer the common questions, every published column is described, and
-docs/data-dictionary.md is what `abm dictionary` generates (no run ids or dates in it)."""
+docs/data-dictionary.md is what `abm dev dictionary` generates (no run ids or dates in it)."""
 
 from __future__ import annotations
 
@@ -55,9 +55,9 @@ def test_work_tables_are_not_published(tiny_con):
 def test_dictionary_is_generated_and_fresh(reps_db):
     text = render_markdown(_objects(reps_db))
     assert "run_id" in text and "2026" not in text.split("## ")[0]  # no run id or date in the header
-    assert DICTIONARY.exists(), "run `abm dictionary` after `abm run` on the shipped sample"
+    assert DICTIONARY.exists(), "run `abm dev dictionary` after `abm run` on the shipped sample"
     assert DICTIONARY.read_text(encoding="utf-8") == text, (
-        "docs/data-dictionary.md is stale: run `abm run && abm dictionary`"
+        "docs/data-dictionary.md is stale: run `abm run && abm dev dictionary`"
     )
 
 

@@ -54,6 +54,6 @@ def test_every_key_has_a_description():
 
 def test_readme_generated_blocks_are_current():
     text = README.read_text(encoding="utf-8")
-    assert render(text) == text, "README is stale: run `abm docs`"
+    assert render(text) == text, "README is stale: run `abm dev docs`"
     for key, _, _ in describe(Settings):
         assert f"`{key}`" in text

@@ -249,7 +249,6 @@ def link(
             .select("source_key", "cidx", "score", "via", "fingerprint")
         )
         kept = kept.with_columns(company_id=m["company_id"].gather(kept["cidx"])).drop("cidx")
-    say(f"{source}: {stats['status']}")
     return LinkResult(matches, review, stats, kept)
 
 
