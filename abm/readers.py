@@ -396,7 +396,12 @@ def missing_message(missing: dict[str, tuple[str, list[str]]]) -> str:
     """
     from abm.schema import INPUTS
 
-    lines = ["missing required columns:"]
+    summary = "; ".join(
+        f"{label}: missing required column '{c}'" for label, cols in missing.values() for c in cols
+    )
+    tables = ", ".join(f"[columns.{name}]" for name in missing)
+    # the first line alone says what is wrong and where (the CLI's one error line); the rest details it
+    lines = [f"{summary} (accepted headers below; or map yours in {tables} of the config, as shown)"]
     for name, (label, columns) in missing.items():
         spec = INPUTS[name]
         for c in columns:
