@@ -74,6 +74,14 @@ def _assign(ctx: RunContext) -> Assignment:
         f"  territories: {facts['owned']:,} accounts to {facts['reps']} reps; "
         f"{moved:,} moved since {previous_quarter or 'no previous quarter'}"
     )
+    outside = result.balance.filter(~pl.col("within_tolerance"))
+    facts["outside_tolerance"] = dict(outside.select("rep_id", "balance_note").iter_rows())
+    for rep in outside.iter_rows(named=True):  # nothing silent: say who is off balance and why
+        ctx.progress(
+            f"  territories: {rep['area']} {rep['rep_id']} outside ±{settings.tolerance:.0%} "
+            f"(buying power {rep['buying_power_deviation']:+.1%}, "
+            f"accounts {rep['accounts_deviation']:+.1%}): {rep['balance_note']}"
+        )
     return result
 
 

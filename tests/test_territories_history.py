@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from abm import project
 from abm.cli import app
+from abm.report import write_report
+from abm.report.page import REASON_LABELS
 
 # 関東 has two reps, 九州・沖縄 two (R3 leaves before the third quarter), 近畿 one; nobody covers 東北.
 REPS = [
@@ -107,7 +109,7 @@ def test_a_rep_leaving_hands_over_with_the_reason(quarters):
         "FROM territory_changes",
     )
     assert ("100000004", "R3", "鈴木 一郎", "R4", "rep left", "FY2026Q2", "FY2026Q1") in changes
-    assert {r[4] for r in changes} <= {"rep left", "new account", "tier change"}
+    assert {r[4] for r in changes} <= {"rep left", "new account", "tier change", "left target list"}
     balance = dict(query(db, "SELECT rep_id, accounts FROM territory_balance"))
     assert "R3" not in balance and balance["R4"] >= 1
 
@@ -136,3 +138,16 @@ def test_cli_without_reps_says_what_to_do(tiny_db):
     result = CliRunner().invoke(app, ["territories", "--db", str(tiny_db)])
     assert result.exit_code == 2
     assert "reps file" in result.output
+
+
+def test_report_lists_territory_changes_by_reason_without_names(quarters, tmp_path):
+    html = write_report(quarters["db"], tmp_path / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="territory_changes">') :]
+    section = section[: section.index("</section>")]
+    counts = dict(query(quarters["db"], "SELECT reason, count(*) FROM territory_changes GROUP BY reason"))
+    assert counts["rep left"] >= 1
+    for reason, n in counts.items():
+        assert f'<td>{REASON_LABELS[reason]}</td><td>{reason}</td><td class="n">{n:,}</td>' in section
+    assert "<td>R3</td><td>R4</td><td>担当者の退職・異動</td>" in section  # デルタ電機 handed over
+    for _, name, _, _ in REPS:
+        assert name not in section  # rep codes only, no person's name
