@@ -549,16 +549,15 @@ class _Solver:
     ) -> bool:
         base_r = self._excess(load[r], np.array(r), band)
         base = self._excess(load, np.arange(self.n_reps), band)
-        # out: r's accounts to any other eligible rep (candidates x reps)
+        # out: r's accounts to any other eligible rep (candidates x the reps that may take any of them)
         out = np.flatnonzero(movable & (owner == r))
+        cols = np.flatnonzero(self.elig[np.unique(self.key[out])].any(axis=0) & (np.arange(self.n_reps) != r))
         gain_out = self._excess(load[r] - self.x[out], np.full(out.size, r), band) - base_r
         to = (
-            self._excess(load[None, :, :] + self.x[out][:, None, :], np.arange(self.n_reps)[None, :], band)
-            - base[None, :]
+            self._excess(load[cols][None, :, :] + self.x[out][:, None, :], cols[None, :], band)
+            - base[cols][None, :]
         )
-        delta_out = np.where(
-            self.elig[self.key[out]] & (np.arange(self.n_reps) != r), gain_out[:, None] + to, np.inf
-        )
+        delta_out = np.where(self.elig[self.key[out]][:, cols], gain_out[:, None] + to, np.inf)
         # in: other reps' accounts that r may own
         inn = np.flatnonzero(movable & (owner >= 0) & (owner != r) & self.elig[self.key, r])
         src = owner[inn]
@@ -568,8 +567,8 @@ class _Solver:
             + self._excess(load[src] - self.x[inn], src, band)
             - base[src]
         )
-        acc = np.r_[np.repeat(out, self.n_reps), inn]
-        dest = np.r_[np.tile(np.arange(self.n_reps), out.size), np.full(inn.size, r)]
+        acc = np.r_[np.repeat(out, cols.size), inn]
+        dest = np.r_[np.tile(cols, out.size), np.full(inn.size, r)]
         delta = np.r_[delta_out.ravel(), delta_in]
         ok = delta < -EPS
         if not ok.any():
