@@ -79,10 +79,14 @@ def _assign(ctx: RunContext) -> Assignment:
     for rep in outside.iter_rows(named=True):  # nothing silent: say who is off balance and why
         ctx.progress(
             f"  territories: {rep['area']} {rep['rep_id']} outside ±{settings.tolerance:.0%} "
-            f"(buying power {rep['buying_power_deviation']:+.1%}, "
-            f"accounts {rep['accounts_deviation']:+.1%}): {rep['balance_note']}"
+            f"(buying power {_signed(rep['buying_power_deviation'])}, "
+            f"accounts {_signed(rep['accounts_deviation'])}): {rep['balance_note']}"
         )
     return result
+
+
+def _signed(share: float | None) -> str:
+    return "n/a" if share is None else f"{share:+.1%}"
 
 
 def _publish(

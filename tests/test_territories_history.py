@@ -151,3 +151,20 @@ def test_report_lists_territory_changes_by_reason_without_names(quarters, tmp_pa
     assert "<td>R3</td><td>R4</td><td>担当者の退職・異動</td>" in section  # デルタ電機 handed over
     for _, name, _, _ in REPS:
         assert name not in section  # rep codes only, no person's name
+
+
+def test_a_rep_left_outside_tolerance_is_named_in_progress_and_balance_note(tmp_path):
+    """Two 関東 reps and one 関東 account in the tiny data: the second rep cannot get a share."""
+    inputs = write_inputs(tmp_path / "in")
+    (inputs / "reps.csv").write_text(
+        "担当者コード,担当者名,エリア\nR1,山田 太郎,関東\nR2,佐藤 花子,関東\nR5,田中 三郎,近畿\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "abm.duckdb"
+    lines: list[str] = []
+    project.run(settings_for(inputs, db), progress=lines.append)
+    notes = dict(query(db, "SELECT rep_id, balance_note FROM territory_balance WHERE NOT within_tolerance"))
+    assert set(notes) == {"R1", "R2"} and all("許容範囲（±15%）" in n for n in notes.values())
+    said = [line for line in lines if "outside ±15%" in line]
+    assert len(said) == 2 and "関東 R2" in said[1] and notes["R2"] in said[1]
+    assert query(db, "SELECT reps_outside_tolerance FROM territory_areas WHERE area = '関東'") == [(2,)]
