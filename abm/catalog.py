@@ -403,6 +403,8 @@ TABLES: dict[str, Entry] = {
             "name": "Rep name.",
             "area": "Rep's area.",
             **{k: v for k, v in _BALANCE.items() if k not in ("territory", "owner", "owner_name")},
+            "balance_note": "Why the rep is outside territories.tolerance (pins / Tier 1 alone exceed it, "
+            "too few accounts it may cover, or account sizes too lumpy); empty when within.",
         },
     ),
     "territory_changes": Entry(
@@ -419,7 +421,10 @@ TABLES: dict[str, Entry] = {
             "from_owner_name": "Previous owner's name.",
             "to_owner": "New owner (rep id); empty when the account left the scope.",
             "to_owner_name": "New owner's name.",
-            "reason": "new account, rep left, rebalancing, pin, tier change or area change.",
+            "reason": "new account (first time in scope), rep left (last owner inactive or gone), "
+            "rebalancing (moved for balance), pin, tier change (entered the scope with another tier), "
+            "left target list (out of scope now: no scope tier, not a customer, or gone from the data; "
+            "no owner) or area change (the last owner no longer covers its prefecture / industry).",
         },
     ),
     "territory_areas": Entry(

@@ -13,8 +13,14 @@ so the same inputs always give the same owners:
    (by buying power) are released first, so the big relationships stay.
 3. **Greedy**: released, new and orphaned accounts go, largest buying power first, to the eligible
    rep whose weighted load (relative to its target) is lowest after taking it.
-4. If a rep is then still below ``1 - tolerance`` of its target (a new rep, say), the area is redone
-   with stickiness capped at the target itself, so the others hand over accounts.
+4. **Repair**: single accounts move until every rep is within a tight band (a third of the
+   tolerance) using only free moves (accounts that change owner anyway), then, if a rep is still
+   outside the tolerance (a rep joined, books shrank), kept accounts move too, the least disruptive
+   first: lowest own revenue, then lowest buying power (open deals and the length of the
+   relationship are not in the data). If single moves leave a rep outside the tolerance (account
+   sizes too lumpy), its area is redone with stickiness capped at the target itself and repaired
+   again. A rep that pins / Tier 1 or its coverage keep outside the tolerance gets a
+   ``balance_note`` saying why.
 
 Loads are vectors over the balanced metrics (summed buying-power score, account count, own
 revenue) weighted by ``balance_weights``. Only the greedy step loops in Python, over the accounts
@@ -33,7 +39,19 @@ from abm.config import TerritorySettings
 from abm.geo import AREA_OF, AREAS, area_expr, prefecture_expr
 
 METRICS = ("buying_power", "accounts", "revenue")
-REASONS = ("new account", "rep left", "rebalancing", "pin", "tier change", "area change")
+REASONS = (
+    "new account",
+    "rep left",
+    "rebalancing",
+    "pin",
+    "tier change",
+    "left target list",
+    "area change",
+)
+METRIC_LABELS = {"buying_power": "購買力", "accounts": "アカウント数", "revenue": "自社売上"}
+FREE_BAND = 1 / 3  # repair band for free moves, as a share of the tolerance (keeps area CVs low)
+HELD_BAND = 0.9  # repair band when moving kept accounts: a margin inside the tolerance
+EPS = 1e-12
 
 # Area names as people type them -> canonical area of abm.geo.
 AREA_ALIASES = {
@@ -295,6 +313,7 @@ def assign(
     )
     solver = _Solver(scope, active, settings)
     owner_idx = solver.solve()
+    active = active.with_columns(pl.Series("balance_note", solver.notes, dtype=pl.Utf8))
     rep_ids = active["rep_id"].to_list()
     scope = scope.with_columns(
         pl.Series("owner_idx", owner_idx, dtype=pl.Int64),
@@ -441,6 +460,20 @@ class _Solver:
             np.where(anchor >= 0, self.group[np.maximum(anchor, 0)], -1) if self.n_reps else anchor
         )
         self.targets = self._targets()
+        with np.errstate(divide="ignore"):
+            self.inv_target = np.where(
+                self.targets > 0, 1.0 / np.where(self.targets > 0, self.targets, 1.0), 0.0
+            )
+        # weight of each balanced metric per rep (0 where the rep has no target in it)
+        self.active_weights = np.where(self.targets > 0, self.weights * self.balanced, 0.0)
+        self.elig = np.zeros((len(first_of_key), self.n_reps), dtype=bool)  # key -1 reads the last row
+        for k, options in self.sets.items():
+            self.elig[k, options] = True
+        # disruption of moving a kept account: lowest own revenue, then buying power, first (scope order ties)
+        order = np.lexsort((np.arange(self.n), self.x[:, 0], self.x[:, 2]))
+        self.disruption = np.empty(self.n, dtype=np.int64)
+        self.disruption[order] = np.arange(self.n)
+        self.notes: list[str | None] = [None] * self.n_reps
 
     def _targets(self) -> np.ndarray:
         """Per rep and metric: the area's total times the rep's capacity share of the area."""
@@ -459,16 +492,141 @@ class _Solver:
         if self.n_reps == 0:
             return np.full(self.n, -1, dtype=np.int64)
         factor = np.full(self.n_reps, 1.0 + self.tolerance)
-        owner, load = self._pass(factor)
-        low = self._below(load)
-        if low.any():  # e.g. a new rep: let the others hand over down to their target, not just to +tolerance
-            factor[np.isin(self.group, np.unique(self.group[low]))] = 1.0
-            owner, load = self._pass(factor)
+        owner, load = self._balanced(factor)
+        outside = self._excess(load, np.arange(self.n_reps), self.tolerance) > EPS
+        if outside.any():  # single moves got stuck: redo those areas with stickiness capped at the target
+            factor[np.isin(self.group, np.unique(self.group[outside]))] = 1.0
+            retry, retry_load = self._balanced(factor)
+            if (self._excess(retry_load, np.arange(self.n_reps), self.tolerance) > EPS).sum() < outside.sum():
+                owner, load = retry, retry_load
+        self.notes = self._notes(owner, load)
         return owner
 
-    def _below(self, load: np.ndarray) -> np.ndarray:
-        short = load[:, self.balanced] < (1.0 - self.tolerance) * self.targets[:, self.balanced] - 1e-9
-        return short.any(axis=1)
+    def _balanced(self, factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """One pass (fixed, sticky under ``factor`` times the target, greedy), then the repair."""
+        owner, load = self._pass(factor)
+        # free moves first (accounts that change owner anyway), tight band: lowers the area's CV
+        self._repair(owner, load, band=self.tolerance * FREE_BAND, held=False)
+        if (self._excess(load, np.arange(self.n_reps), self.tolerance * HELD_BAND) > EPS).any():
+            # someone is still outside tolerance (a rep joined, books shrank): move kept accounts too
+            self._repair(owner, load, band=self.tolerance * HELD_BAND, held=True)
+            self._repair(owner, load, band=self.tolerance * FREE_BAND, held=False)
+        return owner, load
+
+    def _excess(self, load: np.ndarray, reps: np.ndarray, band: float) -> np.ndarray:
+        """Weighted distance of each rep's relative load beyond ±band of its target (0 inside the band)."""
+        rel = np.abs(load * self.inv_target[reps] - 1.0)
+        return (np.maximum(rel - band, 0.0) * self.active_weights[reps]).sum(axis=-1)
+
+    def _repair(self, owner: np.ndarray, load: np.ndarray, band: float, held: bool) -> None:
+        """Move single accounts until every rep is within ±band of its target, least disruptive first.
+
+        Each step takes the rep furthest outside the band and the best improving move that touches
+        it: an account out to another eligible rep, or one in from another rep. Moves are ranked
+        (1) back to last quarter's owner, (2) an account that changes owner anyway (new, orphaned,
+        released), then, only when ``held``, (3) an account its owner keeps from last quarter, the
+        lowest own revenue and buying power first (``disruption``) among the moves that achieve at
+        least half the best improvement. Fixed accounts (pins, Tier 1) never move. The total
+        excess strictly falls with every move, so this ends; moves are few (one per step), and each
+        step is numpy over one rep's accounts and the reps.
+        """
+        reps = np.arange(self.n_reps)
+        stuck = np.zeros(self.n_reps, dtype=bool)
+        movable = (self.fixed < 0) & (self.key >= 0)
+        for _ in range(self.n + 1):
+            excess = self._excess(load, reps, band)
+            excess[stuck] = 0.0
+            r = int(np.argmax(excess))
+            if excess[r] <= EPS:
+                return
+            if self._move(r, owner, load, band, held, movable):
+                stuck[:] = False
+            else:
+                stuck[r] = True
+
+    def _move(
+        self, r: int, owner: np.ndarray, load: np.ndarray, band: float, held: bool, movable: np.ndarray
+    ) -> bool:
+        base_r = self._excess(load[r], np.array(r), band)
+        base = self._excess(load, np.arange(self.n_reps), band)
+        # out: r's accounts to any other eligible rep (candidates x the reps that may take any of them)
+        out = np.flatnonzero(movable & (owner == r))
+        cols = np.flatnonzero(self.elig[np.unique(self.key[out])].any(axis=0) & (np.arange(self.n_reps) != r))
+        gain_out = self._excess(load[r] - self.x[out], np.full(out.size, r), band) - base_r
+        to = (
+            self._excess(load[cols][None, :, :] + self.x[out][:, None, :], cols[None, :], band)
+            - base[cols][None, :]
+        )
+        delta_out = np.where(self.elig[self.key[out]][:, cols], gain_out[:, None] + to, np.inf)
+        # in: other reps' accounts that r may own
+        inn = np.flatnonzero(movable & (owner >= 0) & (owner != r) & self.elig[self.key, r])
+        src = owner[inn]
+        delta_in = (
+            self._excess(load[r] + self.x[inn], np.full(inn.size, r), band)
+            - base_r
+            + self._excess(load[src] - self.x[inn], src, band)
+            - base[src]
+        )
+        acc = np.r_[np.repeat(out, cols.size), inn]
+        dest = np.r_[np.tile(cols, out.size), np.full(inn.size, r)]
+        delta = np.r_[delta_out.ravel(), delta_in]
+        ok = delta < -EPS
+        if not ok.any():
+            return False
+        acc, dest, delta = acc[ok], dest[ok], delta[ok]
+        fresh = owner[acc] != self.prev[acc]
+        kind = np.where(dest == self.prev[acc], 0, np.where(fresh, 1, 2))
+        if not held:
+            keep = kind < 2
+            if not keep.any():
+                return False
+            acc, dest, delta, kind = acc[keep], dest[keep], delta[keep], kind[keep]
+        best_kind = kind.min()
+        pick = np.flatnonzero(kind == best_kind)
+        if best_kind < 2:
+            choice = pick[np.argmin(delta[pick])]
+        else:  # the least disruptive of the moves doing at least half the best move's good
+            good = pick[delta[pick] <= 0.5 * delta[pick].min()]
+            choice = good[np.argmin(self.disruption[acc[good]])]
+        i, s = int(acc[choice]), int(dest[choice])
+        load[owner[i]] -= self.x[i]
+        load[s] += self.x[i]
+        owner[i] = s
+        return True
+
+    def _notes(self, owner: np.ndarray, load: np.ndarray) -> list[str | None]:
+        """Why a rep stays outside tolerance after the repair (None when inside), in words for sales ops."""
+        reps = np.arange(self.n_reps)
+        outside = self._excess(load, reps, self.tolerance) > EPS
+        fixed_load = np.zeros_like(load)
+        is_fixed = self.fixed >= 0
+        np.add.at(fixed_load, self.fixed[is_fixed], self.x[is_fixed])
+        reachable = np.zeros_like(
+            load
+        )  # what the rep could hold at most: its own fixed + every movable it covers
+        movable = (self.fixed < 0) & (self.key >= 0)
+        for r in np.flatnonzero(outside):
+            reachable[r] = fixed_load[r] + self.x[movable & self.elig[self.key, r]].sum(axis=0)
+        notes: list[str | None] = []
+        limit = f"±{self.tolerance:.0%}"
+        for r in reps:
+            if not outside[r]:
+                notes.append(None)
+                continue
+            rel = load[r] * self.inv_target[r] - 1.0
+            metric = int(np.argmax(np.abs(rel) * self.active_weights[r]))
+            label = METRIC_LABELS[METRICS[metric]]
+            if rel[metric] > 0 and fixed_load[r, metric] * self.inv_target[r, metric] - 1.0 > self.tolerance:
+                notes.append(f"ピン留め・Tier 1 固定のアカウントだけで{label}が許容範囲（{limit}）を超える")
+            elif rel[metric] < 0 and reachable[r, metric] * self.inv_target[r, metric] < 1.0 - self.tolerance:
+                notes.append(
+                    f"担当できるアカウント（地域・業種）が少なく、{label}が許容範囲（{limit}）に届かない"
+                )
+            else:
+                notes.append(
+                    f"アカウントの大きさの偏りで、1件ずつの移動では{label}が許容範囲（{limit}）に収まらない"
+                )
+        return notes
 
     def _pass(self, factor: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         owner = self.fixed.copy()
@@ -514,7 +672,8 @@ def _with_reasons(
     """Every account in scope or owned last quarter, with its owner and, when that changed, why.
 
     First that applies: ``pin`` (went to its pinned rep), ``new account`` (not in last quarter's
-    history), ``tier change`` (left the scope, or entered it with another tier), ``rep left`` (the
+    history), ``left target list`` (out of scope now: no scope tier, not a customer, or gone from
+    the data; it loses its owner), ``tier change`` (entered the scope with another tier), ``rep left`` (the
     last owner is inactive or gone), ``area change`` (the last owner no longer covers its place or
     industry), ``rebalancing`` (released because the last owner was past the tolerance).
     """
@@ -565,8 +724,8 @@ def _with_reasons(
         .then(pl.lit("pin"))
         .when(~pl.col("seen_before"))
         .then(pl.lit("new account"))
-        .when(~pl.col("in_scope"))  # left the scope: no owner whoever had it
-        .then(pl.lit("tier change"))
+        .when(~pl.col("in_scope"))  # not tiered, not a customer (or gone from the data): no owner
+        .then(pl.lit("left target list"))
         .when(left)
         .then(pl.lit("rep left"))
         .when(pl.col("previous_owner").is_null())
@@ -597,7 +756,7 @@ def _balance(scope: pl.DataFrame, active: pl.DataFrame, settings: TerritorySetti
         )
     )
     frame = (
-        active.select("rep_id", "name", "area", "capacity")
+        active.select("rep_id", "name", "area", "capacity", "balance_note")
         .join(owned, left_on="rep_id", right_on="owner", how="left")
         .with_columns(
             pl.col("accounts").fill_null(0).cast(pl.Int64),
@@ -613,12 +772,18 @@ def _balance(scope: pl.DataFrame, active: pl.DataFrame, settings: TerritorySetti
             share.fill_nan(None).alias(f"{metric}_share"),
             (pl.col(metric) / pl.col("capacity") / mean - 1).fill_nan(None).alias(f"{metric}_deviation"),
         ]
-    frame = frame.select(out)
+    frame = frame.select(*out, "balance_note")
     balanced = [m for m in METRICS if settings.balance_weights.get(m, 0) > 0]
     within = pl.all_horizontal(
         [pl.col(f"{m}_deviation").abs().fill_null(0) <= settings.tolerance + 1e-9 for m in balanced]
     )
-    return frame.with_columns(within.alias("within_tolerance")).sort("area", "rep_id")
+    generic = f"1件ずつの移動では許容範囲（±{settings.tolerance:.0%}）に収まらない"
+    note = pl.when(within).then(None).otherwise(pl.coalesce("balance_note", pl.lit(generic)))
+    return (
+        frame.with_columns(within.alias("within_tolerance"), note.alias("balance_note"))
+        .select(pl.exclude("balance_note"), "balance_note")
+        .sort("area", "rep_id")
+    )
 
 
 def cv(load: np.ndarray, capacity: np.ndarray) -> float:

@@ -8,7 +8,8 @@ Generates the sample once (``abm.sample.generate``, parquet, cached), takes the 
 * **Q1** (as-of 2026-06-30): the first assignment;
 * **Q2 with churn** (as-of 2026-09-30, same reps): ``--churn`` of the customers stop buying and as
   many master companies become new customers, on top of the window moving on (tier changes);
-* **Q2 with churn and a rep leaving** (same date, one 関東 rep marked 在籍 = 0).
+* **Q2 with churn and a rep leaving** (same date, one 関東 rep marked 在籍 = 0);
+* **Q2 with churn, a rep leaving and one joining** (the same leaver, plus a new full-time 関東 rep).
 
 For each it prints, per area, the coefficient of variation (capacity-weighted) of buying power and
 of account count across the area's reps, and the accounts that changed owner by reason. Goal: CV ≤ 5%
@@ -36,6 +37,7 @@ from abm.sample import generate
 
 ROOT = Path(__file__).resolve().parents[1]
 LEAVER = "E1007"  # a 関東 rep
+JOINER = ("E1031", "新人 太郎", "関東")  # 担当者コード, 担当者名, エリア of the rep who joins in Q2
 
 
 def main() -> None:
@@ -48,18 +50,23 @@ def main() -> None:
     inputs = _inputs(args.cache, args.companies)
     q2_inputs = _quarter_two(inputs, args.cache / "in-q2", args.churn, leaver=None)
     leaver_inputs = _quarter_two(inputs, args.cache / "in-q2-leaver", args.churn, leaver=LEAVER)
-    q1_db, quiet_db, leaver_db = (args.cache / f"{n}.duckdb" for n in ("q1", "q2-quiet", "q2-leaver"))
-    for db in (q1_db, quiet_db, leaver_db):
+    swap_inputs = _quarter_two(inputs, args.cache / "in-q2-swap", args.churn, leaver=LEAVER, joiner=JOINER)
+    names = ("q1", "q2-quiet", "q2-leaver", "q2-swap")
+    q1_db, quiet_db, leaver_db, swap_db = (args.cache / f"{n}.duckdb" for n in names)
+    for db in (q1_db, quiet_db, leaver_db, swap_db):
         db.unlink(missing_ok=True)
 
     _run(inputs, q1_db, date(2026, 6, 30), args.cache)
     _report("Q1 (first assignment)", q1_db)
     shutil.copy(q1_db, quiet_db)
     shutil.copy(q1_db, leaver_db)
+    shutil.copy(q1_db, swap_db)
     _run(q2_inputs, quiet_db, date(2026, 9, 30), args.cache)
     _report(f"Q2 with churn ({args.churn:.0%} of customers lost, as many new ones)", quiet_db)
     _run(leaver_inputs, leaver_db, date(2026, 9, 30), args.cache)
     _report(f"Q2 with churn and a rep leaving ({LEAVER})", leaver_db)
+    _run(swap_inputs, swap_db, date(2026, 9, 30), args.cache)
+    _report(f"Q2 with churn, {LEAVER} leaving and {JOINER[0]} joining", swap_db)
 
 
 def _inputs(cache: Path, companies: int) -> Path:
@@ -77,9 +84,12 @@ def _inputs(cache: Path, companies: int) -> Path:
     return folder
 
 
-def _quarter_two(inputs: Path, folder: Path, churn: float, leaver: str | None) -> Path:
+def _quarter_two(
+    inputs: Path, folder: Path, churn: float, leaver: str | None, joiner: tuple[str, str, str] | None = None
+) -> Path:
     """Q2's inputs: some customers stop buying (no sales in the last 12 months), new ones start
-    (master companies that never bought, with sales in Jul–Sep 2026), and optionally a rep leaves."""
+    (master companies that never bought, with sales in Jul–Sep 2026), optionally a rep leaves and
+    one joins."""
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("companies.parquet", "contacts.parquet"):
         target = folder / name
@@ -109,6 +119,10 @@ def _quarter_two(inputs: Path, folder: Path, churn: float, leaver: str | None) -
     if leaver:
         active = pl.when(pl.col("担当者コード") == leaver).then(pl.lit("0")).otherwise("在籍")
         reps = reps.with_columns(active.alias("在籍"))
+    if joiner:
+        code, name, area = joiner
+        new = {"担当者コード": code, "担当者名": name, "エリア": area, "キャパシティ": "1", "在籍": "1"}
+        reps = pl.concat([reps, pl.DataFrame({c: [new.get(c)] for c in reps.columns})], how="vertical")
     reps.write_csv(folder / "reps.csv")
     return folder
 
@@ -135,6 +149,10 @@ def _report(title: str, db: Path) -> None:
         reasons = con.sql(
             "SELECT reason, count(*) AS n FROM territory_changes GROUP BY ALL ORDER BY n DESC"
         ).pl()
+        outside = con.sql(
+            "SELECT area, rep_id, buying_power_deviation, accounts_deviation FROM territory_balance "
+            "WHERE NOT within_tolerance ORDER BY area, rep_id"
+        ).pl()
     finally:
         con.close()
     print(f"== {title}")
@@ -159,6 +177,11 @@ def _report(title: str, db: Path) -> None:
         print(
             f"moved {moved:,} of {before:,} previously owned accounts ({moved / before:.1%}); "
             f"of which rebalancing (unforced) {rebalanced:,} ({rebalanced / before:.1%})"
+        )
+    for r in outside.iter_rows(named=True):
+        print(
+            f"  outside tolerance: {r['area']} {r['rep_id']} "
+            f"buying power {r['buying_power_deviation']:+.1%}, accounts {r['accounts_deviation']:+.1%}"
         )
     print("changes by reason: " + ", ".join(f"{r}: {n:,}" for r, n in reasons.iter_rows()))
 

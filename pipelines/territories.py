@@ -74,7 +74,19 @@ def _assign(ctx: RunContext) -> Assignment:
         f"  territories: {facts['owned']:,} accounts to {facts['reps']} reps; "
         f"{moved:,} moved since {previous_quarter or 'no previous quarter'}"
     )
+    outside = result.balance.filter(~pl.col("within_tolerance"))
+    facts["outside_tolerance"] = dict(outside.select("rep_id", "balance_note").iter_rows())
+    for rep in outside.iter_rows(named=True):  # nothing silent: say who is off balance and why
+        ctx.progress(
+            f"  territories: {rep['area']} {rep['rep_id']} outside ±{settings.tolerance:.0%} "
+            f"(buying power {_signed(rep['buying_power_deviation'])}, "
+            f"accounts {_signed(rep['accounts_deviation'])}): {rep['balance_note']}"
+        )
     return result
+
+
+def _signed(share: float | None) -> str:
+    return "n/a" if share is None else f"{share:+.1%}"
 
 
 def _publish(

@@ -313,7 +313,7 @@ def test_tier_change_in_and_out_of_scope_new_account_and_area_change():
     result = assign(frame, reps(("R1", "関東"), ("OS", "近畿")), SETTINGS, previous=prev)
     assert reasons(result) == {
         "IN": "tier change",
-        "OUT": "tier change",
+        "OUT": "left target list",
         "MOVED": "area change",
         "NEW": "new account",
     }

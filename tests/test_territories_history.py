@@ -14,6 +14,8 @@ from typer.testing import CliRunner
 
 from abm import project
 from abm.cli import app
+from abm.report import write_report
+from abm.report.page import REASON_LABELS
 
 # 関東 has two reps, 九州・沖縄 two (R3 leaves before the third quarter), 近畿 one; nobody covers 東北.
 REPS = [
@@ -107,7 +109,7 @@ def test_a_rep_leaving_hands_over_with_the_reason(quarters):
         "FROM territory_changes",
     )
     assert ("100000004", "R3", "鈴木 一郎", "R4", "rep left", "FY2026Q2", "FY2026Q1") in changes
-    assert {r[4] for r in changes} <= {"rep left", "new account", "tier change"}
+    assert {r[4] for r in changes} <= {"rep left", "new account", "tier change", "left target list"}
     balance = dict(query(db, "SELECT rep_id, accounts FROM territory_balance"))
     assert "R3" not in balance and balance["R4"] >= 1
 
@@ -136,3 +138,33 @@ def test_cli_without_reps_says_what_to_do(tiny_db):
     result = CliRunner().invoke(app, ["territories", "--db", str(tiny_db)])
     assert result.exit_code == 2
     assert "reps file" in result.output
+
+
+def test_report_lists_territory_changes_by_reason_without_names(quarters, tmp_path):
+    html = write_report(quarters["db"], tmp_path / "report.html").read_text(encoding="utf-8")
+    section = html[html.index('<section id="territory_changes">') :]
+    section = section[: section.index("</section>")]
+    counts = dict(query(quarters["db"], "SELECT reason, count(*) FROM territory_changes GROUP BY reason"))
+    assert counts["rep left"] >= 1
+    for reason, n in counts.items():
+        assert f'<td>{REASON_LABELS[reason]}</td><td>{reason}</td><td class="n">{n:,}</td>' in section
+    assert "<td>R3</td><td>R4</td><td>担当者の退職・異動</td>" in section  # デルタ電機 handed over
+    for _, name, _, _ in REPS:
+        assert name not in section  # rep codes only, no person's name
+
+
+def test_a_rep_left_outside_tolerance_is_named_in_progress_and_balance_note(tmp_path):
+    """Two 関東 reps and one 関東 account in the tiny data: the second rep cannot get a share."""
+    inputs = write_inputs(tmp_path / "in")
+    (inputs / "reps.csv").write_text(
+        "担当者コード,担当者名,エリア\nR1,山田 太郎,関東\nR2,佐藤 花子,関東\nR5,田中 三郎,近畿\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "abm.duckdb"
+    lines: list[str] = []
+    project.run(settings_for(inputs, db), progress=lines.append)
+    notes = dict(query(db, "SELECT rep_id, balance_note FROM territory_balance WHERE NOT within_tolerance"))
+    assert set(notes) == {"R1", "R2"} and all("許容範囲（±15%）" in n for n in notes.values())
+    said = [line for line in lines if "outside ±15%" in line]
+    assert len(said) == 2 and "関東 R2" in said[1] and notes["R2"] in said[1]
+    assert query(db, "SELECT reps_outside_tolerance FROM territory_areas WHERE area = '関東'") == [(2,)]

@@ -8,6 +8,7 @@ import duckdb
 import polars as pl
 
 PARETO_POINTS = 200  # the curve is drawn from at most this many points, whatever the customer count
+FIRST_CHANGES = 30  # the report lists this many territory changes; the rest are in territory_changes
 
 
 @dataclass(frozen=True)
@@ -18,6 +19,8 @@ class ReportData:
     deciles: pl.DataFrame
     segments: pl.DataFrame  # v_segment_summary
     territories: pl.DataFrame  # v_territory_balance
+    territory_reasons: pl.DataFrame  # reason, accounts (empty without a reps file)
+    territory_changes: pl.DataFrame  # the first changes: account, area, tiers, rep ids, reason (no names)
     linking: pl.DataFrame  # source, auto, manual, review, unmatched, total
     rejects: pl.DataFrame  # source_file, severity, reason, rows, problems
     timings: pl.DataFrame  # this run's steps
@@ -47,6 +50,23 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
         "PIVOT (SELECT source, status FROM matches) ON status IN ('auto', 'manual', 'review', 'unmatched') "
         "USING count(*) GROUP BY source ORDER BY source"
     ).with_columns(total=pl.sum_horizontal("auto", "manual", "review", "unmatched"))
+    has_changes = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'territory_changes'"
+    ).fetchall()[0][0]
+    reasons = (
+        q("SELECT reason, count(*) AS accounts FROM territory_changes GROUP BY reason ORDER BY accounts DESC")
+        if has_changes
+        else pl.DataFrame(schema={"reason": pl.Utf8, "accounts": pl.Int64})
+    )
+    changes = (
+        q(
+            "SELECT account_id, territory, previous_tier, tier, from_owner, to_owner, reason "
+            "FROM territory_changes ORDER BY reason, territory, account_id LIMIT $n",
+            {"n": FIRST_CHANGES},
+        )
+        if has_changes
+        else pl.DataFrame()
+    )
     return ReportData(
         run=run,
         pareto=pareto,
@@ -54,6 +74,8 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
         deciles=q("FROM deciles ORDER BY decile"),
         segments=q("FROM v_segment_summary"),
         territories=q("FROM v_territory_balance"),
+        territory_reasons=reasons,
+        territory_changes=changes,
         linking=linking,
         rejects=q(
             "SELECT source_file, severity, reason, count(DISTINCT row_number) AS rows, count(*) AS problems "

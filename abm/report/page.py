@@ -24,7 +24,37 @@ th{background:#f3f6fa;text-align:left}td.n{text-align:right;font-variant-numeric
 .kpi b{display:block;font-size:20px}.note{color:#666;font-size:12px}.scroll{overflow-x:auto;max-width:100%}
 """
 
-SECTIONS = ("run", "pareto", "deciles", "circles", "tiers", "territories", "linking", "rejects", "timings")
+SECTIONS = (
+    "run",
+    "pareto",
+    "deciles",
+    "circles",
+    "tiers",
+    "territories",
+    "territory_changes",
+    "linking",
+    "rejects",
+    "timings",
+)
+# territory_changes.reason (a contract, ASCII) -> the label sales ops read
+REASON_LABELS = {
+    "new account": "新規アカウント",
+    "rep left": "担当者の退職・異動",
+    "rebalancing": "負荷の再調整",
+    "pin": "ピン留め",
+    "tier change": "ティア変更（対象内）",
+    "left target list": "ターゲット対象外になった",
+    "area change": "エリア変更",
+}
+CHANGE_COLUMNS = {
+    "account_id": "アカウントID",
+    "territory": "エリア",
+    "previous_tier": "前期ティア",
+    "tier": "今期ティア",
+    "from_owner": "前担当（コード）",
+    "to_owner": "新担当（コード）",
+    "reason": "理由",
+}
 
 
 def yen(v: Any) -> str:
@@ -211,6 +241,41 @@ def _territories(d: ReportData) -> str:
     )
 
 
+def _territory_changes(d: ReportData) -> str:
+    """Counts by reason and the first changes: rep codes and account ids only, no person's name."""
+    title = "担当変更（前四半期比）"
+    if d.territory_reasons.height == 0:
+        return section(
+            "territory_changes",
+            title,
+            ["<p>担当変更はありません（担当者ファイルなし、または初回の割り当て）。</p>"],
+        )
+    label = pl.col("reason").replace_strict(REASON_LABELS, default=pl.col("reason"))
+    reasons = d.territory_reasons.select(
+        label.alias("理由"), pl.col("reason").alias("コード"), pl.col("accounts").alias("件数")
+    )
+    chart = svg.bar_chart(
+        reasons["理由"].to_list(),
+        reasons["件数"].to_list(),
+        [num(v) for v in reasons["件数"]],
+        color="#17becf",
+    )
+    first = d.territory_changes.with_columns(label).rename(CHANGE_COLUMNS)
+    total = int(reasons["件数"].sum())
+    return section(
+        "territory_changes",
+        title,
+        [
+            f'<div class="row"><div>{table(reasons, css_class="territory-reasons")}</div>'
+            f"<div>{chart}</div></div>",
+            f'<p class="note">最初の {first.height:,} 件（全 {total:,} 件は表 territory_changes）。'
+            "「ターゲット対象外になった」はティアも顧客区分もなくなり担当が外れたアカウント、"
+            "「ティア変更（対象内）」は対象のままティアが変わったアカウントです。</p>",
+            table(first, css_class="territory-changes"),
+        ],
+    )
+
+
 def _linking(d: ReportData) -> str:
     df = d.linking.with_columns(linked_share=(pl.col("auto") + pl.col("manual")) / pl.col("total"))
     return section(
@@ -258,6 +323,7 @@ def render(d: ReportData) -> str:
         _circles(d),
         _tiers(d),
         _territories(d),
+        _territory_changes(d),
         _linking(d),
         _rejects(d),
         _timings(d),
