@@ -73,7 +73,7 @@ AREA_ALIASES = {
 _SPLIT = r"[;；,，、/|\s]+"
 
 PROBLEM_SCHEMA = {"row_number": pl.Int64, "column": pl.Utf8, "value": pl.Utf8, "reason": pl.Utf8}
-REP_SCHEMA = {
+REP_SCHEMA: dict[str, pl.DataType | type[pl.DataType]] = {
     "rep_id": pl.Utf8,
     "name": pl.Utf8,
     "area": pl.Utf8,
@@ -167,7 +167,7 @@ def prepare_reps(reps: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 "capacity must be positive",
             ),
         ]
-    ).cast(PROBLEM_SCHEMA)
+    ).cast(PROBLEM_SCHEMA)  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     good = frame.filter(~pl.col("source_row").is_in(problems["row_number"].implode()))
     first_pref_area = (
         pl.col("pref_list").list.first().replace_strict(AREA_OF, default=None, return_dtype=pl.Utf8)
@@ -181,7 +181,7 @@ def prepare_reps(reps: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         pl.col("capacity").cast(pl.Float64).fill_null(1.0),
         pl.col("active").cast(pl.Boolean).fill_null(True),
     ).sort("rep_id")
-    return usable.cast(REP_SCHEMA), problems.sort("row_number")
+    return usable.cast(REP_SCHEMA), problems.sort("row_number")  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
 
 
 def check_pins(
@@ -212,7 +212,7 @@ def check_pins(
         "reason",
     )
     return frame.filter(pl.col("reason").is_null()).select("account_id", "rep_id"), problems.cast(
-        PROBLEM_SCHEMA
+        PROBLEM_SCHEMA  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     )
 
 
@@ -363,7 +363,7 @@ def _previous(previous: pl.DataFrame | None) -> pl.DataFrame:
             pl.lit(True).alias("seen_before"),
         )
         .unique("account_id", keep="first", maintain_order=True)
-        .cast(schema)
+        .cast(schema)  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     )
 
 
@@ -379,7 +379,7 @@ def _eligibility(scope: pl.DataFrame, active: pl.DataFrame) -> pl.DataFrame:
         .sort("prefecture", "industry_code", nulls_last=True)
     )
     keys = keys.with_row_index("key_id").with_columns(area_expr(pl.col("prefecture")).alias("_area"))
-    schema = {
+    schema: dict[str, pl.DataType | type[pl.DataType]] = {
         "prefecture": pl.Utf8,
         "industry_code": pl.Utf8,
         "key_id": pl.Int64,
@@ -421,7 +421,7 @@ def _eligibility(scope: pl.DataFrame, active: pl.DataFrame) -> pl.DataFrame:
         pairs.filter("ok")
         .group_by("prefecture", "industry_code", "key_id")
         .agg(pl.col("rep_idx").sort().alias("eligible"))
-        .cast(schema)
+        .cast(schema)  # type: ignore[arg-type]  # polars stub: Mapping key invariant, rejects dict[str, dtype]
     )
 
 

@@ -137,12 +137,19 @@ def _build_records(cur: duckdb.DuckDBPyConnection) -> None:
     """)
 
 
+def _count(cur: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> int:
+    """The single number a ``SELECT count(*)`` answers (it always returns exactly one row)."""
+    row = cur.execute(sql, params).fetchone()
+    assert row is not None, "count(*) always returns a row"
+    return int(row[0])
+
+
 def _build_sales_periods(cur: duckdb.DuckDBPyConnection) -> None:
     """Net sales per account and quarter, labelled in the latest run's calendar (FY2026Q2 or 2026Q3)."""
     calendar, start = "fiscal", 4
-    has_runs = cur.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'db' AND table_name = 'runs'"
-    ).fetchone()[0]
+    has_runs = _count(
+        cur, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'db' AND table_name = 'runs'"
+    )
     if has_runs:
         row = cur.execute(
             "SELECT quarter_calendar, "
@@ -226,7 +233,7 @@ def accounts_page(
 ) -> tuple[int, list[dict[str, Any]]]:
     where, params = account_where(session, f)
     table = _accounts(session)
-    total = session.cur.execute(f"SELECT count(*) FROM {table}{where}", params).fetchone()[0]
+    total = _count(session.cur, f"SELECT count(*) FROM {table}{where}", params)
     order = SORTS[f.sort]
     # two phases: pick the page's rowids reading only the filter and sort columns, then fetch
     # the full rows of just those (2-3x faster than a Top-N carrying every column)
@@ -312,7 +319,7 @@ def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
 def contacts_withheld_no_consent(session: Session, account_id: str) -> int:
     """How many linked contacts are withheld for lack of consent (a count: no personal data)."""
     sql = _linked_contacts(session, "count(*)", consent=False)
-    return int(session.cur.execute(sql, {"account_id": account_id, "as_of": session.run_as_of}).fetchone()[0])
+    return _count(session.cur, sql, {"account_id": account_id, "as_of": session.run_as_of})
 
 
 def history(session: Session, account_id: str) -> list[dict[str, Any]]:
@@ -376,7 +383,7 @@ def segments(session: Session) -> list[dict[str, Any]]:
 
 
 def pareto(session: Session, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
-    total = session.cur.execute("SELECT count(*) FROM pareto").fetchone()[0]
+    total = _count(session.cur, "SELECT count(*) FROM pareto")
     rows = _rows(
         session,
         "SELECT rank, account_id, name, revenue, share, cumulative_share, abc_class, revenue_decile "
@@ -419,5 +426,7 @@ def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10
     yield (("\ufeff" if excel else "") + ",".join(ACCOUNT_COLUMNS) + end).encode("utf-8")
     for chunk in reader:
         buf = io.BytesIO()
-        write_safe_csv(pl.from_arrow(chunk), buf, header=False, line_terminator=end)
+        frame = pl.from_arrow(chunk)
+        assert isinstance(frame, pl.DataFrame), "a record batch converts to a frame"
+        write_safe_csv(frame, buf, header=False, line_terminator=end)
         yield buf.getvalue()

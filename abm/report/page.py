@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -72,7 +72,7 @@ def num(v: Any) -> str:
 
 
 def table(
-    df: pl.DataFrame, formats: dict[str, Callable[[Any], str]] | None = None, css_class: str = ""
+    df: pl.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None, css_class: str = ""
 ) -> str:
     """An HTML table of ``df``; numbers right-aligned, each column formatted by ``formats``."""
     formats = formats or {}
