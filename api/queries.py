@@ -18,9 +18,10 @@ import duckdb
 import polars as pl
 
 from abm.csv_safety import write_safe_csv
+from abm.export import export_frame
 from abm.normalize import normalize_name
 from api.db import Published, Session
-from api.schemas import AccountFilters
+from api.schemas import AccountFilters, ExportQuery
 
 ACCOUNT_COLUMNS = (
     "account_id",
@@ -421,3 +422,14 @@ def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10
         buf = io.BytesIO()
         write_safe_csv(pl.from_arrow(chunk), buf, header=False, line_terminator=end)
         yield buf.getvalue()
+
+
+def crm_export_csv(session: Session, q: ExportQuery) -> bytes:
+    """The CRM import file of ``abm export`` (same builder, same headers) as formula-safe CSV bytes.
+
+    Only ``tier`` narrows it: the other account filters would silently drop owned accounts from an
+    assignment upload, so the route refuses them (abm.errors.AbmError)."""
+    frame = export_frame(session.cur, q.kind, q.crm or "salesforce", q.tier or None, q.changed_since)
+    buf = io.BytesIO()
+    write_safe_csv(frame, buf, bom=q.excel, line_terminator="\r\n" if q.excel else "\n")
+    return buf.getvalue()

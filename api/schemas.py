@@ -96,6 +96,21 @@ class ExportQuery(AccountFilters):
     excel: bool = Field(
         False, description="UTF-8 with a BOM and CRLF line ends, so Excel shows Japanese text."
     )
+    crm: Literal["salesforce", "hubspot"] | None = Field(
+        None,
+        description="A CRM account import file instead of the account columns: the same file as "
+        "`abm export --crm` (headers of that CRM; only the `tier` filter applies).",
+    )
+    kind: Literal["targets", "assignments"] = Field(
+        "targets",
+        description="With `crm`: `targets` (tiered accounts) or `assignments` (every account with an owner).",
+    )
+    changed_since: Text | None = Field(
+        None,
+        description="With `kind=assignments`: only accounts whose owner, tier or segment changed since "
+        "this run id, or `last` (the run before the latest).",
+        examples=["last"],
+    )
 
 
 class Health(BaseModel):

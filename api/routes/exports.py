@@ -6,13 +6,14 @@ from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import StreamingResponse
+from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi.responses import Response, StreamingResponse
 
+from abm.errors import AbmError
 from api import queries
 from api.deps import DbDep, require_read
 from api.routes.common import ERRORS
-from api.schemas import ExportQuery
+from api.schemas import AccountFilters, ExportQuery
 
 router = APIRouter(
     prefix="/exports", tags=["exports"], dependencies=[Depends(require_read)], responses=ERRORS
@@ -29,7 +30,13 @@ router = APIRouter(
         }
     },
 )
-def targets_csv(db: DbDep, query: Annotated[ExportQuery, Query()]) -> StreamingResponse:
+def targets_csv(db: DbDep, query: Annotated[ExportQuery, Query()]) -> Response:
+    if query.crm is not None:
+        return _crm_csv(db, query)
+    if query.kind != "targets" or query.changed_since is not None:
+        raise HTTPException(
+            400, "kind and changed_since choose a CRM file: give crm=salesforce or crm=hubspot"
+        )
     stack = ExitStack()
     session = stack.enter_context(db.session())  # held until the last byte is sent
     try:
@@ -47,6 +54,31 @@ def targets_csv(db: DbDep, query: Annotated[ExportQuery, Query()]) -> StreamingR
     name = f"targets-{session.run_id or 'latest'}.csv"
     return StreamingResponse(
         body(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _crm_csv(db: DbDep, query: ExportQuery) -> Response:
+    """The ``abm export`` file for a CRM import (whole file at once: it is one CRM upload)."""
+    defaults = AccountFilters()
+    narrowed = [
+        name
+        for name in AccountFilters.model_fields
+        if name not in ("tier", "sort") and getattr(query, name) != getattr(defaults, name)
+    ]
+    if narrowed:
+        raise HTTPException(400, f"with crm only the tier filter applies (got {', '.join(narrowed)})")
+    with db.session() as session:
+        try:
+            body = queries.crm_export_csv(session, query)
+        except AbmError as exc:
+            raise HTTPException(400, str(exc).replace("--", "")) from None
+        run = session.run_id or "latest"
+    changed = "-changed" if query.changed_since else ""
+    name = f"{query.kind}-{query.crm}{changed}-{run}.csv"
+    return Response(
+        body,
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
