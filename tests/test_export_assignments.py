@@ -112,9 +112,8 @@ def test_owner_is_the_crm_user_id_for_salesforce_and_the_email_for_hubspot(runs,
         expected = reps[rep_id][4]
         assert owner == (expected if "@" in expected and not expected.endswith("@") else None)
     # R6's malformed email is a value-level reject, and R6 still owns the 北海道 account
-    assert query(db, "SELECT severity FROM rejects WHERE source_file = 'reps.csv' AND \"column\" = 'email'") == [
-        ("value",)
-    ]
+    bad_email = "SELECT severity FROM rejects WHERE source_file = 'reps.csv' AND \"column\" = 'email'"
+    assert query(db, bad_email) == [("value",)]
     assert query(db, "SELECT owner FROM accounts WHERE account_id = '100000005'") == [("R6",)]
 
 
