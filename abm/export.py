@@ -290,6 +290,7 @@ def changes(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, run_id: str) ->
             what.list.join(", ").alias("changed"),
             reasons.list.join("; ").alias("change_reason"),
             pl.lit(run_id).alias("compared_run_id"),
+            prev_seg.alias("previous_segment"),  # absent from that run = in no circle
         )
         .drop("from_owner", "to_owner", "owner_reason")
     )
