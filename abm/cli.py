@@ -314,8 +314,8 @@ def export(
     changed_since: Annotated[
         str | None,
         typer.Option(
-            help="With --kind assignments: only accounts whose owner, tier or segment changed since "
-            "this run id, or 'last' (the run before the latest)."
+            help="Only accounts whose owner, tier or segment changed since this run id, or 'last' "
+            "(the run before the latest), with the old values and the reason."
         ),
     ] = None,
 ) -> None:

@@ -157,7 +157,7 @@ def contact_domains(
     )
 
 
-def _account_sql(con: duckdb.DuckDBPyConnection, kind: str, every: bool = False) -> str:
+def _account_sql(con: duckdb.DuckDBPyConnection, kind: str, since_run: str | None = None) -> str:
     """Accounts of ``kind`` with company, playbook and owner facts (reps columns an older file lacks
     come out empty)."""
     have = _tables(con)
@@ -167,8 +167,15 @@ def _account_sql(con: duckdb.DuckDBPyConnection, kind: str, every: bool = False)
     }
     first = "QUALIFY row_number() OVER (PARTITION BY rep_id ORDER BY source_row) = 1"
     reps = f"LEFT JOIN (SELECT * FROM reps {first}) r ON r.rep_id = a.owner" if "reps" in have else ""
-    where = "TRUE" if every else "t.priority IS NOT NULL" if kind == "targets" else "a.owner IS NOT NULL"
+    where = "t.priority IS NOT NULL" if kind == "targets" else "a.owner IS NOT NULL"
     order = "t.priority" if kind == "targets" else "a.owner, t.priority NULLS LAST, a.account_id"
+    if since_run is not None:  # any account that may have changed: one that lost its owner included
+        run = since_run.replace("'", "''")
+        where = (
+            "a.owner IS NOT NULL OR a.tier IS NOT NULL OR a.segment <> 'none' OR a.account_id IN "
+            f"(SELECT account_id FROM account_history WHERE run_id = '{run}')"
+        )
+        order = "a.owner, a.account_id"
     return f"""
         SELECT a.account_id, a.name, a.corporate_number, a.prefecture, a.city, c.address, c.postal_code,
                'Japan' AS country, a.industry_name, a.employees, c.domain AS master_domain, a.tier,
@@ -313,8 +320,12 @@ def export_frame(
     tiers: list[int] | None = None,
     changed_since: str | None = None,
     free_mail: list[str] | None = None,
+    only: pl.Series | None = None,
 ) -> pl.DataFrame:
-    """The accounts of ``kind`` with ``crm`` headers (the one builder the CLI and the API share)."""
+    """The accounts of ``kind`` with ``crm`` headers (the one builder the CLI and the API share).
+
+    ``only``: account ids to keep (the API's account filters); ``changed_since`` keeps the accounts
+    whose owner, tier or segment changed since that run: for ``targets`` those tiered then or now."""
     if crm not in CRMS:
         raise AbmError(f"--crm must be one of {', '.join(CRMS)} (got '{crm}')")
     if kind not in KINDS:
@@ -322,29 +333,29 @@ def export_frame(
     bad = [t for t in tiers or [] if t not in (1, 2, 3)]
     if bad:
         raise AbmError(f"--tier must be 1, 2 or 3 (got {bad[0]})")
-    if changed_since is not None and kind != "assignments":
-        raise AbmError("--changed-since lists owner changes: use it with --kind assignments")
     if kind == "assignments" and "reps" not in _tables(con):
         raise AbmError("this run had no reps file, so no account has an owner: add reps.csv and run again")
     _, as_of = _latest_run(con)
     free_mail = run_free_mail(con) if free_mail is None else free_mail
-    # with changed_since every account: one that lost its owner must be in the file too
-    frame = con.sql(_account_sql(con, kind, every=changed_since is not None)).pl()
+    since_run = None if changed_since is None else resolve_run(con, changed_since)
+    frame = con.sql(_account_sql(con, kind, since_run)).pl()
     if tiers:
         frame = frame.filter(pl.col("tier").is_in(tiers))
+    if only is not None:
+        frame = frame.filter(pl.col("account_id").is_in(only.implode()))
     frame = with_domain(frame, contact_domains(con, as_of, free_mail), free_mail)
     owner_crm = "owner_crm_user_id" if crm == "salesforce" else "owner_email"
     frame = frame.with_columns(pl.col(owner_crm).alias("owner_crm"))
     select = [pl.col(col).alias(h[crm]) for col, h in COLUMNS.items()]
-    if changed_since is None:
+    if since_run is None:
         return frame.select(select)
-    run_id = resolve_run(con, changed_since)
     # an account gone from `accounts` altogether has lost its owner, tier and segment too
-    current = pl.concat([frame, _gone(con, run_id)], how="diagonal_relaxed")
-    return (
-        changes(con, current, run_id)
-        .sort("owner", "account_id", nulls_last=True)
-        .select(*select, *(pl.col(c).alias(h) for c, h in CHANGE_COLUMNS.items()))
+    current = pl.concat([frame, _gone(con, since_run)], how="diagonal_relaxed")
+    changed = changes(con, current, since_run)
+    if kind == "targets":
+        changed = changed.filter(pl.col("tier").is_not_null() | pl.col("previous_tier").is_not_null())
+    return changed.sort("owner", "account_id", nulls_last=True).select(
+        *select, *(pl.col(c).alias(h) for c, h in CHANGE_COLUMNS.items())
     )
 
 

@@ -425,11 +425,19 @@ def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10
 
 
 def crm_export_csv(session: Session, q: ExportQuery) -> bytes:
-    """The CRM import file of ``abm export`` (same builder, same headers) as formula-safe CSV bytes.
-
-    Only ``tier`` narrows it: the other account filters would silently drop owned accounts from an
-    assignment upload, so the route refuses them (abm.errors.AbmError)."""
-    frame = export_frame(session.cur, q.kind, q.crm or "salesforce", q.tier or None, q.changed_since)
+    """The CRM import file of ``abm export`` (same builder, same headers) as formula-safe CSV bytes;
+    the account filters other than ``tier`` narrow it through the accounts they match."""
+    where, params = account_where(session, q.model_copy(update={"tier": []}))
+    only = (
+        session.cur.sql(f"SELECT account_id FROM {_accounts(session)}{where}", params=params).pl()[
+            "account_id"
+        ]
+        if where
+        else None
+    )
+    frame = export_frame(
+        session.cur, q.kind or "targets", q.crm or "salesforce", q.tier or None, q.changed_since, only=only
+    )
     buf = io.BytesIO()
     write_safe_csv(frame, buf, bom=q.excel, line_terminator="\r\n" if q.excel else "\n")
     return buf.getvalue()

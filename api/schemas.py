@@ -98,17 +98,18 @@ class ExportQuery(AccountFilters):
     )
     crm: Literal["salesforce", "hubspot"] | None = Field(
         None,
-        description="A CRM account import file instead of the account columns: the same file as "
-        "`abm export --crm` (headers of that CRM; only the `tier` filter applies).",
+        description="The file of `abm export` for this CRM's account import instead of the account "
+        "columns (the filters still choose the accounts). `kind` or `changed_since` alone give Salesforce's.",
     )
-    kind: Literal["targets", "assignments"] = Field(
-        "targets",
-        description="With `crm`: `targets` (tiered accounts) or `assignments` (every account with an owner).",
+    kind: Literal["targets", "assignments"] | None = Field(
+        None,
+        description="CRM file: `targets` (tiered accounts, the default) or `assignments` (every account "
+        "with an owner, tiered or not).",
     )
     changed_since: Text | None = Field(
         None,
-        description="With `kind=assignments`: only accounts whose owner, tier or segment changed since "
-        "this run id, or `last` (the run before the latest).",
+        description="CRM file: only accounts whose owner, tier or segment changed since this run id, or "
+        "`last` (the run before the latest), with the old values and the reason; 404 for an unknown run.",
         examples=["last"],
     )
 

@@ -177,7 +177,6 @@ def test_changed_since_lists_exactly_the_changed_accounts_with_old_and_new(runs,
     ("kwargs", "message"),
     [
         ({"changed_since": "20990101T000000-xxxxxx"}, "no such earlier run"),
-        ({"changed_since": "last", "kind": "targets"}, "--kind assignments"),
         ({"kind": "everything"}, "--kind"),
     ],
 )
@@ -207,7 +206,27 @@ def test_cli_and_api_give_the_same_assignment_file(runs, tmp_path):
         )
         assert r.status_code == 200
         assert r.content.replace(b"\r\n", b"\n") == out.read_bytes()
-        bad = client.get("/exports/targets.csv?crm=hubspot&kind=assignments&segment=S", headers=READ)
-        assert bad.status_code == 400 and "segment" in bad.json()["message"]
-        bad = client.get("/exports/targets.csv?kind=assignments", headers=READ)
-        assert bad.status_code == 400
+        # the account filters choose the accounts; kind alone gives Salesforce's headers
+        r = client.get("/exports/targets.csv?kind=assignments&territory=関東", headers=READ)
+        rows = list(csv.DictReader(io.StringIO(r.text)))
+        owned = query(db, "SELECT account_id FROM accounts WHERE owner IS NOT NULL AND territory = '関東'")
+        assert r.status_code == 200 and sorted(r["ABM Account ID"] for r in rows) == sorted(
+            a for (a,) in owned
+        )
+        assert {r["テリトリー"] for r in rows} == {"関東"} and "Account Owner ID" in rows[0]
+        unknown = client.get(
+            "/exports/targets.csv?crm=hubspot&changed_since=20990101T000000-xxxxxx", headers=READ
+        )
+        assert unknown.status_code == 404 and "no such earlier run" in unknown.json()["message"]
+
+
+def test_changed_targets_are_the_changes_among_accounts_tiered_then_or_now(runs, tmp_path):
+    db = runs["db"]
+    out = tmp_path / "targets-changed.csv"
+    all_changes = tmp_path / "all.csv"
+    export_accounts(db, out, kind="targets", changed_since="last")
+    export_accounts(db, all_changes, kind="assignments", changed_since="last")
+    every = read_csv(all_changes)
+    expected = sorted(r["ABM Account ID"] for r in every if r["ティア"] or r["前回のティア"])
+    assert expected and len(expected) < len(every)  # デルタ kept tier 1: in both; イプシロン has no tier
+    assert sorted(r["ABM Account ID"] for r in read_csv(out)) == expected

@@ -12,8 +12,8 @@ from fastapi.responses import Response, StreamingResponse
 from abm.errors import AbmError
 from api import queries
 from api.deps import DbDep, require_read
-from api.routes.common import ERRORS
-from api.schemas import AccountFilters, ExportQuery
+from api.routes.common import ERRORS, NOT_FOUND
+from api.schemas import ExportQuery
 
 router = APIRouter(
     prefix="/exports", tags=["exports"], dependencies=[Depends(require_read)], responses=ERRORS
@@ -25,18 +25,15 @@ router = APIRouter(
     response_class=StreamingResponse,
     summary="The filtered accounts as CSV, streamed (same filters and sort as /accounts)",
     responses={
+        **NOT_FOUND,
         200: {
             "content": {"text/csv": {"example": "account_id,company_id,...\r\n100000001,100000001,...\r\n"}}
-        }
+        },
     },
 )
 def targets_csv(db: DbDep, query: Annotated[ExportQuery, Query()]) -> Response:
-    if query.crm is not None:
+    if query.crm or query.kind or query.changed_since:
         return _crm_csv(db, query)
-    if query.kind != "targets" or query.changed_since is not None:
-        raise HTTPException(
-            400, "kind and changed_since choose a CRM file: give crm=salesforce or crm=hubspot"
-        )
     stack = ExitStack()
     session = stack.enter_context(db.session())  # held until the last byte is sent
     try:
@@ -61,22 +58,14 @@ def targets_csv(db: DbDep, query: Annotated[ExportQuery, Query()]) -> Response:
 
 def _crm_csv(db: DbDep, query: ExportQuery) -> Response:
     """The ``abm export`` file for a CRM import (whole file at once: it is one CRM upload)."""
-    defaults = AccountFilters()
-    narrowed = [
-        name
-        for name in AccountFilters.model_fields
-        if name not in ("tier", "sort") and getattr(query, name) != getattr(defaults, name)
-    ]
-    if narrowed:
-        raise HTTPException(400, f"with crm only the tier filter applies (got {', '.join(narrowed)})")
     with db.session() as session:
         try:
             body = queries.crm_export_csv(session, query)
-        except AbmError as exc:
-            raise HTTPException(400, str(exc).replace("--", "")) from None
+        except AbmError as exc:  # no reps (no owners), no earlier run, unknown run id
+            raise HTTPException(404, str(exc).replace("--", "")) from None
         run = session.run_id or "latest"
     changed = "-changed" if query.changed_since else ""
-    name = f"{query.kind}-{query.crm}{changed}-{run}.csv"
+    name = f"{query.kind or 'targets'}-{query.crm or 'salesforce'}{changed}-{run}.csv"
     return Response(
         body,
         media_type="text/csv; charset=utf-8",
