@@ -120,6 +120,17 @@ def run_free_mail(con: duckdb.DuckDBPyConnection) -> list[str]:
     return list(FREE_MAIL_DOMAINS)
 
 
+def _free_mail(free_mail: list[str] | None) -> list[str]:
+    return sorted({d.lower() for d in (FREE_MAIL_DOMAINS if free_mail is None else free_mail)})
+
+
+def is_free_mail(domain: pl.Expr, free: list[str]) -> pl.Expr:
+    """True where a domain, host or email address is (under) a free-mail domain: ``free`` lists both
+    registered domains (gmail.com) and carrier hosts; the same rule as 名寄せ's record keys."""
+    host = domain.str.replace(r"^.*@", "").str.to_lowercase().str.strip_chars()
+    return host.is_in(free) | registered_domain(host).is_in(free)
+
+
 def contact_domains(
     con: duckdb.DuckDBPyConnection, as_of: object, free_mail: list[str] | None = None
 ) -> pl.DataFrame:
@@ -141,13 +152,11 @@ def contact_domains(
     ).pl()
     if emails.height == 0:
         return empty
-    free = sorted({d.lower() for d in (FREE_MAIL_DOMAINS if free_mail is None else free_mail)})
-    full = pl.col("email").str.replace(r"^.*@", "").str.to_lowercase().str.strip_chars()
     return (
         emails.lazy()
-        .select("account_id", registered_domain(pl.col("email")).alias("contact_domain"), full.alias("full"))
-        .filter(pl.col("contact_domain").is_not_null() & ~pl.col("contact_domain").is_in(free))
-        .filter(~pl.col("full").is_in(free))
+        .filter(~is_free_mail(pl.col("email"), _free_mail(free_mail)))
+        .select("account_id", registered_domain(pl.col("email")).alias("contact_domain"))
+        .drop_nulls("contact_domain")
         .group_by("account_id", "contact_domain")
         .len()
         .sort(["account_id", "len", "contact_domain"], descending=[False, True, False])
@@ -194,11 +203,8 @@ def with_domain(
     frame: pl.DataFrame, domains: pl.DataFrame, free_mail: list[str] | None = None
 ) -> pl.DataFrame:
     """``domain``: the master's (unless it is free mail), else the contacts' most common one."""
-    free = sorted({d.lower() for d in (FREE_MAIL_DOMAINS if free_mail is None else free_mail)})
-    master = pl.col("master_domain").str.to_lowercase().str.strip_chars()
-    master_ok = (
-        pl.when(master.is_in(free) | registered_domain(master).is_in(free)).then(None).otherwise(master)
-    )
+    master = pl.col("master_domain")
+    master_ok = pl.when(is_free_mail(master, _free_mail(free_mail))).then(None).otherwise(master)
     return (
         frame.join(domains, on="account_id", how="left")
         .with_columns(pl.coalesce(master_ok, pl.col("contact_domain")).alias("domain"))

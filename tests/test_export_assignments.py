@@ -24,7 +24,7 @@ from typer.testing import CliRunner
 from abm import project
 from abm.cli import app
 from abm.errors import AbmError
-from abm.export import COLUMNS, contact_domains, export_accounts
+from abm.export import COLUMNS, contact_domains, export_accounts, is_free_mail
 from abm.matching.settings import FREE_MAIL_DOMAINS
 
 # rep id, name, area, active, email, CRM user id (R5 has no CRM id; R6's email is malformed)
@@ -230,3 +230,16 @@ def test_changed_targets_are_the_changes_among_accounts_tiered_then_or_now(runs,
     expected = sorted(r["ABM Account ID"] for r in every if r["ティア"] or r["前回のティア"])
     assert expected and len(expected) < len(every)  # デルタ kept tier 1: in both; イプシロン has no tier
     assert sorted(r["ABM Account ID"] for r in read_csv(out)) == expected
+
+
+def test_free_mail_rule_covers_hosts_addresses_and_case():
+    values = [
+        "Taro@Gmail.com",
+        "mail.yahoo.co.jp",
+        "x@docomo.ne.jp",
+        "a@alpha-shoji.co.jp",
+        "delta-denki.com",
+        None,
+    ]
+    free = pl.DataFrame({"d": values}).select(is_free_mail(pl.col("d"), FREE_MAIL_DOMAINS)).to_series()
+    assert free.to_list() == [True, True, True, False, False, None]
