@@ -102,21 +102,21 @@ def _latest_run(con: duckdb.DuckDBPyConnection) -> tuple[str | None, object]:
     """(run_id, as_of) of the run that built the published tables."""
     if "runs" not in _tables(con):
         return None, None
-    row = con.execute(
+    rows = con.execute(  # fetchall: a half-read result would block the next query on this connection
         "SELECT run_id, as_of FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1"
-    ).fetchone()
-    return (row[0], row[1]) if row else (None, None)
+    ).fetchall()
+    return (rows[0][0], rows[0][1]) if rows else (None, None)
 
 
 def run_free_mail(con: duckdb.DuckDBPyConnection) -> list[str]:
     """The free-mail domains of the latest run's config (``match.free_mail_domains``), else the defaults."""
     if "runs" in _tables(con):
-        row = con.execute(
+        rows = con.execute(
             "SELECT json_extract(config, '$.match.free_mail_domains')::VARCHAR[] FROM runs "
             "ORDER BY finished_at DESC, run_id DESC LIMIT 1"
-        ).fetchone()
-        if row and row[0] is not None:
-            return list(row[0])
+        ).fetchall()
+        if rows and rows[0][0] is not None:
+            return list(rows[0][0])
     return list(FREE_MAIL_DOMAINS)
 
 
