@@ -361,13 +361,29 @@ def export(
     ),
     tier: Annotated[list[int] | None, typer.Option("--tier", help="Only these tiers (repeatable).")] = None,
     crm: Annotated[str, typer.Option(help="Header names for: salesforce or hubspot.")] = "salesforce",
+    kind: Annotated[
+        str,
+        typer.Option(help="targets (tiered accounts) or assignments (every account with an owner)."),
+    ] = "targets",
+    changed_since: Annotated[
+        str | None,
+        typer.Option(
+            help="Only accounts whose owner, tier or segment changed since this run id, or 'last' "
+            "(the run before the latest), with the old values and the reason."
+        ),
+    ] = None,
 ) -> None:
-    """Write the tiered target list with the columns a Salesforce / HubSpot account import expects."""
-    from abm.export import export_targets
+    """Write accounts with the columns a Salesforce / HubSpot account import expects."""
+    from abm.export import export_accounts
 
     settings = _settings(config, **{"run.db": db})
-    n = export_targets(settings.run.db, out_file, tier or None, crm)
-    tell(f"Wrote {n:,} target accounts to {out_file} ({crm} headers).")
+    n = export_accounts(
+        settings.run.db, out_file, kind, crm, tier or None, changed_since, settings.match.free_mail_domains
+    )
+    what = (
+        "changed accounts" if changed_since else "target accounts" if kind == "targets" else "owned accounts"
+    )
+    tell(f"Wrote {n:,} {what} to {out_file} ({crm} headers).")
 
 
 @app.command("territories")

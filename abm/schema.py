@@ -282,6 +282,18 @@ REPS = InputSpec(
             description="Relative capacity (1 = normal).",
         ),
         Column("active", "bool", aliases=("有効", "在籍"), description="Active (default true)."),
+        Column(
+            "email",
+            "email",
+            aliases=("メールアドレス", "メール", "e-mail", "email address"),
+            description="Rep's email: the owner a HubSpot company import matches (`abm export`).",
+        ),
+        Column(
+            "crm_user_id",
+            "id",
+            aliases=("CRMユーザーID", "SalesforceユーザーID", "HubSpotオーナーID", "owner id", "user id"),
+            description="Rep's CRM user id: Salesforce's Account Owner ID (`abm export`).",
+        ),
     ),
 )
 

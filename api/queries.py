@@ -18,9 +18,10 @@ import duckdb
 import polars as pl
 
 from abm.csv_safety import write_safe_csv
+from abm.export import export_frame
 from abm.normalize import normalize_name
 from api.db import Published, Session
-from api.schemas import AccountFilters
+from api.schemas import AccountFilters, ExportQuery
 
 ACCOUNT_COLUMNS = (
     "account_id",
@@ -430,3 +431,22 @@ def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10
         assert isinstance(frame, pl.DataFrame), "a record batch converts to a frame"
         write_safe_csv(frame, buf, header=False, line_terminator=end)
         yield buf.getvalue()
+
+
+def crm_export_csv(session: Session, q: ExportQuery) -> bytes:
+    """The CRM import file of ``abm export`` (same builder, same headers) as formula-safe CSV bytes;
+    the account filters other than ``tier`` narrow it through the accounts they match."""
+    where, params = account_where(session, q.model_copy(update={"tier": []}))
+    only = (
+        session.cur.sql(f"SELECT account_id FROM {_accounts(session)}{where}", params=params).pl()[
+            "account_id"
+        ]
+        if where
+        else None
+    )
+    frame = export_frame(
+        session.cur, q.kind or "targets", q.crm or "salesforce", q.tier or None, q.changed_since, only=only
+    )
+    buf = io.BytesIO()
+    write_safe_csv(frame, buf, bom=q.excel, line_terminator="\r\n" if q.excel else "\n")
+    return buf.getvalue()

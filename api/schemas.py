@@ -96,6 +96,22 @@ class ExportQuery(AccountFilters):
     excel: bool = Field(
         False, description="UTF-8 with a BOM and CRLF line ends, so Excel shows Japanese text."
     )
+    crm: Literal["salesforce", "hubspot"] | None = Field(
+        None,
+        description="The file of `abm export` for this CRM's account import instead of the account "
+        "columns (the filters still choose the accounts). `kind` or `changed_since` alone give Salesforce's.",
+    )
+    kind: Literal["targets", "assignments"] | None = Field(
+        None,
+        description="CRM file: `targets` (tiered accounts, the default) or `assignments` (every account "
+        "with an owner, tiered or not).",
+    )
+    changed_since: Text | None = Field(
+        None,
+        description="CRM file: only accounts whose owner, tier or segment changed since this run id, or "
+        "`last` (the run before the latest), with the old values and the reason; 404 for an unknown run.",
+        examples=["last"],
+    )
 
 
 class Health(BaseModel):

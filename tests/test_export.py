@@ -44,7 +44,7 @@ def test_xlsx_with_hubspot_headers_and_a_tier_filter(tiny_db, tiny_con, tmp_path
     assert frame.columns[0] == "Company name" and "Company Domain Name" in frame.columns
     tier1 = tiny_con.execute("SELECT count(*) FROM accounts WHERE tier = 1").fetchone()[0]
     assert n == frame.height == tier1
-    assert set(frame["Tier"].cast(pl.Int64)) <= {1}
+    assert set(frame["ティア"].cast(pl.Int64)) <= {1}
 
 
 @pytest.mark.parametrize(
