@@ -55,6 +55,8 @@ ACCOUNT_COLUMNS = (
     "owner",
     "last_sale_date",
     "customer_codes",
+    "closed",
+    "closed_on",
 )
 _ACCOUNT_SELECT = ", ".join(ACCOUNT_COLUMNS)
 

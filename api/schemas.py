@@ -210,6 +210,8 @@ class Account(BaseModel):
     owner: str | None
     last_sale_date: date | None
     customer_codes: int | None
+    closed: bool | None = Field(None, description="Closed (登記記録の閉鎖 / merged away): no prospect.")
+    closed_on: date | None = None
 
     model_config = ConfigDict(
         json_schema_extra={

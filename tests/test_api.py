@@ -271,9 +271,10 @@ def test_account_detail(client, con):
     account = account_with_contacts(con)
     body = client.get(f"/accounts/{account}", headers=READ).json()
     row = con.execute(
-        "SELECT name, tier, segment FROM accounts WHERE account_id = $a", {"a": account}
+        "SELECT name, tier, segment, closed FROM accounts WHERE account_id = $a", {"a": account}
     ).fetchone()
-    assert (body["account"]["name"], body["account"]["tier"], body["account"]["segment"]) == row
+    got = body["account"]
+    assert (got["name"], got["tier"], got["segment"], got["closed"]) == row
     sales_total = con.execute(
         "SELECT coalesce(sum(s.amount), 0) FROM sales s JOIN matches m ON m.source = 'sales' "
         "AND m.source_key = s.customer_code AND m.status IN ('auto', 'manual') WHERE m.company_id = $a",
