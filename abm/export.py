@@ -27,7 +27,7 @@ import polars as pl
 
 from abm.csv_safety import write_safe_csv
 from abm.errors import AbmError
-from abm.matching.keys import registered_domain
+from abm.matching.keys import is_free_mail, registered_domain
 from abm.matching.settings import FREE_MAIL_DOMAINS
 from abm.project import connect_read_only
 
@@ -122,13 +122,6 @@ def run_free_mail(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def _free_mail(free_mail: list[str] | None) -> list[str]:
     return sorted({d.lower() for d in (FREE_MAIL_DOMAINS if free_mail is None else free_mail)})
-
-
-def is_free_mail(domain: pl.Expr, free: list[str]) -> pl.Expr:
-    """True where a domain, host or email address is (under) a free-mail domain: ``free`` lists both
-    registered domains (gmail.com) and carrier hosts; the same rule as 名寄せ's record keys."""
-    host = domain.str.replace(r"^.*@", "").str.to_lowercase().str.strip_chars()
-    return host.is_in(free) | registered_domain(host).is_in(free)
 
 
 def contact_domains(

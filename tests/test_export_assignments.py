@@ -24,7 +24,8 @@ from typer.testing import CliRunner
 from abm import project
 from abm.cli import app
 from abm.errors import AbmError
-from abm.export import COLUMNS, contact_domains, export_accounts, is_free_mail, run_free_mail
+from abm.export import COLUMNS, contact_domains, export_accounts, run_free_mail
+from abm.matching.keys import is_free_mail
 from abm.matching.settings import FREE_MAIL_DOMAINS
 
 # rep id, name, area, active, email, CRM user id (R5 has no CRM id; R6's email is malformed)

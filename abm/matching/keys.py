@@ -54,6 +54,14 @@ def registered_domain(col: pl.Expr) -> pl.Expr:
     return host.str.extract(rf"([a-z0-9\-]+\.(?:(?:{_SLD})\.jp|[a-z0-9\-]+))$", 1)
 
 
+def is_free_mail(domain: pl.Expr, free: list[str]) -> pl.Expr:
+    """True where a domain, host or email address is (under) a free-mail domain: ``free`` lists both
+    registered domains (gmail.com) and carrier hosts (i.softbank.jp), lower case. Such a domain says
+    nothing about the company: never 名寄せ evidence, never a CRM company domain."""
+    host = domain.str.replace(r"^.*@", "").str.to_lowercase().str.strip_chars()
+    return host.is_in(free) | registered_domain(host).is_in(free)
+
+
 def prefecture_key(col: pl.Expr) -> pl.Expr:
     """Prefecture without 都/府/県 (東京都 → 東京, 京都府 → 京都, 北海道 kept)."""
     p = col.str.normalize("NFKC").str.strip_chars()
@@ -207,8 +215,6 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "roma": fold_romaji(english_key(pl.col("name"))),
         },
     )
-    dom = registered_domain(pl.col("email_domain"))
-    full = pl.col("email_domain").str.to_lowercase().str.strip_chars()
     free = sorted({d.lower() for d in free_mail})
     name = pl.concat([name, english.record_keys(r["name"])], how="horizontal")
     return (
@@ -224,7 +230,10 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "roma",
             place_prefecture().alias("pref"),
             company_phone(pl.col("phone")).alias("phone"),
-            pl.when(dom.is_in(free) | full.is_in(free)).then(None).otherwise(dom).alias("domain"),
+            pl.when(is_free_mail(pl.col("email_domain"), free))
+            .then(None)
+            .otherwise(registered_domain(pl.col("email_domain")))
+            .alias("domain"),
             corporate_number(pl.col("corporate_number")).alias("cn"),
             pl.col("address").str.normalize("NFKC").alias("address"),
             address_key(pl.col("address")).alias("addr"),
