@@ -1,0 +1,100 @@
+"""Proof of no change: `abm run` on the shipped sample publishes the same tables as when the digest was stored.
+
+Refactors (moving modules, merging steps, deriving columns from the contract) must not move a
+single published value. The digest holds, for every published table and view, its columns and
+types, its row count and a hash of its rows sorted; floats are rounded to 6 decimals so that
+summation order on another machine cannot break it, and columns that change with every run
+(run ids, clocks, timings, paths) are left out.
+
+A deliberate change of published output: run ``ABM_UPDATE_GOLDEN=1 pytest tests/test_golden.py``,
+and list the change in CHANGELOG (the digest diff in the commit shows which tables moved).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import settings_for
+
+from abm import project
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = Path(__file__).parent / "golden" / "sample_digest.json"
+
+# Columns whose values differ on every run or machine, not in what the run decided.
+VOLATILE = {
+    "run_id",
+    "previous_run_id",
+    "started_at",
+    "finished_at",
+    "seconds",
+    "peak_rss_mb",
+    "fit_seconds",
+    "score_seconds",
+    "config",
+    "input_files",
+    "abm_version",
+}
+
+
+def _select(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, list[str]]:
+    columns = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+        [name],
+    ).fetchall()
+    described = [f"{c} {t}" for c, t in columns]
+    parts = []
+    for column, data_type in columns:
+        if column in VOLATILE:
+            continue
+        quoted = f'"{column}"'
+        parts.append(f"round({quoted}, 6)" if data_type in ("DOUBLE", "FLOAT") else quoted)
+    return ", ".join(parts), described
+
+
+def digest(db: Path) -> dict[str, dict[str, object]]:
+    """Columns, row count and a content hash of every published table and view."""
+    out: dict[str, dict[str, object]] = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
+        for name in names:
+            select, described = _select(con, name)
+            rows = con.execute(f'SELECT {select} FROM "{name}" ORDER BY ALL').fetchall()
+            sha = hashlib.sha256()
+            for row in rows:
+                sha.update(repr(row).encode())
+            out[name] = {"columns": described, "rows": len(rows), "sha256": sha.hexdigest()}
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_digest(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, object]]:
+    root = tmp_path_factory.mktemp("golden")
+    db = root / "abm.duckdb"
+    project.run(settings_for(ROOT / "sample_data", db))
+    return digest(db)
+
+
+def test_sample_run_publishes_the_stored_digest(sample_digest: dict[str, dict[str, object]]):
+    if os.environ.get("ABM_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(sample_digest, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    stored = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert sorted(sample_digest) == sorted(stored), "published tables and views differ"
+    moved = {
+        name: [k for k in ("columns", "rows", "sha256") if sample_digest[name][k] != stored[name][k]]
+        for name in stored
+        if sample_digest[name] != stored[name]
+    }
+    assert not moved, f"published output changed: {moved}"
