@@ -1,5 +1,5 @@
 """`python -m abm` is the `abm` command."""
 
-from abm.cli import app
+from abm.cli.main import app
 
 app()

@@ -18,7 +18,7 @@ import time
 
 from fastapi import FastAPI, Request
 
-from abm.config import ApiSettings
+from abm.config.settings import ApiSettings
 
 SERVER = logging.getLogger("abm.api")
 ACCESS = logging.getLogger("abm.api.access")

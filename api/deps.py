@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel
 
-from abm.config import Settings
+from abm.config.settings import Settings
 from api.db import PublishedDb, Session
 from api.security import READ, READ_CONTACTS, Caller, Keyring
 

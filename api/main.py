@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import Depends, FastAPI
 
-from abm.config import Settings, load_settings
+from abm.config.settings import Settings, load_settings
 from api import access_log, docs, errors, queries
 from api.db import PublishedDb
 from api.deps import single_valued

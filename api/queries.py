@@ -17,9 +17,9 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from abm.csv_safety import write_safe_csv
-from abm.export import export_frame
-from abm.normalize import normalize_name
+from abm.matching.normalize import normalize_name
+from abm.published.csv_safety import write_safe_csv
+from abm.published.export import export_frame
 from api.db import Published, Session
 from api.schemas import AccountFilters, ExportQuery
 
@@ -419,7 +419,7 @@ def territory_table(session: Session, table: str) -> list[dict[str, Any]] | None
 def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10_000) -> Iterator[bytes]:
     """The filtered accounts as CSV, streamed in batches (UTF-8; with a BOM for Excel).
 
-    Each batch goes through :func:`abm.csv_safety.write_safe_csv`, so a company name typed into a
+    Each batch goes through :func:`abm.published.csv_safety.write_safe_csv`, so a company name typed into a
     web form as ``=1+1`` reaches the file as ``'=1+1`` (text, never a formula)."""
     where, params = account_where(session, f)
     reader = session.cur.sql(

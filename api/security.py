@@ -11,7 +11,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from abm.config import ApiKey, ApiSettings
+from abm.config.settings import ApiKey, ApiSettings
 from abm.errors import ConfigError
 
 READ = "read"

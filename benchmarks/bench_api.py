@@ -3,7 +3,7 @@
     python benchmarks/bench_api.py --companies 1000000 --requests 2000 --seconds 60
 
 Builds (once, cached under --cache) sample inputs with ``abm.sample.generate(fmt="parquet")`` and a
-database with a real ``abm.project.run`` (buying power by the transparent rule: the API's speed does
+database with a real ``pipelines.project.run`` (buying power by the transparent rule: the API's speed does
 not depend on how scores were made), starts ``abm serve`` on 127.0.0.1 in its own process, then
 per scenario sends at most --requests requests or runs for at most --seconds, whichever comes first,
 from one keep-alive client (latency) and then from --clients concurrent clients (throughput).
@@ -28,9 +28,9 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from abm import project
-from abm.config import BuyingPowerSettings, load_settings
+from abm.config.settings import BuyingPowerSettings, load_settings
 from abm.sample import generate
+from pipelines import project
 
 KEY = "bench-key"
 
@@ -74,7 +74,7 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
         [
             sys.executable,
             "-c",
-            "from abm.cli import app; app()",
+            "from abm.cli.main import app; app()",
             "serve",
             "--db",
             str(db),

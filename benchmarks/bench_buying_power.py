@@ -1,7 +1,7 @@
 """Benchmark: does the buying-power score find the companies with the most hidden potential?
 
 Accuracy (default): generates seeded sample data with ``abm.sample.generate`` (cached under
-``--cache-dir``), runs the whole pipeline (``abm.project.run``), then compares
+``--cache-dir``), runs the whole pipeline (``pipelines.project.run``), then compares
 ``buying_power_score`` with the generator's hidden potential (``truth/companies.csv``) over
 master companies that are *not* customers (no sales in the window), the ones whitespace is about:
 
@@ -31,14 +31,14 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from abm import project
-from abm.buying_power import rule_score
-from abm.config import load_settings
-from abm.lookalike import MASTER_COLUMNS, fit_and_score
-from abm.readers import find_input, read_input
+from abm.config.settings import load_settings
+from abm.inputs.readers import find_input, read_input
+from abm.inputs.schema import COMPANIES
+from abm.inputs.validate import validate
+from abm.ranking.buying_power import rule_score
+from abm.ranking.lookalike import MASTER_COLUMNS, fit_and_score
 from abm.sample import generate
-from abm.schema import COMPANIES
-from abm.validate import validate
+from pipelines import project
 
 
 def sample_dir(args: argparse.Namespace) -> Path:

@@ -36,9 +36,9 @@ def generate(rows: int, encoding: str, cache: Path) -> Path:
 def load(path: Path) -> None:
     import duckdb
 
-    from abm import houjin
-    from abm.schema import COMPANIES
-    from abm.validate import validate
+    from abm.inputs import houjin
+    from abm.inputs.schema import COMPANIES
+    from abm.inputs.validate import validate
 
     t0 = time.perf_counter()
     master = houjin.read_master(path)

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import polars as pl
 
+from abm.inputs.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
 from abm.matching import MASTER_COLUMNS, MatchSettings, link
-from abm.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
 
 DEFAULT_CACHE = Path("/tmp/abm-bench-cache")
 

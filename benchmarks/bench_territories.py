@@ -31,9 +31,9 @@ import duckdb
 import numpy as np
 import polars as pl
 
-from abm import project
-from abm.config import BuyingPowerSettings, load_settings
+from abm.config.settings import BuyingPowerSettings, load_settings
 from abm.sample import generate
+from pipelines import project
 
 ROOT = Path(__file__).resolve().parents[1]
 LEAVER = "E1007"  # a 関東 rep

@@ -15,10 +15,10 @@ import time
 import numpy as np
 import polars as pl
 
-from abm.bands import band_frame
-from abm.buying_power import positives, rule_score, score_decile, usable_weights
-from abm.lookalike import MASTER_COLUMNS, CannotTrain, LookalikeResult, fit_and_score
-from abm.traits import lift_table
+from abm.ranking.bands import band_frame
+from abm.ranking.buying_power import positives, rule_score, score_decile, usable_weights
+from abm.ranking.lookalike import MASTER_COLUMNS, CannotTrain, LookalikeResult, fit_and_score
+from abm.ranking.traits import lift_table
 from pipelines.context import RunContext
 
 REPORT_SCHEMA = {

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.circles import classify
-from abm.config import SEGMENTS
-from abm.tiers import assign_tiers
+from abm.config.settings import SEGMENTS
+from abm.targeting.circles import classify
+from abm.targeting.tiers import assign_tiers
 from pipelines.context import RunContext
 
 

@@ -19,8 +19,8 @@ from typing import Any
 import duckdb
 import polars as pl
 
-from abm.config import Settings
-from abm.readers import InputFile
+from abm.config.settings import Settings
+from abm.inputs.readers import InputFile
 
 log = logging.getLogger("abm.pipeline")
 WORK = "work"  # schema of intermediate tables, dropped before publishing

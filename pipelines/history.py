@@ -13,7 +13,7 @@ from importlib.metadata import version
 import polars as pl
 
 from abm.errors import AbmError
-from abm.published import LOCKED, is_corrupt, move_aside
+from abm.published.file import LOCKED, is_corrupt, move_aside
 from pipelines.context import RunContext, StepError
 
 CARRIED = ("runs", "run_steps", "account_history", "territory_areas")

@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 import polars as pl
 
-from abm.decisions import read_decisions
 from abm.matching import MASTER_COLUMNS, offmaster_groups, record_keys
 from abm.matching import link as link_records
+from abm.matching.decision_store import read_decisions
 from pipelines.context import RunContext
 
 SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}

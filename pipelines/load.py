@@ -10,11 +10,12 @@ from pathlib import Path
 
 import polars as pl
 
-from abm import houjin, periods
+from abm import periods
 from abm.errors import ConfigError, InputError
-from abm.readers import Table, check_tables, find_input, list_tables, missing_message, read_input
-from abm.schema import INPUTS
-from abm.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
+from abm.inputs import houjin
+from abm.inputs.readers import Table, check_tables, find_input, list_tables, missing_message, read_input
+from abm.inputs.schema import INPUTS
+from abm.inputs.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
 
 
@@ -85,7 +86,7 @@ def load(ctx: RunContext) -> int:
 
 
 def _houjin_master(ctx: RunContext) -> houjin.Master | None:
-    """The 法人番号 全件データ as downloaded, when the input folder holds it (abm.houjin)."""
+    """The 法人番号 全件データ as downloaded, when the input folder holds it (abm.inputs.houjin)."""
     path = houjin.locate(ctx.settings.run.input_dir, ctx.settings.inputs.companies_format)
     if path is None:
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from abm.concentration import concentration
+from abm.ranking.concentration import concentration
 from pipelines.context import RunContext
 
 

@@ -1,6 +1,6 @@
 """Step territories: the sales area of every account and, when a reps file is given, its owner.
 
-The assignment itself is ``abm.territories.assign`` (pure polars/numpy). This step feeds it the
+The assignment itself is ``abm.territories.assign.assign`` (pure polars/numpy). This step feeds it the
 accounts in scope, the reps, the pins and last quarter's owners (from the carried
 ``account_history``), lists bad reps and pins in ``rejects``, and publishes ``territory_changes``,
 ``territory_balance`` (this run) and ``territory_areas`` (one row per area per run, kept across runs).
@@ -12,8 +12,8 @@ import duckdb
 import polars as pl
 
 from abm.geo import AREA_OF
-from abm.territories import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
-from abm.validate import ROW_LEVEL
+from abm.inputs.validate import ROW_LEVEL
+from abm.territories.assign import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
 from pipelines.context import RunContext
 from pipelines.history import append
 

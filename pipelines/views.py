@@ -1,7 +1,7 @@
 """Step contract (the last one): the BI views, then a description on every table, view and column.
 
 It runs after ``record_run`` so every published table exists (including the ones carried over from
-the previous file), and applies ``abm/catalog.py`` with ``COMMENT ON`` so DBeaver / Metabase show
+the previous file), and applies ``abm/published/contract.py`` with ``COMMENT ON`` so DBeaver / Metabase show
 the descriptions. Columns without an entry stay uncommented; the BI tests fail on them.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from abm.catalog import OBJECTS_SQL, comment_statements, undocumented
+from abm.published.contract import OBJECTS_SQL, comment_statements, undocumented
 from pipelines.context import RunContext
 
 log = logging.getLogger("abm.pipeline")
@@ -24,7 +24,7 @@ def contract(ctx: RunContext) -> int:
         ctx.execute(statement)
     missing = undocumented(ctx.query(OBJECTS_SQL))
     if missing:  # a developer's omission, not the user's: say it once, do not fail the run
-        log.warning("no description in abm/catalog.py for: %s", ", ".join(missing))
+        log.warning("no description in abm/published/contract.py for: %s", ", ".join(missing))
     return objects["name"].n_unique()
 
 

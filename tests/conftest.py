@@ -10,8 +10,8 @@ import pytest
 from fixtures import write_inputs
 from hypothesis import settings as hypothesis_settings
 
-from abm import project
-from abm.config import load_settings
+from abm.config.settings import load_settings
+from pipelines import project
 
 # CI runs the same examples every time (a failure found there is reproducible); locally they vary.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)

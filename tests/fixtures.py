@@ -11,7 +11,7 @@ from pathlib import Path
 
 import polars as pl
 
-# 法人番号 with valid check digits (computed by abm.corporate_number.check_digit)
+# 法人番号 with valid check digits (computed by abm.inputs.corporate_number.check_digit)
 CN = {
     "alpha": "7000012050002",
     "beta": "1010001000006",

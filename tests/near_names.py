@@ -14,7 +14,7 @@ import polars as pl
 from real_data import master
 
 from abm.matching import MatchSettings, link
-from abm.normalize import normalize_name
+from abm.matching.normalize import normalize_name
 
 
 def near_name_case() -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:

@@ -17,14 +17,14 @@ import duckdb
 import pytest
 from fastapi.testclient import TestClient
 
-from abm import project
-from abm.config import BuyingPowerSettings, load_settings
+from abm.config.settings import BuyingPowerSettings, load_settings
 from abm.errors import ConfigError
-from abm.export import export_targets
-from abm.review import export_review
+from abm.matching.review import export_review
+from abm.published.export import export_targets
 from abm.sample import generate
 from api.db import PublishedDb
 from api.main import create_app
+from pipelines import project
 
 READ_KEY = "test-read-key-0123"
 CONTACTS_KEY = "test-contacts-key-4567"

@@ -21,7 +21,7 @@ import httpx
 import pytest
 from test_api import CONTACTS, CONTACTS_KEY, KEYS, READ, READ_KEY, build_api_db, run_settings
 
-from abm import project
+from pipelines import project
 
 
 def free_port() -> int:
@@ -52,7 +52,7 @@ def server(tmp_path_factory):
         [
             sys.executable,
             "-c",
-            "from abm.cli import app; app()",
+            "from abm.cli.main import app; app()",
             "serve",
             "--db",
             str(db),

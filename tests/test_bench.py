@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from abm.bench import SCALES, run_bench
+from pipelines.bench import SCALES, run_bench
 
 
 def test_bench_reports_every_step_and_linking_accuracy(tmp_path: Path):

@@ -11,8 +11,14 @@ import pytest
 from conftest import settings_for
 from fixtures import write_inputs
 
-from abm import project
-from abm.catalog import CATALOG, comment_statements, published_objects, render_markdown, undocumented
+from abm.published.contract import (
+    CATALOG,
+    comment_statements,
+    published_objects,
+    render_markdown,
+    undocumented,
+)
+from pipelines import project
 
 DICTIONARY = Path(__file__).parent.parent / "docs" / "data-dictionary.md"
 VIEWS = ("v_target_accounts", "v_whitespace", "v_account_360", "v_segment_summary", "v_territory_balance")
@@ -44,7 +50,7 @@ def _objects(db: Path) -> pl.DataFrame:
 def test_every_published_table_view_and_column_has_a_description(which, request):
     objects = _objects(request.getfixturevalue(which))
     assert set(VIEWS) <= set(objects["name"])
-    assert undocumented(objects) == [], "add descriptions to abm/catalog.py"
+    assert undocumented(objects) == [], "add descriptions to abm/published/contract.py"
 
 
 def test_work_tables_are_not_published(tiny_con):

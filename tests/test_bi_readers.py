@@ -12,7 +12,8 @@ from pathlib import Path
 
 from conftest import settings_for
 
-from abm import project
+from abm.published import file as published
+from pipelines import project
 
 READER = textwrap.dedent(
     """
@@ -117,10 +118,10 @@ def test_a_long_lived_python_reader_sees_the_new_run_on_reconnect(tmp_path: Path
     db = tmp_path / "abm.duckdb"
     settings = settings_for(write_inputs(tmp_path / "in"), db)
     project.run(settings)
-    keep = project.connect_read_only(db)  # e.g. a notebook or BI pool holding a connection
+    keep = published.connect_read_only(db)  # e.g. a notebook or BI pool holding a connection
     first = keep.execute("SELECT run_id FROM runs").fetchall()
     project.run(settings)
-    again = project.connect_read_only(db)
+    again = published.connect_read_only(db)
     assert len(again.execute("SELECT run_id FROM runs").fetchall()) == len(first) + 1
     assert keep.execute("SELECT count(*) FROM runs").fetchone()[0] == len(first)  # the old file, intact
     keep.close()

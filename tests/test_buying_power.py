@@ -16,8 +16,9 @@ from fixtures import COMPANIES, write_inputs
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
-from abm import project
-from abm.bands import (
+from abm.config.settings import load_settings
+from abm.errors import ConfigError
+from abm.ranking.bands import (
     ATTRIBUTES,
     NO_NAME_WORD,
     UNKNOWN,
@@ -31,11 +32,10 @@ from abm.bands import (
     name_word,
     revenue_band,
 )
-from abm.buying_power import positives, rule_score, score_decile, usable_weights
-from abm.config import load_settings
-from abm.errors import ConfigError
-from abm.lookalike import CannotTrain, fit_and_score
-from abm.traits import lift_table
+from abm.ranking.buying_power import positives, rule_score, score_decile, usable_weights
+from abm.ranking.lookalike import CannotTrain, fit_and_score
+from abm.ranking.traits import lift_table
+from pipelines import project
 from pipelines.buying_power import buying_power
 from pipelines.context import RunContext
 

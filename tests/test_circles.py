@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from abm.circles import classify
-from abm.config import DEFAULT_PLAYBOOK, SEGMENTS, load_settings
+from abm.config.settings import DEFAULT_PLAYBOOK, SEGMENTS, load_settings
 from abm.errors import ConfigError
+from abm.targeting.circles import classify
 
 flag = st.one_of(st.booleans(), st.none())
 

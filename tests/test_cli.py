@@ -15,9 +15,10 @@ from fixtures import write_inputs
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from abm import __version__, cli
-from abm.config import load_settings
-from abm.config_toml import SECRET_PLACEHOLDER
+from abm import __version__
+from abm.cli import main as cli
+from abm.config.settings import load_settings
+from abm.config.toml import SECRET_PLACEHOLDER
 
 
 def abm(*args: str, cwd: Path, columns: int = 200) -> subprocess.CompletedProcess[str]:

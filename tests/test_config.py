@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from abm.config import Settings, describe, load_settings
-from abm.docs import render
+from abm.cli.docs import render
+from abm.config.settings import Settings, describe, load_settings
 from abm.errors import ConfigError
 
 README = Path(__file__).resolve().parents[1] / "README.md"

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 from conftest import settings_for
 
-from abm import project
 from abm.sample import generate
+from pipelines import project
 
 COLUMNS = {
     "matches": "source, source_key, company_id, score, status, account_id",

@@ -7,7 +7,7 @@ import pytest
 
 from abm.matching import MatchSettings, link
 from abm.matching import english as E
-from abm.normalize import normalize_name
+from abm.matching.normalize import normalize_name
 
 
 def keys(*names: str) -> list[dict]:

@@ -16,11 +16,11 @@ from fastapi.testclient import TestClient
 from fixtures import CONTACTS, SALES, write_inputs
 from test_api import READ, make_app
 
-from abm import project
-from abm.csv_safety import formula_safe, formula_safe_frame, restore_text
 from abm.errors import AbmError
-from abm.export import COLUMNS, export_targets
-from abm.review import export_review
+from abm.matching.review import export_review
+from abm.published.csv_safety import formula_safe, formula_safe_frame, restore_text
+from abm.published.export import COLUMNS, export_targets
+from pipelines import project
 
 
 def test_csv_has_bom_salesforce_headers_and_every_target(tiny_db, tiny_con, tmp_path):

@@ -21,12 +21,13 @@ from fixtures import CONTACTS, write_inputs
 from test_api import READ, make_app
 from typer.testing import CliRunner
 
-from abm import project
-from abm.cli import app
+from abm.cli.main import app
 from abm.errors import AbmError
-from abm.export import COLUMNS, contact_domains, export_accounts, run_free_mail
 from abm.matching.keys import is_free_mail
 from abm.matching.settings import FREE_MAIL_DOMAINS
+from abm.published import file as published
+from abm.published.export import COLUMNS, contact_domains, export_accounts, run_free_mail
+from pipelines import project
 
 # rep id, name, area, active, email, CRM user id (R5 has no CRM id; R6's email is malformed)
 REPS = [
@@ -129,15 +130,15 @@ def test_domain_is_never_free_mail_and_comes_from_contacts_when_the_master_has_n
     assert not {d for d in domains.values() if d} & free
     assert domains["100000003"] == "gamma-seiki.co.jp"  # 1 corporate vs 3 free-mail contacts
     assert domains["100000001"] == "alpha-shoji.co.jp"  # the master's
-    with project.connect_read_only(db) as con:
+    with published.connect_read_only(db) as con:
         found = dict(contact_domains(con, date(2026, 9, 30)).iter_rows())
     assert "100000006" not in found  # ゼータ's only contact opted out: it lends no domain
     assert not set(found.values()) & free
     # the run's own free-mail list is read back, and leaves the connection usable for the next query
-    with project.connect_read_only(db) as con:
+    with published.connect_read_only(db) as con:
         assert run_free_mail(con) == FREE_MAIL_DOMAINS and con.sql("SELECT 1").fetchall() == [(1,)]
     # a configured free-mail domain is never used either
-    with project.connect_read_only(db) as con:
+    with published.connect_read_only(db) as con:
         found = dict(contact_domains(con, date(2026, 9, 30), ["gamma-seiki.co.jp"]).iter_rows())
     assert found.get("100000003") == "gmail.com"
 

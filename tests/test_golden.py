@@ -1,4 +1,4 @@
-"""Proof of no change: `abm run` on the shipped sample publishes the same tables as when the digest was stored.
+"""Proof of no change: `abm run` on the shipped sample publishes the tables whose digest was stored.
 
 Refactors (moving modules, merging steps, deriving columns from the contract) must not move a
 single published value. The digest holds, for every published table and view, its columns and
@@ -21,7 +21,7 @@ import duckdb
 import pytest
 from conftest import settings_for
 
-from abm import project
+from pipelines import project
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).parent / "golden" / "sample_digest.json"

@@ -12,14 +12,14 @@ import random
 import polars as pl
 import pytest
 
-from abm.corporate_number import check_digit
+from abm.inputs.corporate_number import check_digit
+from abm.inputs.schema import COMPANIES as COMPANIES_SPEC
+from abm.inputs.schema import alias_map, header_key
 from abm.matching import MatchSettings, link
 from abm.matching.groupnames import extra_group_word
 from abm.matching.keys import master_keys, record_keys
+from abm.matching.normalize import normalize_name
 from abm.matching.synth import group_company_name, training_queries
-from abm.normalize import normalize_name
-from abm.schema import COMPANIES as COMPANIES_SPEC
-from abm.schema import alias_map, header_key
 
 
 def cn(base12: str) -> str:

@@ -14,12 +14,13 @@ import polars as pl
 import pytest
 from conftest import settings_for
 
-from abm import houjin, project
 from abm.errors import InputError
-from abm.readers import ROW
+from abm.inputs import houjin
+from abm.inputs.readers import ROW
+from abm.inputs.schema import COMPANIES
+from abm.inputs.validate import BAD_CORPORATE_NUMBER, validate
 from abm.sample.houjin import corporate_numbers, houjin_frame, write_houjin
-from abm.schema import COMPANIES
-from abm.validate import BAD_CORPORATE_NUMBER, validate
+from pipelines import project
 
 CN = dict(zip("ABCDEFG", corporate_numbers(np.arange(101, 108, dtype=np.int64) * 1_000_003), strict=True))
 

@@ -7,10 +7,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from abm import validate as v
 from abm.errors import InputError
-from abm.readers import ROW, detect_encoding, find_input, read_input
-from abm.schema import COMPANIES, CONTACTS, SALES
+from abm.inputs import validate as v
+from abm.inputs.readers import ROW, detect_encoding, find_input, read_input
+from abm.inputs.schema import COMPANIES, CONTACTS, SALES
 
 SALES_ROWS = [
     ("2026/04/01", "C001", "株式会社アルファ商事", "1,200"),
@@ -433,7 +433,7 @@ def test_missing_columns_of_every_file_in_one_message_with_the_config_to_paste(t
     from conftest import settings_for
     from fixtures import write_inputs
 
-    from abm import project
+    from pipelines import project
 
     inputs = write_inputs(tmp_path / "in")
     sales = pl.read_csv(inputs / "sales.csv", encoding="cp932", infer_schema=False)
@@ -458,8 +458,8 @@ def test_config_names_the_sheet_to_read(tmp_path: Path):
     from conftest import settings_for
     from fixtures import write_inputs
 
-    from abm import project
     from abm.errors import ConfigError
+    from pipelines import project
 
     inputs = write_inputs(tmp_path / "in")
     contacts = pl.read_excel(inputs / "contacts.xlsx", infer_schema_length=0)

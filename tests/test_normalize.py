@@ -1,4 +1,4 @@
-"""Each normalisation rule of abm.normalize, plus idempotence (hypothesis)."""
+"""Each normalisation rule of abm.matching.normalize, plus idempotence (hypothesis)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from abm.normalize import (
+from abm.matching.normalize import (
     branch,
     english_key,
     fold_kana,

@@ -16,9 +16,10 @@ from conftest import settings_for
 from fixtures import write_inputs
 from typer.testing import CliRunner
 
-from abm import project
-from abm.cli import app
+from abm.cli.main import app
 from abm.errors import AbmError, RunCheckError
+from abm.published.file import publish_lock
+from pipelines import project
 from pipelines.runner import Step
 from pipelines.steps import STEPS
 
@@ -88,7 +89,7 @@ def test_stale_build_files_of_dead_runs_are_removed(published):
     for path in dead:
         path.write_bytes(b"half-written")
     # while another run holds the lock nothing is touched: those files might be its own
-    with project.publish_lock(db), pytest.raises(AbmError, match="another abm run"):
+    with publish_lock(db), pytest.raises(AbmError, match="another abm run"):
         project.run(settings_for(inputs, db))
     assert all(p.exists() for p in dead)
     lines: list[str] = []

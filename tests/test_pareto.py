@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from abm import periods
-from abm.config import load_settings
+from abm.config.settings import load_settings
 from pipelines.context import RunContext
 
 # account A1 has two customer codes (C1, C1b): revenue is grouped by account, not by code

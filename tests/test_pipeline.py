@@ -11,8 +11,9 @@ import pytest
 from conftest import settings_for
 from fixtures import write_inputs
 
-from abm import project
 from abm.errors import AbmError, InputError
+from abm.published import file as published
+from pipelines import project
 
 
 def rows(con, sql):
@@ -159,7 +160,7 @@ def test_reader_holding_the_old_file_is_not_disturbed(tmp_path: Path):
 def test_only_one_run_per_database(tmp_path: Path):
     inputs = write_inputs(tmp_path / "in")
     db = tmp_path / "abm.duckdb"
-    with project.publish_lock(db), pytest.raises(AbmError, match="another abm run"):
+    with published.publish_lock(db), pytest.raises(AbmError, match="another abm run"):
         project.run(settings_for(inputs, db))
     assert not db.exists()
     assert set(os.listdir(tmp_path)) == {"in"}  # the lock file goes when its holder is done

@@ -14,7 +14,7 @@ import pytest
 from conftest import settings_for
 from real_data import REAL, run_case
 
-from abm import project
+from pipelines import project
 
 
 def test_short_exchange_names_link_to_the_edinet_master():

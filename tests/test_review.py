@@ -10,9 +10,9 @@ import pytest
 from conftest import settings_for
 from fixtures import SALES, write_inputs
 
-from abm import project
 from abm.errors import InputError
-from abm.review import export_review, import_review
+from abm.matching.review import export_review, import_review
+from pipelines import project
 
 STRICT = {"match.auto": 0.99}  # exact names score below this: they wait in the review queue
 

@@ -11,10 +11,10 @@ import numpy as np
 import polars as pl
 import pytest
 
+from abm.inputs.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
 from abm.sample import SampleSummary, generate
 from abm.sample import lexicon as lex
 from abm.sample.records import VARIANTS
-from abm.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
 
 END = date(2026, 9, 30)
 SMALL = dict(companies=1_000, customers=150, contacts=600, sales_lines=2_500, seed=7)

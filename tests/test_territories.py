@@ -6,8 +6,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from abm.config import TerritorySettings
-from abm.territories import assign, check_pins, cv, prepare_reps
+from abm.config.settings import TerritorySettings
+from abm.territories.assign import assign, check_pins, cv, prepare_reps
 
 SETTINGS = TerritorySettings()
 

@@ -12,10 +12,10 @@ from conftest import settings_for
 from fixtures import write_inputs
 from typer.testing import CliRunner
 
-from abm import project
-from abm.cli import app
+from abm.cli.main import app
 from abm.report import write_report
 from abm.report.page import REASON_LABELS
+from pipelines import project
 
 # 関東 has two reps, 九州・沖縄 two (R3 leaves before the third quarter), 近畿 one; nobody covers 東北.
 REPS = [

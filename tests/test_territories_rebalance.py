@@ -11,8 +11,8 @@ import numpy as np
 import polars as pl
 import pytest
 
-from abm.config import TerritorySettings
-from abm.territories import assign, prepare_reps
+from abm.config.settings import TerritorySettings
+from abm.territories.assign import assign, prepare_reps
 
 SETTINGS = TerritorySettings()
 REPS = [f"R{i:02d}" for i in range(12)]

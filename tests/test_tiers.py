@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.config import TierSettings
-from abm.tiers import assign_tiers
+from abm.config.settings import TierSettings
+from abm.targeting.tiers import assign_tiers
 
 # account_id, segment, buying_power_score, sales_amount (priority = score, then own revenue, then id)
 ACCOUNTS = [

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from abm import parsing
-from abm.concentration import concentration
-from abm.corporate_number import check_digit, is_valid, valid_expr
+from abm.inputs import parsing
+from abm.inputs.corporate_number import check_digit, is_valid, valid_expr
 from abm.periods import add_months, fiscal_year_window, quarter_label, rolling_window
+from abm.ranking.concentration import concentration
 
 
 def _apply(fn, values):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.matching.features import similarity
-from abm.normalize import normalize_name
+from abm.matching.normalize import normalize_name
+from abm.matching.similarity import similarity
 
 DECISION_SCHEMA = {
     "source": pl.String,

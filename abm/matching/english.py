@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from abm.normalize import ASCII_ONLY_RE, fold_chars, fold_romaji, romaji, strip_legal_and_branch
+from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, fold_romaji, romaji, strip_legal_and_branch
+from abm.matching.similarity import similarity
 
 DATA = Path(__file__).parent / "data" / "business_words.tsv"
 MAX_VARIANTS = 8  # translated spellings kept per English name (business words with several meanings)
@@ -262,7 +263,6 @@ def master_keys(nname: pl.Series, name_kana: pl.Series) -> pl.DataFrame:
 
 def _explode_max(pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...]) -> np.ndarray:
     """Per pair: the best similarity of any of the query's "|"-joined spellings with any ``mcols``."""
-    from abm.matching.features import similarity  # features imports this module
 
     sim = np.zeros(pf.height, dtype=np.float32)
     has = pf[qcol].is_not_null().to_numpy()
@@ -281,7 +281,6 @@ def _explode_max(pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...]) -> np.ndar
 def features(pf: pl.DataFrame) -> pl.DataFrame:
     """Add this module's FEATURES to a pair frame holding q_en_* and m_en_* columns (Float32, 0 when
     the query is not an English name)."""
-    from abm.matching.features import similarity
 
     pf = pf.with_columns(
         tr_sim=pl.Series(_explode_max(pf, "q_en_trs", ("m_en_tr", "m_en_nrom"))),

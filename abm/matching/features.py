@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
-from rapidfuzz import fuzz, process
 
 from abm.matching import english
 from abm.matching.groupnames import group_word_flags
+from abm.matching.similarity import similarity
 
 ATTRS = ("nname", "kana", "en", "roma", "pref", "phone", "domain", "cn", "addr", "legal")
 FEATURES = (
@@ -21,19 +21,6 @@ FEATURES = (
     "group_word", "former_name",
     *english.FEATURES,  # English names against the reading: abm/matching/english.py
 )  # fmt: skip
-
-
-def similarity(a: pl.Series, b: pl.Series) -> np.ndarray:
-    """Element-wise Indel similarity (0..1) of two string columns; 0 where either is null or empty."""
-    both = (a.is_not_null() & b.is_not_null() & (a != "") & (b != "")).fill_null(False).to_numpy()
-    sim = np.zeros(len(a), dtype=np.float32)
-    if both.any():  # only the pairs where both sides have the key (kana / English are sparse)
-        mask = pl.Series(both)
-        got = process.cpdist(
-            a.filter(mask).to_list(), b.filter(mask).to_list(), scorer=fuzz.ratio, workers=-1
-        )
-        sim[both] = np.asarray(got, dtype=np.float32) / 100.0
-    return sim
 
 
 def pair_frame(pairs: pl.DataFrame, queries: pl.DataFrame, master: pl.DataFrame) -> pl.DataFrame:

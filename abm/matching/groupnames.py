@@ -4,7 +4,7 @@ Japanese groups name subsidiaries after the parent: 関西ニコン園, ニコ�
 東海太陽社工業 — often at the parent's address, with the parent's phone area and sometimes its
 domain. Such a record is NOT the parent: the linker must not read the extra word as noise. Branch
 suffixes (東京支店, 本社, 大阪営業所) are a different thing — the same company — and are stripped from
-the names before this check (``abm.normalize.BRANCH_RE``).
+the names before this check (``abm.matching.normalize.BRANCH_RE``).
 
 The test is vectorised and cheap: the record's name must keep the candidate's name whole (as a
 substring, or split once after a short leading word) and, with every group word stripped from
@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from abm.normalize import _CITIES, _PREFS, fold_chars
+from abm.matching.normalize import _CITIES, _PREFS, fold_chars
 
 # regions and areas a subsidiary is named after (prefectures and major cities come from normalize)
 _AREAS = (

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.corporate_number import valid_expr
+from abm.inputs.corporate_number import valid_expr
 from abm.matching import english
-from abm.normalize import english_key, fold_romaji, kana_key, legal_form, normalize_name, reading_key, romaji
+from abm.matching.normalize import (
+    english_key,
+    fold_romaji,
+    kana_key,
+    legal_form,
+    normalize_name,
+    reading_key,
+    romaji,
+)
 
 _JP_SLD = ("co", "or", "ne", "ac", "ad", "ed", "go", "gr", "lg")
 
@@ -17,7 +25,7 @@ def text(df: pl.DataFrame, name: str) -> pl.Expr:
 
 
 def corporate_number(col: pl.Expr) -> pl.Expr:
-    """13-digit 法人番号 with a valid check digit (see ``abm.corporate_number``), else null."""
+    """13-digit 法人番号 with a valid check digit (see ``abm.inputs.corporate_number``), else null."""
     digits = col.str.normalize("NFKC").str.replace_all(r"[^0-9]", "")
     return pl.when(valid_expr(digits)).then(digits).otherwise(None)
 

@@ -22,7 +22,7 @@ import re
 
 import polars as pl
 
-from abm.corporate_number import check_digit
+from abm.inputs.corporate_number import check_digit
 from abm.matching.groupnames import BUSINESS_WORDS, REGION_WORDS
 
 _LEGAL_SPELLINGS = ("株式会社", "㈱", "(株)", "（株）", "", "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from abm.project import connect_read_only
+from abm.published.file import connect_read_only
 from abm.report.data import collect
 from abm.report.page import render
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from abm.houjin import COLUMNS
+from abm.inputs.houjin import COLUMNS
 from abm.sample.companies import corporate_check_digits
 
 _CHUNK = 1 << 22
@@ -31,7 +31,7 @@ def corporate_numbers(base: np.ndarray) -> pl.Series:
 
 
 def houjin_frame(rows: pl.DataFrame) -> pl.DataFrame:
-    """All 30 columns, in order, as text: the given ones (abm.houjin.COLUMNS names), the rest empty.
+    """All 30 columns, in order, as text: the given ones (abm.inputs.houjin.COLUMNS names), the rest empty.
 
     ``sequence_number`` defaults to the row number, ``latest`` to 1 and ``hihyoji`` to 0, as in the
     全件データ.

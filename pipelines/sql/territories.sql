@@ -1,5 +1,5 @@
 -- Territory = the sales area of the account's prefecture (abm.geo); owner = the rep assigned by
--- abm.territories.assign (work.account_owner, empty when no reps file is given).
+-- abm.territories.assign.assign (work.account_owner, empty when no reps file is given).
 CREATE OR REPLACE TABLE work.account_territory AS
 SELECT b.account_id, g.area AS territory, o.owner
 FROM work.account_base b

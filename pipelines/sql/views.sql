@@ -1,6 +1,6 @@
 -- The BI contract: views for the common questions, over the published tables only (schema `work`
 -- is gone by the time readers open the file). Column names and order are the contract; add
--- columns at the end. Descriptions: abm/catalog.py.
+-- columns at the end. Descriptions: abm/published/contract.py.
 CREATE OR REPLACE VIEW v_target_accounts AS
 SELECT
     row_number() OVER (ORDER BY a.tier, a.buying_power_score DESC NULLS LAST, a.sales_amount DESC,

@@ -15,7 +15,7 @@ user on: Salesforce's Record Owner takes the User ID (reps column ``crm_user_id`
 owner the user's email (reps column ``email``). HubSpot dedupes companies on the domain, so the
 domain comes from the master, else from the most common corporate email domain of the account's
 consenting contacts (never a free-mail domain). CSV is UTF-8 with a BOM so Excel opens Japanese
-right, and formula-safe (abm.csv_safety): a company name like ``=1+1`` cannot run in Excel.
+right, and formula-safe (abm.published.csv_safety): a company name like ``=1+1`` cannot run in Excel.
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from abm.csv_safety import write_safe_csv
 from abm.errors import AbmError
 from abm.matching.keys import is_free_mail, registered_domain
 from abm.matching.settings import FREE_MAIL_DOMAINS
-from abm.project import connect_read_only
+from abm.published.csv_safety import write_safe_csv
+from abm.published.file import connect_read_only
 
 CRMS = ("salesforce", "hubspot")
 KINDS = ("targets", "assignments")

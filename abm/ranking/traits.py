@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.bands import ATTRIBUTES, ORDERED
+from abm.ranking.bands import ATTRIBUTES, ORDERED
 
 TRAITS_SCHEMA = {
     "attribute": pl.Utf8,

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from abm.config import TerritorySettings
+from abm.config.settings import TerritorySettings
 from abm.geo import AREA_OF, AREAS, area_expr, prefecture_expr
 
 METRICS = ("buying_power", "accounts", "revenue")

@@ -28,9 +28,9 @@ from typing import IO, Protocol
 
 import polars as pl
 
-from abm.corporate_number import is_valid
 from abm.errors import InputError
-from abm.readers import ROW, InputFile
+from abm.inputs.corporate_number import is_valid
+from abm.inputs.readers import ROW, InputFile
 
 COLUMNS = (
     "sequence_number",  # 1 一連番号

@@ -26,7 +26,7 @@ from pathlib import Path
 import polars as pl
 
 from abm.errors import InputError
-from abm.schema import FILE_SUFFIXES, InputSpec, alias_map, header_key
+from abm.inputs.schema import FILE_SUFFIXES, InputSpec, alias_map, header_key
 
 ROW = "\x00row"  # spreadsheet row number
 SOURCE = "\x00source"  # file name, with '#sheet' for .xlsx (only present for .xlsx)
@@ -394,7 +394,7 @@ def missing_message(missing: dict[str, tuple[str, list[str]]]) -> str:
 
     ``missing``: input name -> (file label, missing canonical columns).
     """
-    from abm.schema import INPUTS
+    from abm.inputs.schema import INPUTS
 
     summary = "; ".join(
         f"{label}: missing required column '{c}'" for label, cols in missing.values() for c in cols

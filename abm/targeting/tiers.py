@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.config import TierSettings
+from abm.config.settings import TierSettings
 
 TIER_NAMES = {1: "1:1 account plan", 2: "1:few", 3: "1:many"}
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from abm.config import Settings
+from abm.config.settings import Settings
 
 SECRET_PLACEHOLDER = "<hidden: set the key in abm.toml or ABM_API__KEYS>"
 BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")

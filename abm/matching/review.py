@@ -11,12 +11,12 @@ from pathlib import Path
 
 import polars as pl
 
-from abm.csv_safety import restore_text, write_safe_csv
-from abm.decisions import record_decisions
 from abm.errors import InputError
-from abm.project import connect_read_only
-from abm.readers import ROW, read_raw
-from abm.xlsx import write_xlsx
+from abm.inputs.readers import ROW, read_raw
+from abm.matching.decision_store import record_decisions
+from abm.published.csv_safety import restore_text, write_safe_csv
+from abm.published.file import connect_read_only
+from abm.published.xlsx import write_xlsx
 
 LINK_WORDS = {"link", "yes", "y", "match", "same", "同一", "はい", "○"}
 NOT_WORDS = {"not", "no", "n", "not a match", "different", "別", "いいえ", "×"}

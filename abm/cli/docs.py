@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from abm.config import Settings, describe
-from abm.schema import INPUTS
+from abm.config.settings import Settings, describe
+from abm.inputs.schema import INPUTS
 
 
 def config_table() -> str:

@@ -1,4 +1,4 @@
-"""The `abm` command. Commands parse options, call ``abm.project`` and print; nothing else.
+"""The `abm` command. Commands parse options, call ``pipelines.project`` and print; nothing else.
 
 Problems with the user's files or config end with one `error:` line and exit code 2; a bug ends
 with one line and exit code 1 (set ABM_DEBUG=1 for the traceback).
@@ -20,9 +20,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from abm import __version__, project
-from abm.config import Settings, load_settings
+from abm import __version__
+from abm.config.settings import Settings, load_settings
 from abm.errors import AbmError
+from abm.published import file as published
+from pipelines import project
 
 HELP = {"help_option_names": ["-h", "--help"]}  # inherited by every command and sub-command
 app = typer.Typer(
@@ -196,7 +198,7 @@ def show_config(config: ConfigOpt = None) -> None:
     """Print the effective configuration (file + environment + defaults) as TOML for abm.toml.
 
     Plain API keys are shown as a placeholder, never in clear."""
-    from abm.config_toml import settings_toml
+    from abm.config.toml import settings_toml
 
     sys.stdout.write(settings_toml(_settings(config)))  # as is: no wrapping, no markup
 
@@ -205,7 +207,7 @@ def show_config(config: ConfigOpt = None) -> None:
 @friendly
 def docs(readme: Annotated[Path, typer.Option(help="README to update.")] = Path("README.md")) -> None:
     """Regenerate README's config and input tables from the code."""
-    from abm.docs import update
+    from abm.cli.docs import update
 
     tell(f"{readme}: {'updated' if update(readme) else 'already up to date'}")
 
@@ -220,7 +222,7 @@ def review_export(
     config: ConfigOpt = None,
 ) -> None:
     """Write the review queue to a file; fill in `decision` (link / not) and import it back."""
-    from abm.review import export_review
+    from abm.matching.review import export_review
 
     settings = _settings(config, **{"run.db": db})
     n = export_review(settings.run.db, out_file)
@@ -239,7 +241,7 @@ def review_import(
     by: Annotated[str, typer.Option(help="Who decided (kept with each decision).")] = "",
 ) -> None:
     """Record reviewed decisions (checked against the published file); later runs apply them."""
-    from abm.review import import_review
+    from abm.matching.review import import_review
 
     settings = _settings(config, **{"run.db": db})
     counts = import_review(in_file, settings.run.decisions, settings.run.db, decided_by=by)
@@ -262,7 +264,7 @@ def bench(
     seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
 ) -> None:
     """Run the whole pipeline on generated data at a named scale; print time, memory and accuracy per step."""
-    from abm.bench import SCALES, run_bench
+    from pipelines.bench import SCALES, run_bench
 
     if scale not in SCALES:
         raise AbmError(f"--scale must be one of {', '.join(SCALES)} (got '{scale}')")
@@ -320,10 +322,10 @@ def dictionary(
     ),
 ) -> None:
     """Write the data dictionary (every published table, view, column) from the database's comments."""
-    from abm.catalog import published_objects, render_markdown, undocumented
+    from abm.published.contract import published_objects, render_markdown, undocumented
 
     settings = _settings(config, **{"run.db": db})
-    con = project.connect_read_only(settings.run.db)
+    con = published.connect_read_only(settings.run.db)
     try:
         objects = published_objects(con)
     finally:
@@ -333,7 +335,11 @@ def dictionary(
     missing = undocumented(objects)
     tell(
         f"Wrote {out_file}: {objects['name'].n_unique()} tables and views, {objects.height} columns"
-        + (f"; {len(missing)} without a description (add them to abm/catalog.py)" if missing else ".")
+        + (
+            f"; {len(missing)} without a description (add them to abm/published/contract.py)"
+            if missing
+            else "."
+        )
     )
 
 
@@ -374,7 +380,7 @@ def export(
     ] = None,
 ) -> None:
     """Write accounts with the columns a Salesforce / HubSpot account import expects."""
-    from abm.export import export_accounts
+    from abm.published.export import export_accounts
 
     settings = _settings(config, **{"run.db": db})
     n = export_accounts(
@@ -397,7 +403,7 @@ def territories_report(
     from pipelines.territories import read_report
 
     settings = _settings(config, **{"run.db": db})
-    con = project.connect_read_only(settings.run.db)
+    con = published.connect_read_only(settings.run.db)
     try:
         report = read_report(con, limit=changes)
     finally:

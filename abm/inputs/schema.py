@@ -2,7 +2,7 @@
 
 Users' files come from ERPs, SFAs, data vendors and MA tools, so headers vary. Each canonical
 column lists the Japanese and English headers we accept for it; anything else can be mapped in
-the config's ``[columns.<input>]`` table. Types here drive validation (``abm.validate``).
+the config's ``[columns.<input>]`` table. Types here drive validation (``abm.inputs.validate``).
 """
 
 from __future__ import annotations

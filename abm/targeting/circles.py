@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.config import SEGMENTS
+from abm.config.settings import SEGMENTS
 
 
 def segment_expr(in_sales: pl.Expr, has_buying_power: pl.Expr, has_contacts: pl.Expr) -> pl.Expr:

@@ -45,9 +45,9 @@ from sklearn.inspection import permutation_importance
 from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
-from abm.bands import NAME_WORDS, legal_form_of_name, master_prefecture, name_word
 from abm.geo import PREFECTURES
-from abm.normalize import LEGAL_FORM_NAMES
+from abm.matching.normalize import LEGAL_FORM_NAMES
+from abm.ranking.bands import NAME_WORDS, legal_form_of_name, master_prefecture, name_word
 
 CATEGORICAL = ("industry_code", "prefecture", "legal_form", "name_word")
 NUMERIC = ("log_employees", "log_revenue", "log_capital", "log_revenue_per_employee", "age", "listed")

@@ -1,7 +1,7 @@
 """Vectorised parsers for the messy values of Japanese business files.
 
 Each parser maps a text column to a typed column, leaving null where the text cannot be read;
-``abm.validate`` turns those nulls into rejects. Handled on purpose: full-width digits, thousands
+``abm.inputs.validate`` turns those nulls into rejects. Handled on purpose: full-width digits, thousands
 separators, ¥/円, △▲ and (1,000) negatives, 2025/4/1, 2025-04-01, 20250401, 2025年4月1日,
 令和7年4月1日 / R7.4.1 / 平成 / 昭和 / 大正 / 明治 (each only inside its own dates), years alone
 (昭和30年, H2, 1955年4月), Excel serial day numbers, and yes/no in Japanese. Refused on purpose

@@ -15,8 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from abm import project
-from abm.config import Settings, load_settings
+from abm.config.settings import Settings, load_settings
+from pipelines import project
 
 
 @dataclass(frozen=True)

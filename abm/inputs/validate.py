@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm import parsing
-from abm.corporate_number import clean_expr, valid_expr
 from abm.geo import prefecture_expr
-from abm.readers import FIELDS, ROW, SOURCE, WHOLE_ROW
-from abm.schema import Column, InputSpec
+from abm.inputs import parsing
+from abm.inputs.corporate_number import clean_expr, valid_expr
+from abm.inputs.readers import FIELDS, ROW, SOURCE, WHOLE_ROW
+from abm.inputs.schema import Column, InputSpec
 
 MISSING = "missing required value"
 BAD_DATE = "unparseable date"

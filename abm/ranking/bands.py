@@ -17,7 +17,7 @@ import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
 from abm.geo import AREA_OF, prefecture_expr
-from abm.normalize import LEGAL_FORM_NAMES
+from abm.matching.normalize import LEGAL_FORM_NAMES
 
 UNKNOWN = "不明"
 OKU = 100_000_000  # 億 = 10^8 yen
@@ -78,7 +78,7 @@ def legal_form_of_name(col: str = "name") -> pl.Expr:
     """Legal form written in an official name (株式会社, 有限会社, 医療法人 ...), or null.
 
     Official names spell the form out, so a plain search is enough; it is ~4× cheaper than
-    ``abm.normalize.legal_form``, which also reads (株), K.K. and English forms in hand-typed names.
+    ``abm.matching.normalize.legal_form``, which also reads (株), K.K. and English forms in hand-typed names.
     """
     return pl.col(col).str.extract(_LEGAL_FORM_RE, 1)
 

@@ -1,8 +1,10 @@
-"""The front of abm: what the CLI, the API and the tests call to run and read a project.
+"""The published DuckDB file: one writer at a time, readers that follow each publish, damage kept aside.
 
-A run builds a brand-new DuckDB file beside the published one and swaps it in with one atomic
-rename, so readers (BI tools, the API) see either the old file or the new one, never a half-written
-state, and a failed run leaves the published file untouched.
+A run builds a brand-new file beside the published one and swaps it in with one atomic rename
+(``pipelines.project``), so readers (BI tools, the API) see either the old file or the new one. This
+module holds what both sides need of the file itself: the publish lock, the leftovers of killed runs,
+a damaged file recognised and moved aside (never deleted: kept for a post-mortem), failures of the
+machine rather than of the data, and the read-only connection every reader opens.
 """
 
 from __future__ import annotations
@@ -11,40 +13,37 @@ import errno
 import fcntl
 import glob
 import os
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
-import polars as pl
 
-from abm.config import Settings
 from abm.errors import AbmError
-from abm.published import LOCKED, is_corrupt, move_aside
-from pipelines.context import WORK, RunContext
-from pipelines.runner import StepTiming, run_steps
-from pipelines.steps import STEPS
+
+# What DuckDB says of a file that is not (or no longer) a database: garbage, truncated, bad checksum.
+CORRUPT_SIGNS = ("not a valid DuckDB database", "Could not read enough bytes", "Corrupt database", "checksum")
+
+# What DuckDB says when another process holds the file (a read-write connection somewhere else).
+LOCKED = "Could not set lock on file"
 
 
-@dataclass(frozen=True)
-class RunResult:
-    run_id: str
-    db: Path
-    seconds: float
-    timings: list[StepTiming]
-    segments: pl.DataFrame
-    tiers: dict[int, int]
-    rejected_rows: int
-    quarter: str
-    values_nulled: int = 0  # bad optional values left empty (their rows landed)
+def is_corrupt(error_text: str) -> bool:
+    return any(sign in error_text for sign in CORRUPT_SIGNS)
 
 
-def new_run_id() -> str:
-    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+def move_aside(db: Path, error_text: str, progress: Callable[[str], None]) -> Path:
+    """Rename the damaged ``db`` to ``<db>.corrupt-<UTC timestamp>`` and say that history starts afresh."""
+    aside = db.with_name(f"{db.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}")
+    os.replace(db, aside)
+    db.with_name(db.name + ".wal").unlink(missing_ok=True)
+    detail = next((ln for ln in error_text.splitlines() if is_corrupt(ln)), error_text.splitlines()[0])
+    progress(
+        f"warning: {db} is not a readable DuckDB database ({detail.strip()[:200]}); moved aside to "
+        f"{aside.name}. History (runs, account_history, territory figures) starts afresh with this run"
+    )
+    return aside
 
 
 @contextmanager
@@ -133,80 +132,6 @@ def operational_message(exc: BaseException, db: Path) -> str | None:
         where = exc.filename or db
         return f"{where}: {exc.strerror or type(exc).__name__}; {db} was left as it was"
     return None
-
-
-def connect_for_build(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
-    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": settings.duckdb.memory_limit}
-    if settings.duckdb.storage_version != "latest":  # older BI drivers must be able to open the file
-        config["storage_compatibility_version"] = settings.duckdb.storage_version
-    if settings.duckdb.threads:
-        config["threads"] = settings.duckdb.threads
-    return duckdb.connect(str(path), config=config)
-
-
-def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -> RunResult:
-    """Run every step into a new file and publish it atomically at ``settings.run.db``."""
-    db = settings.run.db.resolve()
-    db.parent.mkdir(parents=True, exist_ok=True)
-    started = time.time()
-    try:
-        with publish_lock(db):
-            return _run_locked(db, settings, started, progress)
-    except AbmError:
-        raise
-    except Exception as exc:
-        message = operational_message(exc, db)
-        if message is None:
-            raise
-        raise AbmError(message) from None
-
-
-def _run_locked(db: Path, settings: Settings, started: float, progress: Callable[[str], None]) -> RunResult:
-    """The run proper, under the publish lock: tidy what dead runs left, build, check, swap in."""
-    remove_stale_builds(db, progress)
-    previous = usable_previous(db, progress)
-    run_id = new_run_id()
-    building = db.with_name(f"{db.name}.building-{run_id}")
-    con = connect_for_build(building, settings)
-    try:
-        ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=previous)
-        ctx.execute(f"CREATE SCHEMA {WORK}")
-        timings = run_steps(ctx, STEPS)
-        segments = ctx.query("SELECT segment, accounts, revenue, contacts, whitespace FROM segments")
-        tiers = dict(
-            ctx.query(
-                "SELECT tier, count(*) AS n FROM accounts WHERE tier IS NOT NULL GROUP BY tier"
-            ).iter_rows()
-        )
-        ctx.execute(f"DROP SCHEMA {WORK} CASCADE")
-        con.execute("CHECKPOINT")
-        con.close()
-        os.replace(building, db)  # the atomic publish
-    except BaseException:
-        con.close()
-        for leftover in (building, building.with_name(building.name + ".wal")):
-            leftover.unlink(missing_ok=True)
-        raise
-    _write_report(db, progress)
-    rejected = sum(v["rejected"] for v in ctx.input_rows.values())
-    nulled = sum(v.get("values_nulled", 0) for v in ctx.input_rows.values())
-    return RunResult(
-        run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "", nulled
-    )
-
-
-def _write_report(db: Path, progress: Callable[[str], None]) -> None:
-    """The HTML run report beside the published file; the database is already published, so a
-    failure here is reported, not raised."""
-    from abm.report import write_report
-
-    t0 = time.perf_counter()
-    try:
-        out = write_report(db)
-    except Exception as exc:  # the run itself succeeded
-        progress(f"report: not written ({type(exc).__name__}: {exc}); retry with `abm report`")
-        return
-    progress(f"{'report':<13} {time.perf_counter() - t0:7.2f}s  {out} (self-contained HTML)")
 
 
 def connect_read_only(db: Path) -> duckdb.DuckDBPyConnection:

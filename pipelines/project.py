@@ -1,0 +1,116 @@
+"""An abm run: every step into a new DuckDB file, checked, then published with one atomic rename.
+
+Readers (BI tools, the API) see either the old file or the new one, never a half-written state, and
+a failed run leaves the published file untouched. The CLI and the tests call ``run``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from abm.config.settings import Settings
+from abm.errors import AbmError
+from abm.published.file import operational_message, publish_lock, remove_stale_builds, usable_previous
+from pipelines.context import WORK, RunContext
+from pipelines.runner import StepTiming, run_steps
+from pipelines.steps import STEPS
+
+
+@dataclass(frozen=True)
+class RunResult:
+    run_id: str
+    db: Path
+    seconds: float
+    timings: list[StepTiming]
+    segments: pl.DataFrame
+    tiers: dict[int, int]
+    rejected_rows: int
+    quarter: str
+    values_nulled: int = 0  # bad optional values left empty (their rows landed)
+
+
+def new_run_id() -> str:
+    return f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}"
+
+
+def connect_for_build(path: Path, settings: Settings) -> duckdb.DuckDBPyConnection:
+    config: dict[str, str | bool | int | float | list[str]] = {"memory_limit": settings.duckdb.memory_limit}
+    if settings.duckdb.storage_version != "latest":  # older BI drivers must be able to open the file
+        config["storage_compatibility_version"] = settings.duckdb.storage_version
+    if settings.duckdb.threads:
+        config["threads"] = settings.duckdb.threads
+    return duckdb.connect(str(path), config=config)
+
+
+def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -> RunResult:
+    """Run every step into a new file and publish it atomically at ``settings.run.db``."""
+    db = settings.run.db.resolve()
+    db.parent.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    try:
+        with publish_lock(db):
+            return _run_locked(db, settings, started, progress)
+    except AbmError:
+        raise
+    except Exception as exc:
+        message = operational_message(exc, db)
+        if message is None:
+            raise
+        raise AbmError(message) from None
+
+
+def _run_locked(db: Path, settings: Settings, started: float, progress: Callable[[str], None]) -> RunResult:
+    """The run proper, under the publish lock: tidy what dead runs left, build, check, swap in."""
+    remove_stale_builds(db, progress)
+    previous = usable_previous(db, progress)
+    run_id = new_run_id()
+    building = db.with_name(f"{db.name}.building-{run_id}")
+    con = connect_for_build(building, settings)
+    try:
+        ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=previous)
+        ctx.execute(f"CREATE SCHEMA {WORK}")
+        timings = run_steps(ctx, STEPS)
+        segments = ctx.query("SELECT segment, accounts, revenue, contacts, whitespace FROM segments")
+        tiers = dict(
+            ctx.query(
+                "SELECT tier, count(*) AS n FROM accounts WHERE tier IS NOT NULL GROUP BY tier"
+            ).iter_rows()
+        )
+        ctx.execute(f"DROP SCHEMA {WORK} CASCADE")
+        con.execute("CHECKPOINT")
+        con.close()
+        os.replace(building, db)  # the atomic publish
+    except BaseException:
+        con.close()
+        for leftover in (building, building.with_name(building.name + ".wal")):
+            leftover.unlink(missing_ok=True)
+        raise
+    _write_report(db, progress)
+    rejected = sum(v["rejected"] for v in ctx.input_rows.values())
+    nulled = sum(v.get("values_nulled", 0) for v in ctx.input_rows.values())
+    return RunResult(
+        run_id, db, time.time() - started, timings, segments, tiers, rejected, ctx.quarter or "", nulled
+    )
+
+
+def _write_report(db: Path, progress: Callable[[str], None]) -> None:
+    """The HTML run report beside the published file; the database is already published, so a
+    failure here is reported, not raised."""
+    from abm.report import write_report
+
+    t0 = time.perf_counter()
+    try:
+        out = write_report(db)
+    except Exception as exc:  # the run itself succeeded
+        progress(f"report: not written ({type(exc).__name__}: {exc}); retry with `abm report`")
+        return
+    progress(f"{'report':<13} {time.perf_counter() - t0:7.2f}s  {out} (self-contained HTML)")
