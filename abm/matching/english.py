@@ -41,7 +41,9 @@ SEP = "|"
 # master columns (m_*) and record columns (q_*) this module adds
 MASTER_KEYS = ("en_tr", "en_nrom", "en_stem", "en_skel", "en_loan", "en_word")
 RECORD_KEYS = ("en_trs", "en_stem", "en_skels", "en_loans", "en_biz")
-FEATURES = ("tr_sim", "stem_sim", "skel_sim", "skel_len", "loan_sim", "biz_hit", "biz_miss", "en_common")
+FEATURES = (
+    "tr_sim", "stem_sim", "skel_sim", "skel_len", "loan_sim", "biz_hit", "biz_miss", "en_common", "en_margin",
+)  # fmt: skip
 
 _HEPBURN = {
     "SHI": "SI", "CHI": "TI", "TSU": "TU", "FU": "HU", "ZI": "JI", "DZU": "ZU",
@@ -278,6 +280,19 @@ def _explode_max(pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...]) -> np.ndar
     return sim
 
 
+def margin(pf: pl.DataFrame, sim: str = "en_sim") -> pl.Expr:
+    """How far this candidate reads closer to the English name than the query's best other candidate
+    (-1..1; 0 for names not in Latin letters). One company that reads like "Maruhachi Securities" at
+    0.95 when the next reads at 0.6 is telling; two at 0.95 are namesakes the pair alone cannot see."""
+    s, q = pl.col(sim), "qid"
+    top = s.max().over(q)
+    at_top = (s == top).sum().over(q)
+    # the best among the others: the runner-up for the unique leader, the leader for everyone else
+    second = s.filter(s < top).max().over(q).fill_null(0.0)
+    other = pl.when((s == top) & (at_top == 1)).then(second).otherwise(top)
+    return pl.when(pl.col("q_en_trs").is_not_null()).then(s - other).otherwise(0.0).alias("en_margin")
+
+
 def features(pf: pl.DataFrame) -> pl.DataFrame:
     """Add this module's FEATURES to a pair frame holding q_en_* and m_en_* columns (Float32, 0 when
     the query is not an English name)."""
@@ -324,4 +339,5 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
         en_common=count.cast(pl.Float32).fill_null(0),  # 0: no key matched exactly
         # a long equal skeleton is telling (SBRMKTRNKS), a short one is not (PN)
         skel_len=pl.when(pl.col("skel_sim") >= 1).then(pl.col("m_en_skel").str.len_chars()).otherwise(0),
+        en_margin=pl.lit(0.0),  # set by features.features once en_sim is known (``margin``)
     ).with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES)
