@@ -102,7 +102,7 @@ def _english(
     left in romaji, a word the Japanese name lacks, a spelling drift, "The" in front, upper case."""
     r = rng.random()
     latin = _LATIN.match(nname) if nname else None
-    if nname and _KATAKANA.fullmatch(nname) and tr and r < 0.5:
+    if nname and _KATAKANA.fullmatch(nname) and tr and r < 0.25:
         out = _loanword(tr, rng).title()
     elif stem and word:
         if latin and rng.random() < 0.8:
