@@ -24,11 +24,14 @@ Kept apart from ``features.py`` so this evidence can be read and changed on its 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import LCSseq
 
 from abm.normalize import ASCII_ONLY_RE, fold_chars, fold_romaji, romaji, strip_legal_and_branch
 
@@ -43,6 +46,7 @@ MASTER_KEYS = ("en_tr", "en_nrom", "en_stem", "en_skel", "en_loan", "en_word")
 RECORD_KEYS = ("en_trs", "en_stem", "en_skels", "en_loans", "en_biz")
 FEATURES = (
     "tr_sim", "stem_sim", "skel_sim", "skel_len", "loan_sim", "biz_hit", "biz_miss", "en_common", "en_margin",
+    "en_cover",
 )  # fmt: skip
 
 _HEPBURN = {
@@ -262,9 +266,28 @@ def master_keys(nname: pl.Series, name_kana: pl.Series) -> pl.DataFrame:
     )
 
 
-def _explode_max(pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...]) -> np.ndarray:
-    """Per pair: the best similarity of any of the query's "|"-joined spellings with any ``mcols``."""
+def coverage(a: pl.Series, b: pl.Series) -> np.ndarray:
+    """Element-wise share of ``b`` spelt out in order by ``a`` (longest common subsequence / len(b));
+    0 where either is null or empty. "Maruhachi Securities International" covers all of マルハチ
+    ショウケン's romaji though its similarity is diluted by the extra word."""
+    both = (a.is_not_null() & b.is_not_null() & (a != "") & (b != "")).fill_null(False).to_numpy()
+    out = np.zeros(len(a), dtype=np.float32)
+    if both.any():
+        mask = pl.Series(both)
+        bb = b.filter(mask)
+        common = process.cpdist(a.filter(mask).to_list(), bb.to_list(), scorer=LCSseq.similarity, workers=-1)
+        out[both] = np.asarray(common, dtype=np.float32) / bb.str.len_chars().to_numpy().astype(np.float32)
+    return out
+
+
+def _explode_max(
+    pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...], scorer: Callable | None = None
+) -> np.ndarray:
+    """Per pair: the best similarity (or ``scorer``) of any of the query's "|"-joined spellings with
+    any ``mcols``."""
     from abm.matching.features import similarity  # features imports this module
+
+    scorer = scorer or similarity
 
     sim = np.zeros(pf.height, dtype=np.float32)
     has = pf[qcol].is_not_null().to_numpy()
@@ -274,7 +297,7 @@ def _explode_max(pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...]) -> np.ndar
     ex = sub.with_columns(pl.col(qcol).str.split(SEP)).explode(qcol)
     best = np.zeros(ex.height, dtype=np.float32)
     for m in mcols:
-        best = np.maximum(best, similarity(ex[qcol], ex[m]))
+        best = np.maximum(best, scorer(ex[qcol], ex[m]))
     agg = ex.select("_i").with_columns(s=pl.Series(best)).group_by("_i").agg(pl.col("s").max())
     sim[agg["_i"].to_numpy()] = agg["s"].to_numpy()
     return sim
@@ -302,6 +325,7 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
         tr_sim=pl.Series(_explode_max(pf, "q_en_trs", ("m_en_tr", "m_en_nrom"))),
         skel_sim=pl.Series(_explode_max(pf, "q_en_skels", ("m_en_skel",))),
         loan_sim=pl.Series(_explode_max(pf, "q_en_loans", ("m_en_loan",))),
+        en_cover=pl.Series(_explode_max(pf, "q_en_trs", ("m_en_tr",), coverage)),
         stem_sim=pl.Series(
             np.maximum(
                 similarity(pf["q_en_stem"], pf["m_en_stem"]), similarity(pf["q_en_stem"], pf["m_en_tr"])
