@@ -7,21 +7,14 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from fixtures import write_inputs
+from helpers import settings_for, write_inputs
 from hypothesis import settings as hypothesis_settings
 
-from abm.config.settings import load_settings
 from pipelines import project
 
 # CI runs the same examples every time (a failure found there is reproducible); locally they vary.
 hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
-
-
-def settings_for(input_dir: Path, db: Path, **overrides):
-    values = {"run.input_dir": input_dir, "run.db": db, "run.decisions": db.parent / "decisions.csv"}
-    values.update(overrides)
-    return load_settings(None, **values)
 
 
 @pytest.fixture(scope="session")

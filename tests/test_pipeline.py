@@ -8,8 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import settings_for
-from fixtures import write_inputs
+from helpers import settings_for, write_inputs
 
 from abm.errors import AbmError, InputError
 from abm.published import file as published
