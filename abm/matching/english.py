@@ -30,7 +30,8 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, fold_romaji, romaji, strip_legal_and_branch
+from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, strip_legal_and_branch
+from abm.matching.romaji import fold_romaji, romaji
 from abm.matching.similarity import similarity
 
 DATA = Path(__file__).parent / "data" / "business_words.tsv"
