@@ -10,7 +10,8 @@ from helpers import settings_for, write_inputs
 
 from abm.errors import InputError
 from abm.inputs import validate as v
-from abm.inputs.readers import ROW, detect_encoding, find_input, read_input
+from abm.inputs.encoding import detect_encoding
+from abm.inputs.readers import ROW, find_input, read_input
 from abm.inputs.schema import COMPANIES, CONTACTS, SALES
 
 SALES_ROWS = [
