@@ -19,7 +19,7 @@ hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`abm run` on tests/fixtures.py inputs; read-only for tests."""
+    """`abm run` on the tiny inputs of tests/helpers.py; read-only for tests."""
     root = tmp_path_factory.mktemp("tiny")
     inputs = write_inputs(root / "in")
     db = root / "abm.duckdb"

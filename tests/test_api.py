@@ -399,7 +399,7 @@ def test_file_and_in_memory_accounts_agree(api_db, client):
 
 
 def test_contacts_without_consent_are_counted_never_shown(tiny_db, tiny_con, tmp_path):
-    """tests/fixtures.py: L3 (ベータ工業) opted out on 2026-01-01, before as-of; L4 (イプシロン) never
+    """tests/helpers.py: L3 (ベータ工業) opted out on 2026-01-01, before as-of; L4 (イプシロン) never
     opted in; L1 (アルファ商事) consents. Their personal data never leaves, in no answer or export."""
     withheld_emails = ("jiro@beta-kogyo.co.jp", "saburo@gmail.com")
     with TestClient(make_app(tiny_db)) as c:

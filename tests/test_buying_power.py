@@ -412,7 +412,7 @@ OPTIONAL = {  # master header → how the column is made empty (blank cells)
 
 
 def write_thin_inputs(folder: Path, states: dict[str, str]) -> Path:
-    """tests/fixtures inputs, the master rewritten with the optional columns present / absent / blank."""
+    """The tiny inputs, the master rewritten with the optional columns present / absent / blank."""
     write_inputs(folder)
     headers = ["企業コード", "商号", "法人番号", "都道府県", "従業員数", "売上高", "資本金", "ドメイン"]
     rows = [dict(zip(headers, r, strict=True)) for r in COMPANY_ROWS]

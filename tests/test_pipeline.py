@@ -1,4 +1,4 @@
-"""End-to-end runs on the tiny hand-made inputs: every table's answer can be read off fixtures.py."""
+"""End-to-end runs on the tiny hand-made inputs: every table's answer can be read off tests/helpers.py."""
 
 from __future__ import annotations
 

@@ -3,9 +3,9 @@
 Everything is read as text so that validation sees exactly what the user wrote and can quote it
 in ``rejects``. CSV/TSV/TXT may be UTF-8, UTF-8 with BOM, CP932 (Shift_JIS as Japanese Excel writes
 it), EUC-JP or UTF-16 with BOM (Excel's "Unicode テキスト", tab-separated); the encoding and the
-separator are detected (``abm.inputs.encoding``), never asked for. Non-UTF-8 text is transcoded in chunks to a temporary
-file, so a national-scale file never sits in memory twice. Every sheet of an .xlsx is read (sheets
-with the same header are appended) unless the config names one.
+separator are detected (``abm.inputs.encoding``), never asked for. Non-UTF-8 text is transcoded in
+chunks to a temporary file, so a national-scale file never sits in memory twice. Every sheet of an
+.xlsx is read (sheets with the same header are appended) unless the config names one.
 
 Each row keeps its spreadsheet row number (header = row 1, first data row = 2; an .xlsx keeps the
 sheet's own numbers, blank rows included) in ``ROW``. The reader's own columns start with a NUL
