@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from helpers import CONTACTS, build_api_db, make_app
 from hypothesis import HealthCheck, given, settings
-from test_api import CONTACTS, build_api_db, make_app
 
 EXAMPLES = 8  # per operation: ~15 operations, a few seconds in all
 

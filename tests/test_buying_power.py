@@ -11,8 +11,7 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
-from conftest import settings_for
-from fixtures import COMPANIES, write_inputs
+from helpers import COMPANY_ROWS, settings_for, write_inputs
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
@@ -413,10 +412,10 @@ OPTIONAL = {  # master header → how the column is made empty (blank cells)
 
 
 def write_thin_inputs(folder: Path, states: dict[str, str]) -> Path:
-    """tests/fixtures inputs, the master rewritten with the optional columns present / absent / blank."""
+    """The tiny inputs, the master rewritten with the optional columns present / absent / blank."""
     write_inputs(folder)
     headers = ["企業コード", "商号", "法人番号", "都道府県", "従業員数", "売上高", "資本金", "ドメイン"]
-    rows = [dict(zip(headers, r, strict=True)) for r in COMPANIES]
+    rows = [dict(zip(headers, r, strict=True)) for r in COMPANY_ROWS]
     master = pl.DataFrame(rows).with_columns(
         業種コード=pl.Series(["24", "26", "24", "58", "76", "06"]),
         業種名=pl.Series(["金属製品", "生産用機械", "金属製品", "飲食料品小売", "飲食店", "総合工事"]),

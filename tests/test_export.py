@@ -11,10 +11,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
 from fastapi.testclient import TestClient
-from fixtures import CONTACTS, SALES, write_inputs
-from test_api import READ, make_app
+from helpers import CONTACT_ROWS, READ, SALES_ROWS, make_app, settings_for, write_inputs
 
 from abm.errors import AbmError
 from abm.matching.review import export_review
@@ -75,12 +73,13 @@ def hostile_db(tmp_path_factory) -> Path:
     """A real run whose sales lines and web-form contacts carry formula-like company names."""
     root = tmp_path_factory.mktemp("hostile")
     inputs = write_inputs(root / "in")
-    sales = SALES + [
+    sales = SALES_ROWS + [
         ("2026/08/01", f"H{i}", name, "-500" if i == 0 else "100") for i, name in enumerate(HOSTILE)
     ]
     frame = pl.DataFrame(sales, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
     (inputs / "sales.csv").write_bytes(frame.write_csv().encode("cp932"))
-    contacts = CONTACTS + [(f"W{i}", name, f"web@hack{i}-corp.jp", "1", "") for i, name in enumerate(HOSTILE)]
+    hostile = [(f"W{i}", name, f"web@hack{i}-corp.jp", "1", "") for i, name in enumerate(HOSTILE)]
+    contacts = CONTACT_ROWS + hostile
     pl.DataFrame(
         contacts,
         schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],

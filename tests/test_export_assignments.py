@@ -15,10 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
 from fastapi.testclient import TestClient
-from fixtures import CONTACTS, write_inputs
-from test_api import READ, make_app
+from helpers import CONTACT_ROWS, READ, make_app, settings_for, write_inputs
 from typer.testing import CliRunner
 
 from abm.cli.main import app
@@ -62,7 +60,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("assignments")
     inputs = write_inputs(root / "in")
     pl.DataFrame(
-        CONTACTS + EXTRA_CONTACTS,
+        CONTACT_ROWS + EXTRA_CONTACTS,
         schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],
         orient="row",
     ).write_excel(inputs / "contacts.xlsx")

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
+from helpers import settings_for
 from real_data import REAL, run_case
 
 from pipelines import project

@@ -8,8 +8,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
-from fixtures import write_inputs
+from helpers import settings_for, write_inputs
 from typer.testing import CliRunner
 
 from abm.cli.main import app

@@ -33,7 +33,8 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
-from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, fold_romaji, romaji, strip_legal_and_branch
+from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, strip_legal_and_branch
+from abm.matching.romaji import fold_romaji, romaji
 from abm.matching.similarity import similarity
 
 DATA = Path(__file__).parent / "data" / "business_words.tsv"
