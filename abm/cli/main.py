@@ -335,11 +335,7 @@ def dictionary(
     drift = differences(objects)
     tell(
         f"Wrote {out_file}: {objects['name'].n_unique()} tables and views, {objects.height} columns"
-        + (
-            f"; {len(drift)} departures from abm/published/contract.py: {'; '.join(drift)}"
-            if drift
-            else "."
-        )
+        + (f"; {len(drift)} departures from abm/published/contract.py: {'; '.join(drift)}" if drift else ".")
     )
 
 
