@@ -16,6 +16,8 @@ from abm.config import settings as config_settings
 from abm.config.settings import TierSettings
 from abm.published.contract import CONTRACT, PRIORITY, SEGMENTS, priority_sql
 from abm.published.dictionary import comment_statements, differences, published_objects, render_markdown
+from abm.published.export import COLUMNS as EXPORT_COLUMNS
+from abm.published.export import MADE_HERE
 from abm.targeting.tiers import assign_tiers
 from api import queries, schemas
 from pipelines import project
@@ -240,3 +242,10 @@ def test_personal_columns_reach_the_api_only_in_contacts():
         exposed = set(model.model_fields) & personal[table]
         assert not exposed or model is schemas.Contact, f"{model.__name__} exposes {exposed}"
     assert {"person_name", "email", "phone"} <= set(schemas.Contact.model_fields)
+
+
+def test_export_columns_are_published_columns_or_made_by_the_export():
+    published = set(CONTRACT["accounts"].names) | set(CONTRACT["companies"].names)
+    assert set(MADE_HERE) <= set(EXPORT_COLUMNS)
+    assert set(EXPORT_COLUMNS) - set(MADE_HERE) <= published
+    assert set(EXPORT_COLUMNS) - set(MADE_HERE) <= set(CONTRACT["v_target_accounts"].names)
