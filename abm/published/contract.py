@@ -191,7 +191,7 @@ ACCOUNT: dict[str, Column] = {
             "has_contacts", "BOOLEAN", "C circle: at least one contact opted in and not opted out by as-of."
         ),
         Column("contact_count", "BIGINT", "Contacts reachable at as-of (opted in, not opted out)."),
-        Column("segment", "VARCHAR", "Three-circle segment: S+B+C, S+B, B+C, B, S+C, S, C or none."),
+        Column("segment", "VARCHAR", f"Three-circle segment: {', '.join(SEGMENTS[:-1])} or {SEGMENTS[-1]}."),
         Column("approach", "VARCHAR", "Approach for the segment, from the playbook (circles.playbook)."),
         Column("tier", "TINYINT", "ABM tier: 1 = 1:1, 2 = 1:few, 3 = 1:many; empty = not targeted."),
         Column("tier_reason", "VARCHAR", "Why the account got its tier (segment, rank, capacity)."),
