@@ -28,6 +28,7 @@ import polars as pl
 from abm.errors import AbmError
 from abm.matching.keys import is_free_mail, registered_domain
 from abm.matching.settings import FREE_MAIL_DOMAINS
+from abm.published.contract import CONTRACT
 from abm.published.csv_safety import write_safe_csv
 from abm.published.file import connect_read_only
 
@@ -60,6 +61,19 @@ COLUMNS: dict[str, dict[str, str]] = {
     "owner_email": {"salesforce": "担当者メール", "hubspot": "担当者メール"},
     "account_id": {"salesforce": "ABM Account ID", "hubspot": "ABM Account ID"},
 }
+# Export columns made here, not published: the country, the CRM owner (Salesforce user id or HubSpot
+# email), the owner's name and email from reps, and the domain with its contacts fallback. Every other
+# column is a published one, selected by its contract name (tests/test_bi_contract.py checks it).
+MADE_HERE = ("country", "owner_crm", "owner_name", "owner_email", "domain")
+
+
+def _published_columns() -> str:
+    """The export's published columns, each from the table publishing it: ``accounts``, else the
+    master (``companies``) for the address fields the accounts table leaves out."""
+    accounts = CONTRACT["accounts"].names
+    return ", ".join(f"a.{c}" if c in accounts else f"c.{c}" for c in COLUMNS if c not in MADE_HERE)
+
+
 # changed_since adds what the account was in the run compared with, and why it changed
 CHANGE_COLUMNS: dict[str, str] = {
     "changed": "変更項目",
@@ -179,9 +193,7 @@ def _account_sql(con: duckdb.DuckDBPyConnection, kind: str, since_run: str | Non
         )
         order = "a.owner, a.account_id"
     return f"""
-        SELECT a.account_id, a.name, a.corporate_number, a.prefecture, a.city, c.address, c.postal_code,
-               'Japan' AS country, a.industry_name, a.employees, c.domain AS master_domain, a.tier,
-               a.tier_reason, a.segment, a.approach, a.buying_power_score, a.territory, a.owner,
+        SELECT {_published_columns()}, 'Japan' AS country, c.domain AS master_domain,
                {rep["name"]} AS owner_name, {rep["email"]} AS owner_email,
                {rep["crm_user_id"]} AS owner_crm_user_id
         FROM accounts a

@@ -1,9 +1,10 @@
 """Tiers: 1 (1:1), 2 (1:few), 3 (1:many), filled by priority within each tier's capacity.
 
-Accounts are ordered by priority (buying-power score, then own revenue, then account id, so the
-result is deterministic). Tier 1 takes the first ``tier1_capacity`` accounts whose segment is
-eligible for it; Tier 2 the next eligible ones not yet tiered; Tier 3 likewise. Each tiered
-account gets a ``tier_reason`` a marketer can read.
+Accounts are ordered by the published priority order (``abm.published.contract.PRIORITY`` without
+the tier: buying-power score, then own revenue, then account id, so the result is deterministic).
+Tier 1 takes the first ``tier1_capacity`` accounts whose segment is eligible for it; Tier 2 the
+next eligible ones not yet tiered; Tier 3 likewise. Each tiered account gets a ``tier_reason`` a
+marketer can read.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from abm.config.settings import TierSettings
+from abm.published.contract import PRIORITY
 
 TIER_NAMES = {1: "1:1 account plan", 2: "1:few", 3: "1:many"}
 
@@ -24,9 +26,9 @@ def _yen(amount: pl.Expr) -> pl.Expr:
 
 def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame:
     """account_id, tier, tier_reason from account_id, segment, buying_power_score and sales_amount."""
+    keys = [(name, descending) for name, descending in PRIORITY if name != "tier"]  # tier is being decided
     ordered = accounts.sort(
-        [pl.col("buying_power_score").fill_null(-1.0), pl.col("sales_amount").fill_null(0), "account_id"],
-        descending=[True, True, False],
+        [pl.col(n) for n, _ in keys], descending=[d for _, d in keys], nulls_last=True, maintain_order=True
     )
     rules = (
         (1, settings.tier1_segments, settings.tier1_capacity),
