@@ -55,6 +55,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "ja": "{trait}: 上位顧客に {lift} 倍多い",
         "en": "{trait}: {lift}× as common among top customers",
     },
+    "why.trait_short": {"ja": "{trait}: {lift} 倍", "en": "{trait}: {lift}×"},
     "why.separator": {"ja": " / ", "en": "; "},
     "why.attribute.industry": {"ja": "業種 {value}", "en": "Industry {value}"},
     "why.attribute.employees": {"ja": "従業員 {value}", "en": "Employees {value}"},
