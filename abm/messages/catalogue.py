@@ -147,6 +147,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.tier change": {"ja": "ティア変更（対象内）", "en": "Tier change (still targeted)"},
     "reason.left target list": {"ja": "ターゲット対象外になった", "en": "Left the target list"},
     "reason.area change": {"ja": "エリア変更", "en": "Area change"},
+    # -- the CRM export's change reasons (abm/published/export.py, --changed-since)
+    "export.none": {"ja": "なし", "en": "none"},
+    "export.owner_changed": {"ja": "担当変更", "en": "Owner change"},
+    "export.owner_change": {"ja": "{reason} ({before} → {after})", "en": "{reason} ({before} → {after})"},
+    "export.tier_change": {"ja": "ティア {before} → {after}", "en": "Tier {before} → {after}"},
+    "export.segment_change": {"ja": "セグメント {before} → {after}", "en": "Segment {before} → {after}"},
     # -- the HTML run report (abm/report)
     "report.title": {"ja": "abm 実行レポート {quarter}", "en": "abm run report {quarter}"},
     "report.subtitle": {
