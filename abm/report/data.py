@@ -13,7 +13,7 @@ FIRST_CHANGES = 30  # the report lists this many territory changes; the rest are
 
 @dataclass(frozen=True)
 class ReportData:
-    run: dict  # the latest row of `runs`
+    run: dict  # the latest row of `runs`, with abc_a and language (ui.language) from its config
     pareto: pl.DataFrame  # x = cumulative customer share, y = cumulative revenue share
     abc: pl.DataFrame  # abc_class, customers, revenue
     deciles: pl.DataFrame
@@ -31,7 +31,8 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
         return con.sql(sql, params=params or {}).pl()
 
     runs = q(
-        "SELECT * EXCLUDE (config), CAST(json_extract(config, '$.abc.a') AS DOUBLE) AS abc_a "
+        "SELECT * EXCLUDE (config), CAST(json_extract(config, '$.abc.a') AS DOUBLE) AS abc_a, "
+        "json_extract_string(config, '$.ui.language') AS language "
         "FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1"
     )
     run = runs.row(0, named=True) if runs.height else {}
