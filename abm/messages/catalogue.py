@@ -193,6 +193,22 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.circles.none": {"ja": "none（輪の外）", "en": "none (outside)"},
     "report.tiers.title": {"ja": "セグメント別ティア", "en": "Tiers by segment"},
     "report.tiers.total": {"ja": "合計", "en": "total"},
+    "report.why.title": {"ja": "購買力の理由（上位顧客に多い特徴）", "en": "Why: what top customers share"},
+    "report.why.none": {
+        "ja": "上位顧客に目立って多い特徴はありません（上位顧客が少ないか、マスターに属性がありません）。",
+        "en": "No trait stands out among top customers (too few of them, or a master without attributes).",
+    },
+    "report.why.note": {
+        "ja": "各アカウントの「購買力の理由」（accounts.why）は、この表の特徴のうち当てはまる上位 3 つです。"
+        "倍率 = 上位顧客での割合 ÷ マスター全体での割合（{min_lift} 倍以上、上位顧客 {min_support} 社以上）。"
+        "全件は表 buying_power_traits。",
+        "en": "Each account's why (accounts.why) is the top 3 of these traits that it has. "
+        "Lift = share among top customers ÷ share in the master (≥ {min_lift} on ≥ {min_support} top "
+        "customers). All of them: table buying_power_traits.",
+    },
+    "column.lift": {"ja": "倍率", "en": "Lift"},
+    "column.support": {"ja": "上位顧客数", "en": "Top customers"},
+    "column.master_companies": {"ja": "マスター社数", "en": "Master companies"},
     "report.territories.title": {"ja": "テリトリーの負荷バランス", "en": "Territory balance"},
     "report.territories.empty": {"ja": "輪に入るアカウントがありません。", "en": "No accounts in a circle."},
     "report.territories.per_rep": {

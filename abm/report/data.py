@@ -24,6 +24,7 @@ class ReportData:
     linking: pl.DataFrame  # source, auto, manual, review, unmatched, total
     rejects: pl.DataFrame  # source_file, severity, reason, rows, problems
     timings: pl.DataFrame  # this run's steps
+    traits: pl.DataFrame  # buying_power_traits: the lift table behind accounts.why
 
 
 def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
@@ -82,6 +83,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
             "SELECT source_file, severity, reason, count(DISTINCT row_number) AS rows, count(*) AS problems "
             "FROM rejects GROUP BY ALL ORDER BY source_file, severity, rows DESC, reason"
         ),
+        traits=q("FROM buying_power_traits ORDER BY attribute, sort_order"),
         timings=q(
             "SELECT step, seconds, rows, peak_rss_mb FROM run_steps WHERE run_id = $r",
             {"r": run.get("run_id")},

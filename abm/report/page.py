@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from abm.messages import DEFAULT_LANGUAGE, Lang, labels, language, text
+from abm.ranking.why import MIN_LIFT, MIN_SUPPORT, trait_phrases
 from abm.report import svg
 from abm.report.data import ReportData
 
@@ -30,12 +31,15 @@ th{background:#f3f6fa;text-align:left}td.n{text-align:right;font-variant-numeric
 .kpi b{display:block;font-size:20px}.note{color:#666;font-size:12px}.scroll{overflow-x:auto;max-width:100%}
 """
 
+WHY_TRAITS = 12  # traits listed in the report's why section
+
 SECTIONS = (
     "run",
     "pareto",
     "deciles",
     "circles",
     "tiers",
+    "why",
     "territories",
     "territory_changes",
     "linking",
@@ -210,6 +214,28 @@ def _tiers(d: ReportData, lang: Lang) -> str:
     )
 
 
+def _why(d: ReportData, lang: Lang) -> str:
+    """What top customers share: the traits behind every account's ``why``, strongest first."""
+    phrases = trait_phrases(d.traits, lang).head(WHY_TRAITS)
+    shown = phrases.join(d.traits, on=["attribute", "value"], how="left").select(
+        pl.col("phrase").alias("why"), "lift", "support", "master_companies"
+    )
+    body = (
+        table(shown, {"lift": "{:.1f}".format}, "why", lang)
+        if shown.height
+        else f"<p>{escape(text('report.why.none', lang))}</p>"
+    )
+    note = text("report.why.note", lang, min_lift=MIN_LIFT, min_support=MIN_SUPPORT)
+    return section(
+        "why",
+        text("report.why.title", lang),
+        [
+            body,
+            f'<p class="note">{escape(note)}</p>',
+        ],
+    )
+
+
 def _territories(d: ReportData, lang: Lang) -> str:
     df = d.territories.drop("owner_name")  # rep ids only: the report carries no person's name
     df = df.select([c for c in df.columns if df[c].null_count() < df.height or c in ("territory", "owner")])
@@ -315,6 +341,7 @@ SECTION_RENDERERS = (
     _deciles,
     _circles,
     _tiers,
+    _why,
     _territories,
     _territory_changes,
     _linking,
