@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
+from abm.messages import playbook
 from abm.published.contract import CONTRACT, PRIORITY, SEGMENTS
 
 MAX_LIMIT = 1000  # page size cap: bigger lists go through /exports/targets.csv
@@ -261,14 +262,17 @@ ACCOUNT_EXAMPLE: dict[str, Any] = {
     "whitespace": False,
     "contact_count": 6,
     "segment": "S+B+C",
-    "approach": "1:1 ABM: account plan, field sales, upsell / cross-sell",
+    "approach": playbook()["S+B+C"],
     "tier": 1,
-    "tier_reason": "Tier 1 (1:1 account plan): S+B+C account, #1 by priority of 50 places "
-    "(buying power 0.99, own revenue ¥26,626,100)",
+    "tier_reason": "ティア1（1:1 アカウントプラン）: S+B+C のアカウント、優先順位 1 位（50 枠中）、"
+    "購買力 0.99、"
+    "自社売上 ¥26,626,100",
     "territory": "中部",
     "owner": "E1016",
     "last_sale_date": "2026-09-26",
     "customer_codes": 1,
+    "why": "業種 28 電子部品・デバイス・電子回路製造業: 上位顧客に 10.1 倍多い / 社名に「電機」: 9.5 倍 / "
+    "従業員 100–299人: 8.6 倍",
 }
 
 
@@ -349,7 +353,7 @@ class SegmentRow(
         required=("segment", "accounts", "revenue", "contacts", "whitespace"),
         example={
             "segment": "B",
-            "approach": "Outbound to acquire contacts: targeted ads, DM, telemarketing, events",
+            "approach": playbook()["B"],
             "accounts": 3800,
             "revenue": 0.0,
             "contacts": 0,

@@ -192,7 +192,11 @@ ACCOUNT: dict[str, Column] = {
         ),
         Column("contact_count", "BIGINT", "Contacts reachable at as-of (opted in, not opted out)."),
         Column("segment", "VARCHAR", f"Three-circle segment: {', '.join(SEGMENTS[:-1])} or {SEGMENTS[-1]}."),
-        Column("approach", "VARCHAR", "Approach for the segment, from the playbook (circles.playbook)."),
+        Column(
+            "approach",
+            "VARCHAR",
+            "Approach for the segment: circles.playbook, else the message catalogue's in ui.language.",
+        ),
         Column("tier", "TINYINT", "ABM tier: 1 = 1:1, 2 = 1:few, 3 = 1:many; empty = not targeted."),
         Column("tier_reason", "VARCHAR", "Why the account got its tier (segment, rank, capacity)."),
         Column("territory", "VARCHAR", "Sales territory (area of the prefecture, or the rep's territory)."),
@@ -211,6 +215,13 @@ ACCOUNT: dict[str, Column] = {
             "customer_codes",
             "BIGINT",
             "Customer codes (取引先コード) in our sales data linked to the account.",
+        ),
+        Column(
+            "why",
+            "VARCHAR",
+            "Why the buying power is what it is: the two or three traits of the company (industry, size, "
+            "area...) most over-represented among top customers, with their lift, from buying_power_traits; "
+            "in ui.language; empty when no trait stands out (lift ≥ 1.2 on ≥ 3 top customers) or off-master.",
         ),
     )
 }
@@ -251,6 +262,7 @@ VIEWS: tuple[Table, ...] = (
             ACCOUNT["territory"],
             ACCOUNT["owner"],
             ACCOUNT["last_sale_date"],
+            ACCOUNT["why"],
         ),
     ),
     Table(
@@ -286,6 +298,7 @@ VIEWS: tuple[Table, ...] = (
                 "DATE",
                 "Latest sale before the window, if the company bought from us once (lapsed).",
             ),
+            ACCOUNT["why"],
         ),
     ),
     Table(
@@ -350,6 +363,7 @@ VIEWS: tuple[Table, ...] = (
                 "Source records that matched no master company (off-master account).",
             ),
             Column("in_review", "BIGINT", "Source records of the account waiting in the review queue."),
+            ACCOUNT["why"],
         ),
     ),
     Table(
@@ -488,6 +502,7 @@ TABLES: tuple[Table, ...] = (
             ACCOUNT["owner"],
             ACCOUNT["last_sale_date"],
             ACCOUNT["customer_codes"],
+            ACCOUNT["why"],
         ),
     ),
     Table(
