@@ -93,7 +93,7 @@ def link_accuracy(db: Path, truth: Path) -> pl.DataFrame:
                 "linked": linked.height,
                 "precision": correct / linked.height if linked.height else None,
                 "recall": correct / in_master if in_master else None,
-                "review_rate": float((joined["status"] == "review").mean()),
+                "review_rate": float(joined.select((pl.col("status") == "review").mean()).item()),
             }
         )
     return pl.DataFrame(rows)
