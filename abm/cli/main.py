@@ -322,21 +322,17 @@ def dictionary(
     ),
 ) -> None:
     """Write the data dictionary (every published table, view, column) from the database's comments."""
-    from abm.published.contract import published_objects, render_markdown, undocumented
+    from abm.published.dictionary import differences, published_objects, render_markdown
 
     settings = _settings(config, **{"run.db": db})
     with reading(settings.run.db) as session:
         objects = published_objects(session.cur)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(render_markdown(objects), encoding="utf-8")
-    missing = undocumented(objects)
+    drift = differences(objects)
     tell(
         f"Wrote {out_file}: {objects['name'].n_unique()} tables and views, {objects.height} columns"
-        + (
-            f"; {len(missing)} without a description (add them to abm/published/contract.py)"
-            if missing
-            else "."
-        )
+        + (f"; {len(drift)} departures from abm/published/contract.py: {'; '.join(drift)}" if drift else ".")
     )
 
 

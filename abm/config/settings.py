@@ -17,8 +17,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
-
-SEGMENTS = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")  # domain.md order
+from abm.published.contract import SEGMENTS
 
 DEFAULT_PLAYBOOK = {
     "S+B+C": "1:1 ABM: account plan, field sales, upsell / cross-sell",
