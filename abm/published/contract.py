@@ -69,6 +69,9 @@ ACCOUNT = {
     "whitespace": "Whitespace (ホワイトスペース): has buying power, no sales in the window.",
     "last_sale_date": "Date of the latest sales line up to as-of (any time, not only the window).",
     "customer_codes": "Customer codes (取引先コード) in our sales data linked to the account.",
+    "priority": "Place in the target list (1 = first): Tier 1, 2, 3, then untiered accounts, each by "
+    "buying power, then own revenue, then account_id (abm.targeting.tiers.PRIORITY_ORDER).",
+    "name_norm": "The name folded as 名寄せ folds it (legal form, branch, width, old kanji): for search.",
 }
 
 
@@ -174,7 +177,11 @@ VIEWS: dict[str, Entry] = {
         "One row per account: master data, circles and tier, own sales summary, contact counts and "
         "名寄せ evidence counts.",
         {
-            **{k: v for k, v in ACCOUNT.items() if k not in ("address", "postal_code", "domain", "phone")},
+            **{
+                k: v
+                for k, v in ACCOUNT.items()
+                if k not in ("address", "postal_code", "domain", "phone", "priority", "name_norm")
+            },
             "sales_lines": "Sales lines linked to the account (all dates).",
             "lifetime_amount": "Own net revenue from the account over all sales lines (yen).",
             "first_sale_date": "Date of the first sales line.",
