@@ -19,7 +19,7 @@ import duckdb
 import polars as pl
 
 from abm.matching.normalize import normalize_name
-from abm.published.contract import CONTRACT, priority_sql
+from abm.published.contract import CONTRACT
 from abm.published.csv_safety import write_safe_csv
 from abm.published.export import export_frame
 from abm.published.reader import Handle, Session
@@ -30,7 +30,7 @@ _ACCOUNT_SELECT = ", ".join(ACCOUNT_COLUMNS)
 
 # The sort whitelist: request value -> ORDER BY text. account_id last keeps pages stable.
 SORTS = {
-    "priority": priority_sql(),
+    "priority": "priority",  # published by the run (accounts.priority): one definition of the order
     "account_id": "account_id",
     "name": "name, account_id",
     "tier": "tier NULLS LAST, buying_power_score DESC NULLS LAST, account_id",
@@ -53,20 +53,19 @@ _IN_FILTERS = {
 }
 _CORPORATE_NUMBER = re.compile(r"^\d{13}$")
 
-# Helper tables built once per published file in the API's in-memory catalog (see Published.derived).
-NAMES, RECORDS = "account_names", "account_records"
+# Helper tables built once per published file in the API's in-memory catalog (see Handle.derived).
+RECORDS = "account_records"
 ACCOUNTS = "accounts_serving"
 
 
 def _build_accounts(cur: duckdb.DuckDBPyConnection) -> None:
-    """An uncompressed in-memory copy of `accounts` in priority order, with the normalised name.
+    """An uncompressed in-memory copy of `accounts` in priority order.
 
     Reading the published file, a filtered page of 100 spends most of its time decompressing the
     matching rows; in memory it is several times faster (benchmarks/bench_api.py)."""
-    _build_names(cur)
     cur.execute(
-        f"CREATE TABLE memory.main.{ACCOUNTS} AS SELECT {_ACCOUNT_SELECT}, n.name_norm "
-        f"FROM accounts a JOIN memory.main.{NAMES} n USING (account_id) ORDER BY {SORTS['priority']}"
+        f"CREATE TABLE memory.main.{ACCOUNTS} AS SELECT {_ACCOUNT_SELECT} FROM accounts "
+        f"ORDER BY {SORTS['priority']}"
     )
 
 
@@ -74,26 +73,14 @@ def _accounts(session: Session) -> str:
     """The table account queries read: the in-memory copy when configured, else the file's."""
     if not session.handle.accounts_in_memory:
         return "accounts"
-    session.handle.derived(ACCOUNTS, _build_accounts)
-    session.handle.built.add(NAMES)  # _build_accounts made it
-    return f"memory.main.{ACCOUNTS}"
+    return session.derived(ACCOUNTS, _build_accounts)
 
 
 def warm(handle: Handle) -> None:
     """Build a newly published run's helper tables before requests need them (background thread)."""
     if handle.accounts_in_memory:
         handle.derived(ACCOUNTS, _build_accounts)
-        handle.built.add(NAMES)
     handle.derived(RECORDS, _build_records)
-    handle.derived(NAMES, _build_names)
-
-
-def _build_names(cur: duckdb.DuckDBPyConnection) -> None:
-    """account_id -> the name folded like 名寄せ folds it (a polars expression, ~1 s per million)."""
-    names = cur.sql("SELECT account_id, name FROM accounts").pl()
-    cur.register("_names", names.select("account_id", normalize_name(pl.col("name")).alias("name_norm")))
-    cur.execute(f"CREATE TABLE memory.main.{NAMES} AS SELECT * FROM _names")
-    cur.unregister("_names")
 
 
 def _build_records(cur: duckdb.DuckDBPyConnection) -> None:
@@ -134,13 +121,7 @@ def account_where(session: Session, f: AccountFilters) -> tuple[str, dict[str, A
             params[name] = getattr(f, name)
     if f.q is not None:
         params["q"] = normalise_query(f.q)
-        if session.handle.accounts_in_memory:  # the serving copy carries name_norm
-            search = "contains(name_norm, $q)"
-        else:
-            session.handle.derived(NAMES, _build_names)
-            search = (
-                f"account_id IN (SELECT account_id FROM memory.main.{NAMES} WHERE contains(name_norm, $q))"
-            )
+        search = "contains(name_norm, $q)"  # accounts.name_norm: folded by the run like 名寄せ folds
         if _CORPORATE_NUMBER.match(f.q.strip()):
             params["q_cn"] = f.q.strip()
             search = f"({search} OR corporate_number = $q_cn)"

@@ -269,6 +269,8 @@ ACCOUNT_EXAMPLE: dict[str, Any] = {
     "owner": "E1016",
     "last_sale_date": "2026-09-26",
     "customer_codes": 1,
+    "priority": 1,
+    "name_norm": "昭都電機",
 }
 
 

@@ -57,7 +57,6 @@ class RunContext:
             "quarter": self.quarter,
             "abc_a": self.settings.abc.a,
             "abc_b": self.settings.abc.b,
-            "bp_threshold_decile": self.settings.buying_power.threshold_decile,
         }
 
     def sql(self, name: str) -> None:
@@ -107,6 +106,18 @@ class RunContext:
 
     def count(self, table: str) -> int:
         return int(self.scalar(f"SELECT count(*) FROM {table}"))
+
+    def missing(self, tables: tuple[str, ...]) -> list[str]:
+        """The names in ``tables`` (``name`` or ``schema.name``) that are no table or view of this file."""
+        if not tables:
+            return []
+        present = {
+            name if schema == "main" else f"{schema}.{name}"
+            for schema, name in self.query(_sql_text("existing_tables"), {})
+            .select("schema_name", "table_name")
+            .iter_rows()
+        }
+        return [t for t in tables if t not in present]
 
     def _execute(self, statement: str, params: dict[str, Any], where: str) -> None:
         t0 = time.perf_counter()

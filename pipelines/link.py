@@ -1,4 +1,7 @@
-"""Step link: 名寄せ of sales customers and contacts to the master (see ``abm.matching``)."""
+"""Step link: 名寄せ of sales customers and contacts to the master (see ``abm.matching``).
+
+Its result is ``work.link_matches``; the ``matches`` step adds each record's account and publishes
+``matches`` once."""
 
 from __future__ import annotations
 
@@ -20,7 +23,8 @@ def _indented(ctx: RunContext) -> Callable[[str], None]:
 
 
 def link(ctx: RunContext) -> int:
-    ctx.sql("link_records")
+    ctx.sql("sales_customers")
+    ctx.sql("contact_records")
     companies = ctx.query(f"SELECT {', '.join(MASTER_COLUMNS)} FROM companies")
     decisions = read_decisions(ctx.settings.run.decisions)
     matches, reviews, unlinked = [], [], []
@@ -46,12 +50,12 @@ def link(ctx: RunContext) -> int:
         open_keys = result.matches.filter(~_linked()).select("source_key")
         keys = record_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
         unlinked.append(keys.select(pl.lit(source).alias("source"), "source_key", "nname", "pref", "domain"))
-    ctx.write("matches", pl.concat(matches, how="diagonal_relaxed"))
+    ctx.write("work.link_matches", pl.concat(matches, how="diagonal_relaxed"))
     companies_unknown = pl.concat(unlinked)
     groups = companies_unknown.select("source", "source_key", offmaster_groups(companies_unknown))
     ctx.write("work.offmaster_groups", groups)
     ctx.write("match_review", pl.concat(reviews, how="diagonal_relaxed"))
-    return ctx.count("matches")
+    return ctx.count("work.link_matches")
 
 
 def _linked() -> pl.Expr:

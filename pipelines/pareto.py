@@ -7,7 +7,9 @@ from pipelines.context import RunContext
 
 
 def pareto(ctx: RunContext) -> int:
+    ctx.sql("account_sales")
     ctx.sql("pareto")
+    ctx.sql("deciles")
     figures = concentration(ctx.query("SELECT revenue FROM pareto")["revenue"])
     ctx.facts["concentration"] = figures
     if figures["top20_share"] is not None:

@@ -1,9 +1,10 @@
-"""Step territories: the sales area of every account and, when a reps file is given, its owner.
+"""Territories for the decide step: the owner (rep) of every account, when a reps file is given.
 
-The assignment itself is ``abm.territories.assign.assign`` (pure polars/numpy). This step feeds it the
-accounts in scope, the reps, the pins and last quarter's owners (from the carried
+The assignment itself is ``abm.territories.assign.assign`` (pure polars/numpy). ``owners`` feeds it
+the accounts in scope, the reps, the pins and last quarter's owners (from the carried
 ``account_history``), lists bad reps and pins in ``rejects``, and publishes ``territory_changes``,
 ``territory_balance`` (this run) and ``territory_areas`` (one row per area per run, kept across runs).
+The territory itself (the area of the prefecture) is ``abm.geo.area_expr``, applied by the step.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from abm.geo import AREA_OF
 from abm.inputs.validate import ROW_LEVEL
 from abm.territories.assign import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
 from pipelines.context import RunContext
@@ -20,33 +20,32 @@ from pipelines.history import append
 CHANGES = "territory_changes"
 BALANCE = "territory_balance"
 AREAS = "territory_areas"  # carried across runs (pipelines.history.CARRIED)
+NO_OWNERS = pl.DataFrame(schema={"account_id": pl.Utf8, "owner": pl.Utf8})
 
 
-def territories(ctx: RunContext) -> int:
-    areas = pl.DataFrame({"prefecture": list(AREA_OF), "area": list(AREA_OF.values())})
-    ctx.write("work.prefecture_areas", areas)
-    result = _assign(ctx) if _has_table(ctx, "reps") else None
-    owners = (
-        result.accounts.select("account_id", "owner")
-        if result
-        else pl.DataFrame(schema={"account_id": pl.Utf8, "owner": pl.Utf8})
-    )
-    ctx.write("work.account_owner", owners)
-    ctx.sql("territories")
-    if result is None:  # no reps file: territories are areas; v_territory_balance then reads `accounts`
-        return ctx.count("work.account_territory WHERE territory IS NOT NULL")
-    return ctx.count("work.account_territory WHERE owner IS NOT NULL")
+def owners(ctx: RunContext, accounts: pl.DataFrame) -> pl.DataFrame:
+    """account_id → owner; empty without a reps file (territories are then areas only).
+
+    ``accounts``: account_id, name, prefecture, industry_code, segment, tier, buying_power_score,
+    sales_amount (the decide step's frame)."""
+    if not _has_table(ctx, "reps"):
+        return NO_OWNERS
+    return _assign(ctx, accounts).accounts.select("account_id", "owner")
 
 
-def _assign(ctx: RunContext) -> Assignment:
+def _assign(ctx: RunContext, frame: pl.DataFrame) -> Assignment:
     settings = ctx.settings.territories
     reps_raw = ctx.query("SELECT * FROM reps ORDER BY source_row")
     reps, rep_problems = prepare_reps(reps_raw)
-    accounts = ctx.query(
-        "SELECT b.account_id, b.name, b.prefecture, b.industry_code, s.segment, t.tier, "
-        "f.buying_power_score, f.sales_amount "
-        "FROM work.account_base b JOIN work.account_flags f USING (account_id) "
-        "JOIN work.account_segments s USING (account_id) LEFT JOIN work.account_tiers t USING (account_id)"
+    accounts = frame.select(
+        "account_id",
+        "name",
+        "prefecture",
+        "industry_code",
+        "segment",
+        "tier",
+        "buying_power_score",
+        "sales_amount",
     )
     pins = pl.DataFrame(schema={"account_id": pl.Utf8, "rep_id": pl.Utf8})
     if _has_table(ctx, "pins"):

@@ -24,6 +24,7 @@ from abm.published.export import export_targets
 from abm.published.reader import PublishedFile
 from abm.sample import generate
 from api.main import create_app
+from api.queries import normalise_query
 from pipelines import project
 
 READ_KEY = "test-read-key-0123"
@@ -385,9 +386,10 @@ def publish_copy(source: Path, target: Path, run_id: str) -> None:
         "WHERE finished_at = (SELECT max(finished_at) FROM runs)",
         {"r": run_id},
     )
-    c.execute(
-        "UPDATE accounts SET name = $r WHERE account_id = (SELECT min(account_id) FROM accounts)",
-        {"r": run_id},
+    c.execute(  # a run folds the name it publishes (accounts.name_norm), as the search reads it
+        "UPDATE accounts SET name = $r, name_norm = $n "
+        "WHERE account_id = (SELECT min(account_id) FROM accounts)",
+        {"r": run_id, "n": normalise_query(run_id)},
     )
     c.execute("CHECKPOINT")
     c.close()

@@ -212,6 +212,17 @@ ACCOUNT: dict[str, Column] = {
             "BIGINT",
             "Customer codes (取引先コード) in our sales data linked to the account.",
         ),
+        Column(
+            "priority",
+            "BIGINT",
+            "Place in the target list (1 = first): Tier 1, 2, 3, then untiered accounts, each by buying "
+            "power, then own revenue, then account_id (abm.targeting.tiers.PRIORITY_ORDER).",
+        ),
+        Column(
+            "name_norm",
+            "VARCHAR",
+            "The name folded as 名寄せ folds it (legal form, branch, width, old kanji): for search.",
+        ),
     )
 }
 
@@ -488,6 +499,8 @@ TABLES: tuple[Table, ...] = (
             ACCOUNT["owner"],
             ACCOUNT["last_sale_date"],
             ACCOUNT["customer_codes"],
+            ACCOUNT["priority"],
+            ACCOUNT["name_norm"],
         ),
     ),
     Table(

@@ -1,9 +1,12 @@
 """Tiers: 1 (1:1), 2 (1:few), 3 (1:many), filled by priority within each tier's capacity.
 
-Accounts are ordered by priority (buying-power score, then own revenue, then account id, so the
-result is deterministic). Tier 1 takes the first ``tier1_capacity`` accounts whose segment is
-eligible for it; Tier 2 the next eligible ones not yet tiered; Tier 3 likewise. Each tiered
-account gets a ``tier_reason`` a marketer can read.
+Accounts are ordered by ``PRIORITY_ORDER`` (buying-power score, then own revenue, then account
+id, so the result is deterministic). Tier 1 takes the first ``tier1_capacity`` accounts whose
+segment is eligible for it; Tier 2 the next eligible ones not yet tiered; Tier 3 likewise. Each
+tiered account gets a ``tier_reason`` a marketer can read, and every account a ``priority``: its
+place in the target list (Tier 1 first, then 2, 3, then the untiered, each in ``PRIORITY_ORDER``).
+This module is the only place that order is written: the published ``accounts.priority`` carries
+it to the views, the API and exports.
 """
 
 from __future__ import annotations
@@ -22,12 +25,19 @@ def _yen(amount: pl.Expr) -> pl.Expr:
     return pl.when(amount < 0).then(pl.lit("-") + grouped).otherwise(grouped)
 
 
+# Within a tier (and when filling tiers): higher buying power first, then more own revenue, then id.
+PRIORITY_ORDER = (
+    pl.col("buying_power_score").fill_null(-1.0),  # scores are 0..1: unscored accounts go last
+    pl.col("sales_amount").fill_null(0),
+    pl.col("account_id"),
+)
+PRIORITY_DESCENDING = (True, True, False)
+
+
 def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame:
-    """account_id, tier, tier_reason from account_id, segment, buying_power_score and sales_amount."""
-    ordered = accounts.sort(
-        [pl.col("buying_power_score").fill_null(-1.0), pl.col("sales_amount").fill_null(0), "account_id"],
-        descending=[True, True, False],
-    )
+    """account_id, tier, tier_reason, priority from account_id, segment, buying_power_score and
+    sales_amount; rows come back in priority order (1 first)."""
+    ordered = accounts.sort(list(PRIORITY_ORDER), descending=list(PRIORITY_DESCENDING))
     rules = (
         (1, settings.tier1_segments, settings.tier1_capacity),
         (2, settings.tier2_segments, settings.tier2_capacity),
@@ -63,6 +73,9 @@ def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame
         score,
         _yen(pl.col("sales_amount").fill_null(0)),
     )
-    return frame.select(
+    tiered = frame.select(
         "account_id", "tier", pl.when(pl.col("tier").is_not_null()).then(reason).alias("tier_reason")
     )
+    # stable sort: within a tier (and among the untiered) the rows keep PRIORITY_ORDER
+    by_tier = tiered.sort("tier", nulls_last=True, maintain_order=True)
+    return by_tier.with_columns(pl.int_range(1, by_tier.height + 1, dtype=pl.Int64).alias("priority"))
