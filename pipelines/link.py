@@ -25,11 +25,11 @@ def _indented(ctx: RunContext) -> Callable[[str], None]:
 def link(ctx: RunContext) -> int:
     ctx.sql("sales_customers")
     ctx.sql("contact_records")
-    companies = ctx.query(f"SELECT {', '.join(MASTER_COLUMNS)} FROM companies")
+    companies = ctx.read_table("companies", MASTER_COLUMNS)
     decisions = read_decisions(ctx.settings.run.decisions)
     matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():
-        records = ctx.query(f"SELECT * FROM {table}")
+        records = ctx.read_table(table)
         result = link_records(
             companies,
             records,

@@ -7,13 +7,15 @@ step table is generated from these declarations (``step_table``, via ``abm dev d
 from __future__ import annotations
 
 from pipelines.buying_power import buying_power
+from pipelines.carry_over import CARRIED, carry_over
 from pipelines.checks import check
 from pipelines.context import RunContext
 from pipelines.decide import decide
-from pipelines.history import CARRIED, carry_over, history, record_run
+from pipelines.history import history
 from pipelines.link import link
 from pipelines.load import load
 from pipelines.pareto import pareto
+from pipelines.record_run import record_run
 from pipelines.runner import Step
 from pipelines.territories import AREAS, BALANCE, CHANGES
 from pipelines.views import contract

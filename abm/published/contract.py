@@ -261,8 +261,6 @@ TABLES: dict[str, Entry] = {
             "method": "Strongest evidence of the link: corporate_number, domain, phone, name, fuzzy, manual.",
             "status": "auto (linked), manual (human decision), review (waiting), unmatched.",
             "evidence": "Readable evidence for and against the pair.",
-            "group_key": "Within-source group: records of the same company share it (c:<company_id> when "
-            "linked or when they share a name / domain with exactly one linked company).",
             "candidate_company_id": "Best candidate master company, even when not linked.",
             "runner_up_company_id": "Second-best candidate.",
             "runner_up_score": "Score of the second-best candidate.",
