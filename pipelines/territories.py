@@ -13,7 +13,8 @@ import duckdb
 import polars as pl
 
 from abm.inputs.validate import ROW_LEVEL
-from abm.territories.assign import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
+from abm.territories.assign import Assignment, assign
+from abm.territories.reps import PROBLEM_SCHEMA, check_pins, prepare_reps
 from pipelines.context import RunContext
 
 CHANGES = "territory_changes"
