@@ -80,7 +80,7 @@ STEPS: tuple[Step, ...] = (
         "accounts",
         _accounts,
         "one account per master company or unmatched source company",
-        reads=("companies", "matches", "work.sales_customers", "work.contact_records"),
+        reads=("companies", "matches", "work.link_matches", "work.sales_customers", "work.contact_records"),
         writes=("work.record_account", "work.offmaster_accounts", "work.account_base"),
     ),
     Step(
