@@ -10,7 +10,7 @@ def pareto(ctx: RunContext) -> int:
     ctx.sql("account_sales")
     ctx.sql("pareto")
     ctx.sql("deciles")
-    figures = concentration(ctx.query("SELECT revenue FROM pareto")["revenue"])
+    figures = concentration(ctx.read_table("pareto", ("revenue",))["revenue"])
     ctx.facts["concentration"] = figures
     if figures["top20_share"] is not None:
         ctx.progress(

@@ -7,13 +7,15 @@ step table is generated from these declarations (``step_table``, via ``abm dev d
 from __future__ import annotations
 
 from pipelines.buying_power import buying_power
+from pipelines.carry_over import CARRIED, carry_over
 from pipelines.checks import check
 from pipelines.context import RunContext
 from pipelines.decide import decide
-from pipelines.history import CARRIED, carry_over, history, record_run
+from pipelines.history import history
 from pipelines.link import link
 from pipelines.load import load
 from pipelines.pareto import pareto
+from pipelines.record_run import record_run
 from pipelines.runner import Step
 from pipelines.sales_quarters import sales_quarters
 from pipelines.territories import AREAS, BALANCE, CHANGES
@@ -79,7 +81,7 @@ STEPS: tuple[Step, ...] = (
         "accounts",
         _accounts,
         "one account per master company or unmatched source company",
-        reads=("companies", "matches", "work.sales_customers", "work.contact_records"),
+        reads=("companies", "matches", "work.link_matches", "work.sales_customers", "work.contact_records"),
         writes=("work.record_account", "work.offmaster_accounts", "work.account_base"),
     ),
     Step(

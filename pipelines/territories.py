@@ -13,13 +13,13 @@ import duckdb
 import polars as pl
 
 from abm.inputs.validate import ROW_LEVEL
-from abm.territories.assign import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
+from abm.territories.assign import Assignment, assign
+from abm.territories.reps import PROBLEM_SCHEMA, check_pins, prepare_reps
 from pipelines.context import RunContext
-from pipelines.history import append
 
 CHANGES = "territory_changes"
 BALANCE = "territory_balance"
-AREAS = "territory_areas"  # carried across runs (pipelines.history.CARRIED)
+AREAS = "territory_areas"  # carried across runs (pipelines.carry_over.CARRIED)
 NO_OWNERS = pl.DataFrame(schema={"account_id": pl.Utf8, "owner": pl.Utf8})
 
 
@@ -28,14 +28,14 @@ def owners(ctx: RunContext, accounts: pl.DataFrame) -> pl.DataFrame:
 
     ``accounts``: account_id, name, prefecture, industry_code, segment, tier, buying_power_score,
     sales_amount (the decide step's frame)."""
-    if not _has_table(ctx, "reps"):
+    if not ctx.exists("reps"):
         return NO_OWNERS
     return _assign(ctx, accounts).accounts.select("account_id", "owner")
 
 
 def _assign(ctx: RunContext, frame: pl.DataFrame) -> Assignment:
     settings = ctx.settings.territories
-    reps_raw = ctx.query("SELECT * FROM reps ORDER BY source_row")
+    reps_raw = ctx.read_table("reps", order_by="source_row")
     reps, rep_problems = prepare_reps(reps_raw)
     accounts = frame.select(
         "account_id",
@@ -48,9 +48,9 @@ def _assign(ctx: RunContext, frame: pl.DataFrame) -> Assignment:
         "sales_amount",
     )
     pins = pl.DataFrame(schema={"account_id": pl.Utf8, "rep_id": pl.Utf8})
-    if _has_table(ctx, "pins"):
+    if ctx.exists("pins"):
         pins, pin_problems = check_pins(
-            ctx.query("SELECT * FROM pins ORDER BY source_row"), reps, accounts["account_id"]
+            ctx.read_table("pins", order_by="source_row"), reps, accounts["account_id"]
         )
         _reject(ctx, "pins", pin_problems)
     _reject(ctx, "reps", rep_problems)
@@ -119,7 +119,7 @@ def _publish(
     ctx.write(CHANGES, changes)
     ctx.write(BALANCE, result.balance.select(*stamp, pl.all()))
     areas = result.areas.select(*stamp, pl.lit(previous_run, pl.Utf8).alias("previous_run_id"), pl.all())
-    append(ctx, AREAS, areas)
+    ctx.append(AREAS, areas)
 
 
 def _previous(ctx: RunContext) -> tuple[str | None, str | None, pl.DataFrame | None]:
@@ -128,21 +128,13 @@ def _previous(ctx: RunContext) -> tuple[str | None, str | None, pl.DataFrame | N
     Re-running within a quarter compares with, and sticks to, the previous quarter's book, so the
     change list does not empty itself on a second run.
     """
-    if not (_has_table(ctx, "runs") and _has_table(ctx, "account_history")):
+    if ctx.missing(("runs", "account_history")):
         return None, None, None
-    found = ctx.query(
-        "SELECT run_id, quarter FROM runs WHERE as_of < $as_of AND quarter IS DISTINCT FROM $quarter "
-        "AND run_id IN (SELECT DISTINCT run_id FROM account_history) "
-        "ORDER BY as_of DESC, finished_at DESC, run_id DESC LIMIT 1",
-        {"as_of": ctx.as_of, "quarter": ctx.quarter},
-    )
+    found = ctx.sql_rows("previous_quarter_run")
     if found.height == 0:
         return None, None, None
     run_id, quarter = found.row(0)
-    previous = ctx.query(
-        "SELECT account_id, name, owner, tier, territory FROM account_history WHERE run_id = $run_id",
-        {"run_id": run_id},
-    )
+    previous = ctx.sql_rows("previous_owners", {"previous_run_id": run_id})
     return run_id, quarter, previous
 
 
@@ -156,21 +148,13 @@ def _reject(ctx: RunContext, source: str, problems: pl.DataFrame) -> None:
         *PROBLEM_SCHEMA,
         pl.lit(ROW_LEVEL).alias("severity"),  # the rep / pin is not used
     )
-    ctx.con.register("_problems", frame)
-    try:
-        ctx.execute("INSERT INTO rejects BY NAME SELECT * FROM _problems")
-    finally:
-        ctx.con.unregister("_problems")
+    ctx.append("rejects", frame)
     if source in ctx.input_rows:
         rows = ctx.input_rows[source]
         bad = problems["row_number"].n_unique()
         rows["rejected"] += bad
         rows["loaded"] -= bad
     ctx.progress(f"  {source}: {problems.height:,} rows rejected by territory checks (see table rejects)")
-
-
-def _has_table(ctx: RunContext, table: str) -> bool:
-    return bool(ctx.count(f"duckdb_tables() WHERE table_name = '{table}' AND schema_name = 'main'"))
 
 
 def read_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> dict[str, pl.DataFrame]:

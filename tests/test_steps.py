@@ -77,3 +77,25 @@ def test_readme_step_table_comes_from_the_declarations() -> None:
     assert "(`reps`)" in table  # optional tables are marked as such
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert table in readme, "README's step table is stale: run `abm dev docs`"
+
+
+def test_published_priority_and_name_norm_are_the_one_definition(tiny_con: duckdb.DuckDBPyConnection) -> None:
+    from abm.matching.normalize import normalize_name
+
+    accounts = tiny_con.sql(
+        "SELECT account_id, name, name_norm, tier, buying_power_score, sales_amount, priority FROM accounts"
+    ).pl()
+    assert sorted(accounts["priority"]) == list(range(1, accounts.height + 1))  # a rank, no gaps or ties
+    expected = accounts.sort(
+        [pl.col("tier"), pl.col("buying_power_score"), pl.col("sales_amount"), pl.col("account_id")],
+        descending=[False, True, True, False],
+        nulls_last=True,
+    )["account_id"]
+    assert accounts.sort("priority")["account_id"].to_list() == expected.to_list()
+    assert accounts.filter(pl.col("tier").is_not_null())["priority"].max() == accounts["tier"].count()
+    targets = dict(tiny_con.execute("SELECT account_id, priority FROM v_target_accounts").fetchall())
+    published = dict(accounts.select("account_id", "priority").iter_rows())
+    assert targets and all(published[a] == p for a, p in targets.items())
+    folded = accounts.select(normalize_name(pl.col("name")).alias("n"))["n"]
+    assert accounts["name_norm"].to_list() == folded.to_list()
+    assert accounts["name_norm"].drop_nulls().len() > 0

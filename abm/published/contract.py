@@ -602,12 +602,6 @@ TABLES: tuple[Table, ...] = (
                 "status", "VARCHAR", "auto (linked), manual (human decision), review (waiting), unmatched."
             ),
             Column("evidence", "VARCHAR", "Readable evidence for and against the pair."),
-            Column(
-                "group_key",
-                "VARCHAR",
-                "Within-source group: records of the same company share it (c:<company_id> when linked or "
-                "when they share a name / domain with exactly one linked company).",
-            ),
             Column("candidate_company_id", "VARCHAR", "Best candidate master company, even when not linked."),
             Column("runner_up_company_id", "VARCHAR", "Second-best candidate."),
             Column("runner_up_score", "DOUBLE", "Score of the second-best candidate."),

@@ -4,12 +4,12 @@
 -- The rule lives here only: `matches.account_id` carries it to every later reader.
 CREATE OR REPLACE TABLE matches AS
 SELECT
-    m.* REPLACE (
-        CASE WHEN s.successor_id IS NOT NULL AND m.status IN ('auto', 'manual')
+    m.* EXCLUDE (linked) REPLACE (
+        CASE WHEN s.successor_id IS NOT NULL AND m.linked
              THEN concat_ws('; ', m.evidence, '合併により承継: ' || s.successor_number)
              ELSE m.evidence END AS evidence
     ),
-    CASE WHEN m.status IN ('auto', 'manual') AND m.company_id IS NOT NULL
+    CASE WHEN m.linked
          THEN coalesce(s.successor_id, m.company_id)
          ELSE 'X-' || left(md5(g.group_label), 12) END AS account_id
 FROM work.link_matches m
