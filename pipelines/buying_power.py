@@ -48,14 +48,20 @@ UNINFORMATIVE = (
 )
 
 
-def buying_power(ctx: RunContext) -> int:
-    bp = ctx.settings.buying_power
+def live_master_query() -> str:
+    """The live (not closed) master companies with their customer figures, for the model: a builder
+    because the master columns are ``MASTER_COLUMNS``' (deciles rank live companies only)."""
     columns = ", ".join(f"b.{c}" for c in MASTER_COLUMNS)
-    master = ctx.query(
+    return (
         f"SELECT {columns}, b.industry_name, p.abc_class, p.revenue_decile, "
         "p.account_id IS NOT NULL AS customer FROM work.account_base b LEFT JOIN pareto p USING (account_id) "
-        "WHERE b.in_master AND NOT b.closed ORDER BY b.account_id"  # deciles rank live companies
+        "WHERE b.in_master AND NOT b.closed ORDER BY b.account_id"
     )
+
+
+def buying_power(ctx: RunContext) -> int:
+    bp = ctx.settings.buying_power
+    master = ctx.query(live_master_query())
     assert ctx.as_of is not None  # fixed by the load step
     top = positives(master, bp.label, bp.label_deciles)
     label = (

@@ -1,8 +1,9 @@
 """What every step gets: the connection, the settings, the run's dates, and the one place SQL runs.
 
-Steps never call ``con.execute`` themselves: ``ctx.sql`` runs a named file from ``pipelines/sql``
-and ``ctx.query`` / ``ctx.write`` move frames in and out, so every statement is logged and every
-failure names the step and the SQL file.
+Steps never call ``con.execute`` themselves: ``ctx.sql`` runs a named file from ``pipelines/sql``,
+``ctx.sql_rows`` returns the rows of one, ``ctx.read_table`` reads a whole table and ``ctx.write`` /
+``ctx.append`` move frames in, so every statement is logged and every failure names the step and
+the SQL file. The few statements built here (table names as identifiers) are clearly named builders.
 """
 
 from __future__ import annotations
@@ -57,7 +58,7 @@ class RunContext:
             "quarter": self.quarter,
             "abc_a": self.settings.abc.a,
             "abc_b": self.settings.abc.b,
-            "bp_threshold_decile": self.settings.buying_power.threshold_decile,
+            "history_segments_only": self.settings.run.history_segments_only,
         }
 
     def sql(self, name: str) -> None:
@@ -68,10 +69,16 @@ class RunContext:
                 continue
             self._execute(statement, self._used_params(statement), where=f"{name}.sql")
 
-    def sql_rows(self, name: str) -> pl.DataFrame:
-        """The rows of ``pipelines/sql/<name>.sql``, a file holding one SELECT (e.g. a check)."""
-        text = _sql_text(name).strip().rstrip(";")
-        return self.query(text, self._used_params(text))
+    def sql_rows(self, name: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
+        """The rows of ``pipelines/sql/<name>.sql``, a file holding one SELECT (e.g. a check);
+        ``params`` adds named parameters to the run's own ($as_of ...)."""
+        text = sql_select(name)
+        return self.query(text, {**self._used_params(text), **(params or {})})
+
+    def read_table(self, table: str, columns: tuple[str, ...] = ("*",), order_by: str = "") -> pl.DataFrame:
+        """A whole table (or ``columns`` of it) as a frame, in ``order_by`` order when given."""
+        order = f" ORDER BY {order_by}" if order_by else ""
+        return self.query(f"SELECT {', '.join(columns)} FROM {table}{order}")
 
     def execute(self, statement: str) -> None:
         """Run one statement; the run's named parameters it mentions ($as_of ...) are bound."""
@@ -108,6 +115,44 @@ class RunContext:
     def count(self, table: str) -> int:
         return int(self.scalar(f"SELECT count(*) FROM {table}"))
 
+    def exists(self, table: str) -> bool:
+        """True when ``table`` (``name`` or ``schema.name``) is a table or view of this file."""
+        return not self.missing((table,))
+
+    def append(self, table: str, frame: pl.DataFrame) -> None:
+        """Append a frame to a run-spanning table, creating it, or adding the columns older files lack."""
+        self.con.register("_new_rows", frame)
+        try:
+            self.append_select(table, "SELECT * FROM _new_rows")
+        finally:
+            self.con.unregister("_new_rows")
+
+    def append_select(self, table: str, select: str) -> None:
+        """Append the rows of ``select`` to ``table`` by column name (creating the table the first
+        time); a file written by an older abm may lack columns added since: they are added, NULL
+        for the old runs."""
+        if not self.exists(table):
+            self.execute(f"CREATE TABLE {table} AS {select}")
+            return
+        have = set(self.query(f"SELECT * FROM {table} LIMIT 0").columns)
+        new = self.query(f"DESCRIBE {select}", self._used_params(select))
+        for name, dtype in new.select("column_name", "column_type").iter_rows():
+            if name not in have:
+                self.execute(f'ALTER TABLE {table} ADD COLUMN "{name}" {dtype}')
+        self.execute(f"INSERT INTO {table} BY NAME {select}")
+
+    def missing(self, tables: tuple[str, ...]) -> list[str]:
+        """The names in ``tables`` (``name`` or ``schema.name``) that are no table or view of this file."""
+        if not tables:
+            return []
+        present = {
+            name if schema == "main" else f"{schema}.{name}"
+            for schema, name in self.query(_sql_text("existing_tables"), {})
+            .select("schema_name", "table_name")
+            .iter_rows()
+        }
+        return [t for t in tables if t not in present]
+
     def _execute(self, statement: str, params: dict[str, Any], where: str) -> None:
         t0 = time.perf_counter()
         try:
@@ -119,3 +164,8 @@ class RunContext:
 
 def _sql_text(name: str) -> str:
     return resources.files("pipelines").joinpath("sql", f"{name}.sql").read_text(encoding="utf-8")
+
+
+def sql_select(name: str) -> str:
+    """The one SELECT held by ``pipelines/sql/<name>.sql`` (comments kept), without its ';'."""
+    return _sql_text(name).strip().rstrip(";")

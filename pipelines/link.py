@@ -1,4 +1,7 @@
-"""Step link: 名寄せ of sales customers and contacts to the master (see ``abm.matching``)."""
+"""Step link: 名寄せ of sales customers and contacts to the master (see ``abm.matching``).
+
+Its result is ``work.link_matches``; the ``matches`` step adds each record's account and publishes
+``matches`` once."""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from abm.matching import MASTER_COLUMNS, offmaster_groups, record_keys
+from abm.matching import MASTER_COLUMNS, is_linked, offmaster_groups, record_keys
 from abm.matching import link as link_records
 from abm.matching.decision_store import read_decisions
 from pipelines.context import RunContext
@@ -20,12 +23,13 @@ def _indented(ctx: RunContext) -> Callable[[str], None]:
 
 
 def link(ctx: RunContext) -> int:
-    ctx.sql("link_records")
-    companies = ctx.query(f"SELECT {', '.join(MASTER_COLUMNS)} FROM companies")
+    ctx.sql("sales_customers")
+    ctx.sql("contact_records")
+    companies = ctx.read_table("companies", MASTER_COLUMNS)
     decisions = read_decisions(ctx.settings.run.decisions)
     matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():
-        records = ctx.query(f"SELECT * FROM {table}")
+        records = ctx.read_table(table)
         result = link_records(
             companies,
             records,
@@ -41,19 +45,14 @@ def link(ctx: RunContext) -> int:
             **{row["status"]: row["count"] for row in status.iter_rows(named=True)},
             **{k: v for k, v in result.stats.items() if isinstance(v, int | float | str)},
         }
-        matches.append(result.matches)
+        matches.append(result.matches.with_columns(is_linked().alias("linked")))
         reviews.append(result.review)
-        open_keys = result.matches.filter(~_linked()).select("source_key")
+        open_keys = result.matches.filter(~is_linked()).select("source_key")
         keys = record_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
         unlinked.append(keys.select(pl.lit(source).alias("source"), "source_key", "nname", "pref", "domain"))
-    ctx.write("matches", pl.concat(matches, how="diagonal_relaxed"))
+    ctx.write("work.link_matches", pl.concat(matches, how="diagonal_relaxed"))
     companies_unknown = pl.concat(unlinked)
     groups = companies_unknown.select("source", "source_key", offmaster_groups(companies_unknown))
     ctx.write("work.offmaster_groups", groups)
     ctx.write("match_review", pl.concat(reviews, how="diagonal_relaxed"))
-    return ctx.count("matches")
-
-
-def _linked() -> pl.Expr:
-    """A record belongs to a master company: linked automatically or by a person."""
-    return pl.col("status").is_in(["auto", "manual"]) & pl.col("company_id").is_not_null()
+    return ctx.count("work.link_matches")

@@ -75,9 +75,7 @@ def load(ctx: RunContext) -> int:
     ctx.write("rejects", pl.concat(rejects))
     if "companies_enrich" in ctx.inputs:
         ctx.sql("enrich_companies")
-        unmatched = ctx.scalar(
-            "SELECT count(*) FROM companies_enrich e ANTI JOIN companies c USING (corporate_number)"
-        )
+        unmatched = ctx.sql_rows("enrich_unmatched").item()
         ctx.progress(
             f"  companies_enrich: {unmatched:,} rows match no master 法人番号 (kept in companies_enrich)"
         )
@@ -115,7 +113,7 @@ def _check_headers(ctx: RunContext, paths: dict[str, Path]) -> dict[str, list[Ta
 
 def _fix_dates(ctx: RunContext) -> None:
     run = ctx.settings.run
-    latest = ctx.scalar("SELECT max(date) FROM sales")
+    latest = ctx.sql_rows("latest_sale_date").item()
     as_of = run.as_of or latest
     if as_of is None:
         raise InputError(

@@ -7,8 +7,10 @@ from pipelines.context import RunContext
 
 
 def pareto(ctx: RunContext) -> int:
+    ctx.sql("account_sales")
     ctx.sql("pareto")
-    figures = concentration(ctx.query("SELECT revenue FROM pareto")["revenue"])
+    ctx.sql("deciles")
+    figures = concentration(ctx.read_table("pareto", ("revenue",))["revenue"])
     ctx.facts["concentration"] = figures
     if figures["top20_share"] is not None:
         ctx.progress(

@@ -79,12 +79,8 @@ def _run_locked(db: Path, settings: Settings, started: float, progress: Callable
         ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=previous)
         ctx.execute(f"CREATE SCHEMA {WORK}")
         timings = run_steps(ctx, STEPS)
-        segments = ctx.query("SELECT segment, accounts, revenue, contacts, whitespace FROM segments")
-        tiers = dict(
-            ctx.query(
-                "SELECT tier, count(*) AS n FROM accounts WHERE tier IS NOT NULL GROUP BY tier"
-            ).iter_rows()
-        )
+        segments = ctx.read_table("segments", ("segment", "accounts", "revenue", "contacts", "whitespace"))
+        tiers = dict(ctx.sql_rows("tier_counts").iter_rows())
         ctx.execute(f"DROP SCHEMA {WORK} CASCADE")
         con.execute("CHECKPOINT")
         con.close()

@@ -1,4 +1,10 @@
-"""Run the ordered steps, timing each, reporting progress and naming the step that failed."""
+"""Run the ordered steps, timing each, reporting progress and naming the step that failed.
+
+Each step declares the tables it reads and writes. Before a step runs, the runner checks that
+what it reads exists; after, that what it writes exists: a step that forgot a table (or a step
+moved before the one that writes its input) fails at once, naming the step and the table,
+instead of a later SQL error far from the cause.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +13,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from abm.memory import PeakRss
-from pipelines.context import RunContext
+from pipelines.context import RunContext, StepError
 
 
 @dataclass(frozen=True)
 class Step:
+    """One job of a run. Table names are ``name`` (published, schema main) or ``work.name``."""
+
     name: str
     run: Callable[[RunContext], int]  # returns the step's main output row count
     description: str
+    reads: tuple[str, ...] = ()
+    writes: tuple[str, ...] = ()
+    may_read: tuple[str, ...] = ()  # read when present (optional inputs, the previous run's tables)
+    may_write: tuple[str, ...] = ()  # written only in some runs (a reps file given, a previous file)
 
 
 @dataclass(frozen=True)
@@ -29,12 +41,20 @@ def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
     timings: list[StepTiming] = []
     for step in steps:
         ctx.step = step.name
+        _require(ctx, step, step.reads, "needs", "which no earlier step wrote")
         t0 = time.perf_counter()
         with PeakRss() as peak:
             rows = step.run(ctx)
+        _require(ctx, step, step.writes, "declares it writes", "but did not write it")
         timing = StepTiming(step.name, time.perf_counter() - t0, rows, peak.mb)
         timings.append(timing)
         ctx.facts.setdefault("step_timings", []).append(timing)
         figures = f"{rows:>12,} rows  {timing.seconds:7.2f}s  {peak.mb:7,.0f} MiB"
         ctx.progress(f"{step.name:<13} {figures}  {step.description}")
     return timings
+
+
+def _require(ctx: RunContext, step: Step, tables: tuple[str, ...], verb: str, why: str) -> None:
+    missing = ctx.missing(tables)
+    if missing:
+        raise StepError(f"step '{step.name}' {verb} table {', '.join(missing)}, {why}")

@@ -1,43 +1,190 @@
-"""The ordered steps of an abm run. Read this tuple to know what a run does."""
+"""The ordered steps of an abm run. Read this tuple to know what a run does.
+
+Each step names what it reads and writes; the runner checks both (``pipelines.runner``) and README's
+step table is generated from these declarations (``step_table``, via ``abm dev docs``).
+"""
 
 from __future__ import annotations
 
 from pipelines.buying_power import buying_power
+from pipelines.carry_over import CARRIED, carry_over
 from pipelines.checks import check
-from pipelines.classify import circles, tiers
 from pipelines.context import RunContext
-from pipelines.history import carry_over, history, record_run
+from pipelines.decide import decide
+from pipelines.history import history
 from pipelines.link import link
 from pipelines.load import load
 from pipelines.pareto import pareto
+from pipelines.record_run import record_run
 from pipelines.runner import Step
-from pipelines.territories import territories
+from pipelines.sales_quarters import sales_quarters
+from pipelines.territories import AREAS, BALANCE, CHANGES
 from pipelines.views import contract
+
+TERRITORY_TABLES = (CHANGES, BALANCE, AREAS)  # only with a reps file
+
+
+def _matches(ctx: RunContext) -> int:
+    ctx.sql("successors")
+    ctx.sql("matches")
+    return ctx.count("matches")
 
 
 def _accounts(ctx: RunContext) -> int:
+    ctx.sql("record_account")
+    ctx.sql("offmaster_accounts")
     ctx.sql("account_base")
     return ctx.count("work.account_base")
 
 
-def _publish_accounts(ctx: RunContext) -> int:
+def _flags(ctx: RunContext) -> int:
+    ctx.sql("account_contacts")
+    ctx.sql("account_flags")
+    return ctx.count("work.account_flags")
+
+
+def _assemble(ctx: RunContext) -> int:
     ctx.sql("accounts")
+    ctx.sql("segments")
     return ctx.count("accounts")
 
 
 STEPS: tuple[Step, ...] = (
-    Step("load", load, "read and validate inputs → companies, sales, contacts, rejects"),
-    Step("link", link, "名寄せ: sales customers and contacts → master → matches, match_review"),
-    Step("accounts", _accounts, "one account per master company or unmatched source company"),
-    Step("pareto", pareto, "own revenue in the window → pareto, deciles, ABC classes"),
-    Step("buying_power", buying_power, "buying-power score and decile over the master"),
-    Step("circles", circles, "sales × buying power × contacts → segment and approach"),
-    Step("tiers", tiers, "Tier 1 / 2 / 3 by priority within capacities"),
-    Step("carry_over", carry_over, "runs, account history, territory figures from the previous file"),
-    Step("territories", territories, "area and owner (rep) per account: sticky, balanced, explained"),
-    Step("assemble", _publish_accounts, "accounts and segments tables"),
-    Step("history", history, "append this run to account_history"),
-    Step("record_run", record_run, "append this run to runs and run_steps"),
-    Step("contract", contract, "BI views and a description on every table, view and column"),
-    Step("check", check, "invariants: window revenue = Σ accounts, every line and contact in one account"),
+    Step(
+        "load",
+        load,
+        "read and validate inputs → companies, sales, contacts, rejects",
+        writes=("companies", "sales", "contacts", "rejects"),
+        may_write=("reps", "pins", "companies_enrich"),
+    ),
+    Step(
+        "link",
+        link,
+        "名寄せ: sales customers and contacts → master company, or review",
+        reads=("companies", "sales", "contacts"),
+        writes=(
+            "work.sales_customers",
+            "work.contact_records",
+            "work.link_matches",
+            "work.offmaster_groups",
+            "match_review",
+        ),
+    ),
+    Step(
+        "matches",
+        _matches,
+        "each record's account: its master company (or successor), else its off-master group",
+        reads=("companies", "work.link_matches", "work.offmaster_groups"),
+        writes=("work.successors", "matches"),
+    ),
+    Step(
+        "accounts",
+        _accounts,
+        "one account per master company or unmatched source company",
+        reads=("companies", "matches", "work.link_matches", "work.sales_customers", "work.contact_records"),
+        writes=("work.record_account", "work.offmaster_accounts", "work.account_base"),
+    ),
+    Step(
+        "pareto",
+        pareto,
+        "own revenue in the window → pareto, deciles, ABC classes",
+        reads=("sales", "work.record_account", "work.account_base"),
+        writes=("work.account_sales", "pareto", "deciles"),
+    ),
+    Step(
+        "buying_power",
+        buying_power,
+        "buying-power score and decile over the master",
+        reads=("work.account_base", "pareto"),
+        writes=("buying_power_traits", "model_report", "work.account_buying_power"),
+    ),
+    Step(
+        "flags",
+        _flags,
+        "the three circle facts per account: sales (S), buying power (B), reachable contacts (C)",
+        reads=("contacts", "work.record_account", "work.account_base", "work.account_sales"),
+        writes=("work.account_contacts", "work.account_flags"),
+    ),
+    Step(
+        "carry_over",
+        carry_over,
+        "runs, account history, territory figures from the previous file",
+        may_write=CARRIED,
+    ),
+    Step(
+        "decide",
+        decide,
+        "segment, approach, tier, priority, territory and owner per account, in one pass",
+        reads=("work.account_base", "work.account_flags"),
+        writes=("work.playbook", "work.account_decisions"),
+        may_read=("reps", "pins", "runs", "account_history"),
+        may_write=(*TERRITORY_TABLES, "rejects"),
+    ),
+    Step(
+        "assemble",
+        _assemble,
+        "accounts and segments tables",
+        reads=(
+            "work.account_base",
+            "work.account_flags",
+            "work.account_decisions",
+            "work.account_sales",
+            "pareto",
+            "work.account_buying_power",
+            "work.account_contacts",
+            "work.playbook",
+        ),
+        writes=("accounts", "segments"),
+    ),
+    Step(
+        "sales_quarters",
+        sales_quarters,
+        "own net sales per account and quarter, labelled like runs.quarter",
+        reads=("sales", "matches"),
+        writes=("work.quarter_of_day", "account_sales_quarters"),
+    ),
+    Step(
+        "history",
+        history,
+        "append this run to account_history",
+        reads=("accounts",),
+        writes=("account_history",),
+    ),
+    Step("record_run", record_run, "append this run to runs and run_steps", writes=("runs", "run_steps")),
+    Step(
+        "contract",
+        contract,
+        "BI views and a description on every table, view and column",
+        reads=("accounts", "companies", "matches", "sales", "contacts", "segments"),
+        writes=(
+            "v_target_accounts",
+            "v_whitespace",
+            "v_account_360",
+            "v_segment_summary",
+            "v_territory_balance",
+        ),
+        may_read=TERRITORY_TABLES,
+    ),
+    Step(
+        "check",
+        check,
+        "invariants: window revenue = Σ accounts, every line and contact in one account",
+        reads=("sales", "contacts", "matches", "accounts"),
+    ),
 )
+
+
+def step_table() -> str:
+    """README's step table, from the declarations above (``abm dev docs``)."""
+    lines = ["| step | what it does | reads | writes |", "| --- | --- | --- | --- |"]
+    for step in STEPS:
+        reads = _names(step.reads, step.may_read)
+        writes = _names(step.writes, step.may_write)
+        lines.append(f"| {step.name} | {step.description} | {reads} | {writes} |")
+    return "\n".join(lines)
+
+
+def _names(always: tuple[str, ...], sometimes: tuple[str, ...]) -> str:
+    """`a`, `b`, (`c`): tables in parentheses are read or written only in some runs."""
+    names = [f"`{t}`" for t in always] + [f"(`{t}`)" for t in sometimes]
+    return ", ".join(names) or "—"

@@ -1,9 +1,10 @@
-"""Step territories: the sales area of every account and, when a reps file is given, its owner.
+"""Territories for the decide step: the owner (rep) of every account, when a reps file is given.
 
-The assignment itself is ``abm.territories.assign.assign`` (pure polars/numpy). This step feeds it the
-accounts in scope, the reps, the pins and last quarter's owners (from the carried
+The assignment itself is ``abm.territories.assign.assign`` (pure polars/numpy). ``owners`` feeds it
+the accounts in scope, the reps, the pins and last quarter's owners (from the carried
 ``account_history``), lists bad reps and pins in ``rejects``, and publishes ``territory_changes``,
 ``territory_balance`` (this run) and ``territory_areas`` (one row per area per run, kept across runs).
+The territory itself (the area of the prefecture) is ``abm.geo.area_expr``, applied by the step.
 """
 
 from __future__ import annotations
@@ -11,47 +12,45 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from abm.geo import AREA_OF
 from abm.inputs.validate import ROW_LEVEL
-from abm.territories.assign import PROBLEM_SCHEMA, Assignment, assign, check_pins, prepare_reps
+from abm.territories.assign import Assignment, assign
+from abm.territories.reps import PROBLEM_SCHEMA, check_pins, prepare_reps
 from pipelines.context import RunContext
-from pipelines.history import append
 
 CHANGES = "territory_changes"
 BALANCE = "territory_balance"
-AREAS = "territory_areas"  # carried across runs (pipelines.history.CARRIED)
+AREAS = "territory_areas"  # carried across runs (pipelines.carry_over.CARRIED)
+NO_OWNERS = pl.DataFrame(schema={"account_id": pl.Utf8, "owner": pl.Utf8})
 
 
-def territories(ctx: RunContext) -> int:
-    areas = pl.DataFrame({"prefecture": list(AREA_OF), "area": list(AREA_OF.values())})
-    ctx.write("work.prefecture_areas", areas)
-    result = _assign(ctx) if _has_table(ctx, "reps") else None
-    owners = (
-        result.accounts.select("account_id", "owner")
-        if result
-        else pl.DataFrame(schema={"account_id": pl.Utf8, "owner": pl.Utf8})
-    )
-    ctx.write("work.account_owner", owners)
-    ctx.sql("territories")
-    if result is None:  # no reps file: territories are areas; v_territory_balance then reads `accounts`
-        return ctx.count("work.account_territory WHERE territory IS NOT NULL")
-    return ctx.count("work.account_territory WHERE owner IS NOT NULL")
+def owners(ctx: RunContext, accounts: pl.DataFrame) -> pl.DataFrame:
+    """account_id → owner; empty without a reps file (territories are then areas only).
+
+    ``accounts``: account_id, name, prefecture, industry_code, segment, tier, buying_power_score,
+    sales_amount (the decide step's frame)."""
+    if not ctx.exists("reps"):
+        return NO_OWNERS
+    return _assign(ctx, accounts).accounts.select("account_id", "owner")
 
 
-def _assign(ctx: RunContext) -> Assignment:
+def _assign(ctx: RunContext, frame: pl.DataFrame) -> Assignment:
     settings = ctx.settings.territories
-    reps_raw = ctx.query("SELECT * FROM reps ORDER BY source_row")
+    reps_raw = ctx.read_table("reps", order_by="source_row")
     reps, rep_problems = prepare_reps(reps_raw)
-    accounts = ctx.query(
-        "SELECT b.account_id, b.name, b.prefecture, b.industry_code, s.segment, t.tier, "
-        "f.buying_power_score, f.sales_amount "
-        "FROM work.account_base b JOIN work.account_flags f USING (account_id) "
-        "JOIN work.account_segments s USING (account_id) LEFT JOIN work.account_tiers t USING (account_id)"
+    accounts = frame.select(
+        "account_id",
+        "name",
+        "prefecture",
+        "industry_code",
+        "segment",
+        "tier",
+        "buying_power_score",
+        "sales_amount",
     )
     pins = pl.DataFrame(schema={"account_id": pl.Utf8, "rep_id": pl.Utf8})
-    if _has_table(ctx, "pins"):
+    if ctx.exists("pins"):
         pins, pin_problems = check_pins(
-            ctx.query("SELECT * FROM pins ORDER BY source_row"), reps, accounts["account_id"]
+            ctx.read_table("pins", order_by="source_row"), reps, accounts["account_id"]
         )
         _reject(ctx, "pins", pin_problems)
     _reject(ctx, "reps", rep_problems)
@@ -120,7 +119,7 @@ def _publish(
     ctx.write(CHANGES, changes)
     ctx.write(BALANCE, result.balance.select(*stamp, pl.all()))
     areas = result.areas.select(*stamp, pl.lit(previous_run, pl.Utf8).alias("previous_run_id"), pl.all())
-    append(ctx, AREAS, areas)
+    ctx.append(AREAS, areas)
 
 
 def _previous(ctx: RunContext) -> tuple[str | None, str | None, pl.DataFrame | None]:
@@ -129,21 +128,13 @@ def _previous(ctx: RunContext) -> tuple[str | None, str | None, pl.DataFrame | N
     Re-running within a quarter compares with, and sticks to, the previous quarter's book, so the
     change list does not empty itself on a second run.
     """
-    if not (_has_table(ctx, "runs") and _has_table(ctx, "account_history")):
+    if ctx.missing(("runs", "account_history")):
         return None, None, None
-    found = ctx.query(
-        "SELECT run_id, quarter FROM runs WHERE as_of < $as_of AND quarter IS DISTINCT FROM $quarter "
-        "AND run_id IN (SELECT DISTINCT run_id FROM account_history) "
-        "ORDER BY as_of DESC, finished_at DESC, run_id DESC LIMIT 1",
-        {"as_of": ctx.as_of, "quarter": ctx.quarter},
-    )
+    found = ctx.sql_rows("previous_quarter_run")
     if found.height == 0:
         return None, None, None
     run_id, quarter = found.row(0)
-    previous = ctx.query(
-        "SELECT account_id, name, owner, tier, territory FROM account_history WHERE run_id = $run_id",
-        {"run_id": run_id},
-    )
+    previous = ctx.sql_rows("previous_owners", {"previous_run_id": run_id})
     return run_id, quarter, previous
 
 
@@ -157,21 +148,13 @@ def _reject(ctx: RunContext, source: str, problems: pl.DataFrame) -> None:
         *PROBLEM_SCHEMA,
         pl.lit(ROW_LEVEL).alias("severity"),  # the rep / pin is not used
     )
-    ctx.con.register("_problems", frame)
-    try:
-        ctx.execute("INSERT INTO rejects BY NAME SELECT * FROM _problems")
-    finally:
-        ctx.con.unregister("_problems")
+    ctx.append("rejects", frame)
     if source in ctx.input_rows:
         rows = ctx.input_rows[source]
         bad = problems["row_number"].n_unique()
         rows["rejected"] += bad
         rows["loaded"] -= bad
     ctx.progress(f"  {source}: {problems.height:,} rows rejected by territory checks (see table rejects)")
-
-
-def _has_table(ctx: RunContext, table: str) -> bool:
-    return bool(ctx.count(f"duckdb_tables() WHERE table_name = '{table}' AND schema_name = 'main'"))
 
 
 def read_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> dict[str, pl.DataFrame]:

@@ -21,8 +21,9 @@ from abm.config.settings import load_settings
 from abm.errors import ConfigError
 from abm.matching.review import export_review
 from abm.published.export import export_targets
-from api.db import PublishedDb
+from abm.published.reader import PublishedFile
 from api.main import create_app
+from api.queries import normalise_query
 
 
 @pytest.fixture(scope="session")
@@ -347,9 +348,10 @@ def publish_copy(source: Path, target: Path, run_id: str) -> None:
         "WHERE finished_at = (SELECT max(finished_at) FROM runs)",
         {"r": run_id},
     )
-    c.execute(
-        "UPDATE accounts SET name = $r WHERE account_id = (SELECT min(account_id) FROM accounts)",
-        {"r": run_id},
+    c.execute(  # a run folds the name it publishes (accounts.name_norm), as the search reads it
+        "UPDATE accounts SET name = $r, name_norm = $n "
+        "WHERE account_id = (SELECT min(account_id) FROM accounts)",
+        {"r": run_id, "n": normalise_query(run_id)},
     )
     c.execute("CHECKPOINT")
     c.close()
@@ -372,7 +374,7 @@ def test_next_request_after_publish_sees_the_new_run(api_db, tmp_path):
 def test_a_request_keeps_one_run_while_a_new_one_is_published(api_db, tmp_path):
     served = tmp_path / "abm.duckdb"
     publish_copy(api_db, served, "old")
-    db = PublishedDb(served)
+    db = PublishedFile(served)
     with db.session() as during:
         publish_copy(api_db, served, "new")
         with db.session() as after:

@@ -10,7 +10,7 @@ from pipelines.bench import SCALES, run_bench
 def test_bench_reports_every_step_and_linking_accuracy(tmp_path: Path):
     figures = run_bench("micro", tmp_path)
     steps = figures["steps"]
-    assert {"load", "link", "buying_power", "circles", "tiers", "assemble"} <= set(steps["step"])
+    assert {"load", "link", "buying_power", "decide", "assemble"} <= set(steps["step"])
     assert abs(steps["share"].sum() - 1) < 1e-9
     assert (steps["peak_rss_mb"] > 0).all() and figures["peak_rss_mb"] == steps["peak_rss_mb"].max()
     load = steps.filter(steps["step"] == "load")["rows"][0]

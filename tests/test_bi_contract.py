@@ -13,7 +13,7 @@ from helpers import settings_for, write_inputs
 
 from abm.config import settings as config_settings
 from abm.config.settings import TierSettings
-from abm.published.contract import CONTRACT, PRIORITY, SEGMENTS, priority_sql
+from abm.published.contract import CONTRACT, PRIORITY, SEGMENTS
 from abm.published.dictionary import comment_statements, differences, published_objects, render_markdown
 from abm.published.export import COLUMNS as EXPORT_COLUMNS
 from abm.published.export import MADE_HERE
@@ -221,10 +221,15 @@ def test_segments_are_listed_once():
 
 
 def test_priority_order_is_one_rule(tiny_con):
-    """v_target_accounts.priority, the API's `priority` sort and the contract's PRIORITY agree."""
+    """v_target_accounts.priority, accounts.priority (the API's `priority` sort) and the contract's
+    PRIORITY agree."""
     views = (ROOT / "pipelines" / "sql" / "views.sql").read_text(encoding="utf-8")
-    assert f"ORDER BY {priority_sql('a.')}) AS priority" in views
-    assert queries.SORTS["priority"] == priority_sql()
+    assert "a.priority," in views  # the view carries the published column, no second ORDER BY
+    assert queries.SORTS["priority"] == "priority"  # the API sorts by the published column
+    everyone = tiny_con.sql("FROM accounts").pl()
+    published = everyone.sort("priority")["account_id"].to_list()
+    rule = everyone.sort([name for name, _ in PRIORITY], descending=[d for _, d in PRIORITY], nulls_last=True)
+    assert published == rule["account_id"].to_list()
     view = tiny_con.sql("SELECT account_id FROM v_target_accounts ORDER BY priority").pl()
     accounts = tiny_con.sql("FROM accounts WHERE tier IS NOT NULL").pl()
     by_rule = accounts.sort(

@@ -17,6 +17,8 @@ from abm.matching import (
     MatchSettings,
     latest_decisions,
     link,
+    offmaster_groups,
+    record_keys,
 )
 from abm.matching import features as F
 from abm.matching.blocking import NameIndex, deletion_hashes
@@ -354,7 +356,7 @@ def test_decisions_link_and_reject_and_survive_reruns() -> None:
     assert latest_decisions(decisions, "sales").height == 1
 
 
-def test_grouping_within_source() -> None:
+def test_unlinked_records_of_one_company_form_one_group() -> None:
     recs = records(
         [
             {"source_key": "1", "name": "三井物産(株)", "corporate_number": CN_MITSUI},
@@ -366,12 +368,15 @@ def test_grouping_within_source() -> None:
             {"source_key": "7", "name": "また別の商会"},
         ]
     )
-    g = dict(
-        link(COMPANIES, recs, source="contacts", settings=LOOSE)
-        .matches.select("source_key", "group_key")
-        .iter_rows()
-    )
-    assert g["1"] == g["2"] == "c:C01"
+    matches = link(COMPANIES, recs, source="contacts", settings=LOOSE).matches
+    linked = dict(matches.select("source_key", "company_id").iter_rows())
+    assert linked["1"] == linked["2"] == "C01"
+    open_keys = matches.filter(pl.col("company_id").is_null()).select("source_key")
+    keys = record_keys(recs.join(open_keys, on="source_key"), LOOSE.free_mail_domains)
+    unlinked = keys.select(pl.lit("contacts").alias("source"), "source_key", "nname", "pref", "domain")
+    grouped = unlinked.select("source_key", offmaster_groups(unlinked))
+    g = dict(grouped.iter_rows())
+    assert set(g) == {"3", "4", "5", "6", "7"}  # linked records are their company's, never grouped here
     assert g["3"] == g["4"]  # same normalised name + prefecture, not in the master
     assert g["5"] == g["6"]  # same corporate email domain
     assert g["7"] not in (g["3"], g["5"])

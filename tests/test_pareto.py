@@ -52,7 +52,9 @@ def build(window: tuple[date, date], **settings) -> RunContext:
     )
     ctx.as_of = date(2026, 9, 30)
     ctx.window_start, ctx.window_end = window
+    ctx.sql("account_sales")
     ctx.sql("pareto")
+    ctx.sql("deciles")
     return ctx
 
 
@@ -151,7 +153,9 @@ def test_deciles_are_equal_count_groups(n):
     )
     ctx.write("work.account_base", pl.DataFrame({"account_id": codes, "name": codes}))
     ctx.as_of, ctx.window_start, ctx.window_end = date(2026, 9, 30), *ROLLING
+    ctx.sql("account_sales")
     ctx.sql("pareto")
+    ctx.sql("deciles")
     sizes = ctx.query("SELECT accounts FROM deciles ORDER BY decile")["accounts"].to_list()
     assert sum(sizes) == n and len(sizes) == 10 and max(sizes) - min(sizes) <= 1
     top = ctx.query("SELECT min_revenue, max_revenue, cumulative_share FROM deciles WHERE decile = 1").row(0)

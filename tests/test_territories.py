@@ -7,7 +7,9 @@ import polars as pl
 import pytest
 
 from abm.config.settings import TerritorySettings
-from abm.territories.assign import assign, check_pins, cv, prepare_reps
+from abm.territories.assign import assign
+from abm.territories.balance import cv
+from abm.territories.reps import check_pins, prepare_reps
 
 SETTINGS = TerritorySettings()
 

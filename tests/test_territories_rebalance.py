@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 
 from abm.config.settings import TerritorySettings
-from abm.territories.assign import assign, prepare_reps
+from abm.territories.assign import assign
+from abm.territories.reps import prepare_reps
 
 SETTINGS = TerritorySettings()
 REPS = [f"R{i:02d}" for i in range(12)]

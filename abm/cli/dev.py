@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from abm.cli.console import ConfigOpt, DbOpt, friendly, settings_from, tell
-from abm.published import file as published
+from abm.published.reader import reading
 
 dev_app = typer.Typer(no_args_is_help=True, help="Developer commands: regenerate README tables and docs/.")
 
@@ -36,11 +36,8 @@ def dictionary(
     from abm.published.dictionary import differences, published_objects, render_markdown
 
     settings = settings_from(config, **{"run.db": db})
-    con = published.connect_read_only(settings.run.db)
-    try:
-        objects = published_objects(con)
-    finally:
-        con.close()
+    with reading(settings.run.db) as session:
+        objects = published_objects(session.cur)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(render_markdown(objects), encoding="utf-8")
     drift = differences(objects)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from abm.config.settings import Settings, describe
 from abm.inputs.schema import INPUTS
+from pipelines.steps import step_table
 
 
 def config_table() -> str:
@@ -37,7 +38,11 @@ def inputs_table() -> str:
     return "\n".join(lines).rstrip()
 
 
-BLOCKS: dict[str, Callable[[], str]] = {"config": config_table, "inputs-table": inputs_table}
+BLOCKS: dict[str, Callable[[], str]] = {
+    "config": config_table,
+    "inputs-table": inputs_table,
+    "steps": step_table,  # the run's steps, from their declarations (pipelines/steps.py)
+}
 
 
 def _filler(body: str) -> Callable[[re.Match[str]], str]:

@@ -9,7 +9,7 @@ from rich.text import Text
 
 from abm.cli.console import ConfigOpt, DbOpt, friendly, settings_from, tell, tell_table
 from abm.errors import AbmError
-from abm.published import file as published
+from abm.published.reader import reading
 
 
 @friendly
@@ -22,11 +22,8 @@ def territories_report(
     from pipelines.territories import read_report
 
     settings = settings_from(config, **{"run.db": db})
-    con = published.connect_read_only(settings.run.db)
-    try:
-        report = read_report(con, limit=changes)
-    finally:
-        con.close()
+    with reading(settings.run.db) as session:
+        report = read_report(session.cur, limit=changes)
     if not report:
         raise AbmError(
             f"{settings.run.db} has no territories: add a reps file "

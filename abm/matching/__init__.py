@@ -5,7 +5,7 @@ from __future__ import annotations
 from abm.matching.decisions import DECISION_SCHEMA, latest_decisions
 from abm.matching.grouping import offmaster_groups
 from abm.matching.keys import MASTER_COLUMNS, record_keys
-from abm.matching.linking import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, link
+from abm.matching.linking import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, is_linked, link
 from abm.matching.settings import FREE_MAIL_DOMAINS, MatchSettings
 
 __all__ = [
@@ -16,6 +16,7 @@ __all__ = [
     "REVIEW_SCHEMA",
     "LinkResult",
     "MatchSettings",
+    "is_linked",
     "latest_decisions",
     "link",
     "offmaster_groups",

@@ -1,10 +1,10 @@
-"""Within-source grouping: records of the same company share a ``group_key``.
+"""Grouping of the records 名寄せ left unlinked: records of the same unknown company, one account.
 
-A linked record's group is its company (``c:<company_id>``). A record left unlinked joins the
-company of linked records it shares a name key (normalised name + prefecture) or a corporate email
-domain with, when those point to exactly one company; otherwise unlinked records are grouped by
-connected components over those keys, named by the smallest key in the component
-(``n:<name>|<prefecture>`` or ``d:<domain>``), so the key is stable from run to run.
+A linked record's account is its master company (``matches.account_id``, pipelines/sql/matches.sql).
+Unlinked records are grouped, across sources, by connected components over their name key
+(normalised name + prefecture) and corporate email domain, each group named by the smallest key in
+it (``n:<name>|<prefecture>`` or ``d:<domain>``), so the account id derived from it is stable from
+run to run. This is the only grouping: ``matches.account_id`` publishes it.
 """
 
 from __future__ import annotations
@@ -40,46 +40,14 @@ def _components(edges: pl.DataFrame, max_iter: int = 50) -> pl.DataFrame:
     return label
 
 
-def group_keys(df: pl.DataFrame) -> pl.Series:
-    """``group_key`` for a frame with rid, company_id (linked only), nname, pref, domain (one row per rid)."""
-    edges = _keys(df)
-    linked = df.filter(pl.col("company_id").is_not_null()).select("rid", "company_id")
-    # keys that point to exactly one linked company
-    key_company = (
-        edges.join(linked, on="rid")
-        .group_by("key")
-        .agg(pl.col("company_id").unique())
-        .filter(pl.col("company_id").list.len() == 1)
-        .with_columns(pl.col("company_id").list.first())
-    )
-    open_edges = edges.join(linked, on="rid", how="anti")
-    adopt = (
-        open_edges.join(key_company, on="key")
-        .group_by("rid")
-        .agg(pl.col("company_id").unique())
-        .filter(pl.col("company_id").list.len() == 1)
-        .select("rid", pl.format("c:{}", pl.col("company_id").list.first()).alias("adopted"))
-    )
-    comps = _components(open_edges.join(adopt, on="rid", how="anti"))
-    out = (
-        df.select("rid", "company_id", "source_key")
-        .join(adopt, on="rid", how="left", maintain_order="left")
-        .join(comps, on="rid", how="left", maintain_order="left")
-        .select(
-            pl.coalesce(pl.format("c:{}", "company_id"), "adopted", "label", pl.format("r:{}", "source_key"))
-        )
-    )
-    return out.to_series().alias("group_key")
-
-
 def offmaster_groups(records: pl.DataFrame) -> pl.Series:
     """One label per company for records that linked to no master company, across sources.
 
     ``records`` holds source, source_key, nname, pref and domain (corporate email domain, free mail
     already dropped). Records sharing a name key (normalised name + prefecture) or a domain form one
     company, so a customer code and the contacts of the same unknown company become one account.
-    Unlike ``group_keys`` nothing is adopted into a master company: a record 名寄せ did not link is
-    never silently treated as linked. A record with neither key stands alone.
+    Nothing is adopted into a master company: a record 名寄せ did not link is never silently treated
+    as linked. A record with neither key stands alone.
     """
     df = records.with_row_index("rid")
     comps = _components(_keys(df))

@@ -10,7 +10,6 @@ import polars as pl
 
 from abm.matching import blocking, features
 from abm.matching.decisions import check_decisions, latest_decisions
-from abm.matching.grouping import group_keys
 from abm.matching.index import QUERY_KEYS, master_index
 from abm.matching.keys import record_keys
 from abm.matching.settings import MatchSettings
@@ -24,7 +23,6 @@ MATCH_SCHEMA = {
     "method": pl.String,
     "status": pl.String,
     "evidence": pl.String,
-    "group_key": pl.String,
     "candidate_company_id": pl.String,
     "runner_up_company_id": pl.String,
     "runner_up_score": pl.Float64,
@@ -81,6 +79,12 @@ def _decide(best: pl.DataFrame, s: MatchSettings) -> pl.Expr:
         .then(pl.lit("review"))
         .otherwise(pl.lit("unmatched"))
     )
+
+
+def is_linked() -> pl.Expr:
+    """A record belongs to a master company: linked automatically or by a person (the one rule;
+    ``matches`` and every account built from it follow it through ``work.link_matches.linked``)."""
+    return pl.col("status").is_in(["auto", "manual"]) & pl.col("company_id").is_not_null()
 
 
 def link(
@@ -184,7 +188,6 @@ def link(
     )
     decided = pl.concat([auto_rows, manual_rows], how="vertical_relaxed")
     out = recs.join(decided, on="rid", how="left", maintain_order="left")
-    out = out.with_columns(group_keys(out))
     matches = out.select(
         pl.lit(source).alias("source"),
         "source_key",
@@ -194,7 +197,6 @@ def link(
         "method",
         "status",
         "evidence",
-        "group_key",
         "candidate_company_id",
         "runner_up_company_id",
         pl.col("runner_up_score").round(4),

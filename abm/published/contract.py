@@ -35,15 +35,6 @@ PRIORITY: tuple[tuple[str, bool], ...] = (
 )
 
 
-def priority_sql(prefix: str = "", skip: tuple[str, ...] = ()) -> str:
-    """``ORDER BY`` text of the priority order (nulls last), columns qualified with ``prefix``."""
-    return ", ".join(
-        f"{prefix}{name}{' DESC' if descending else ''}" + ("" if name == "account_id" else " NULLS LAST")
-        for name, descending in PRIORITY
-        if name not in skip
-    )
-
-
 @dataclass(frozen=True)
 class Column:
     """One published column: ``type`` is what DuckDB's ``DESCRIBE`` says."""
@@ -222,6 +213,17 @@ ACCOUNT: dict[str, Column] = {
             "Why the buying power is what it is: the two or three traits of the company (industry, size, "
             "area...) most over-represented among top customers, with their lift, from buying_power_traits; "
             "in ui.language; empty when no trait stands out (lift ≥ 1.2 on ≥ 3 top customers) or off-master.",
+        ),
+        Column(
+            "priority",
+            "BIGINT",
+            "Place in the target list (1 = first): Tier 1, 2, 3, then untiered accounts, each by buying "
+            "power, then own revenue, then account_id (PRIORITY, computed in abm.targeting.tiers).",
+        ),
+        Column(
+            "name_norm",
+            "VARCHAR",
+            "The name folded as 名寄せ folds it (legal form, branch, width, old kanji): for search.",
         ),
     )
 }
@@ -503,6 +505,8 @@ TABLES: tuple[Table, ...] = (
             ACCOUNT["last_sale_date"],
             ACCOUNT["customer_codes"],
             ACCOUNT["why"],
+            ACCOUNT["priority"],
+            ACCOUNT["name_norm"],
         ),
     ),
     Table(
@@ -547,6 +551,26 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "account_sales_quarters",
+        "table",
+        grain="one row per account and quarter with sales lines",
+        description="Own net sales per account and quarter over every sales line (any date): the "
+        "account's sales history, labelled in the run's quarter calendar.",
+        columns=(
+            ACCOUNT["account_id"],
+            Column(
+                "quarter",
+                "VARCHAR",
+                "Quarter label in the run's calendar, as runs.quarter (FY2026Q2 fiscal or 2026Q3).",
+            ),
+            Column("first_sale_date", "DATE", "Date of the first sales line of the account in the quarter."),
+            Column(
+                "amount", "DOUBLE", "Own net revenue from the account in the quarter (yen, returns netted)."
+            ),
+            Column("lines", "BIGINT", "Sales lines of the account in the quarter."),
+        ),
+    ),
+    Table(
         "deciles",
         "table",
         grain="one row per revenue decile (1..10)",
@@ -584,12 +608,6 @@ TABLES: tuple[Table, ...] = (
                 "status", "VARCHAR", "auto (linked), manual (human decision), review (waiting), unmatched."
             ),
             Column("evidence", "VARCHAR", "Readable evidence for and against the pair."),
-            Column(
-                "group_key",
-                "VARCHAR",
-                "Within-source group: records of the same company share it (c:<company_id> when linked or "
-                "when they share a name / domain with exactly one linked company).",
-            ),
             Column("candidate_company_id", "VARCHAR", "Best candidate master company, even when not linked."),
             Column("runner_up_company_id", "VARCHAR", "Second-best candidate."),
             Column("runner_up_score", "DOUBLE", "Score of the second-best candidate."),

@@ -4,7 +4,10 @@ Accounts are ordered by the published priority order (``abm.published.contract.P
 the tier: buying-power score, then own revenue, then account id, so the result is deterministic).
 Tier 1 takes the first ``tier1_capacity`` accounts whose segment is eligible for it; Tier 2 the
 next eligible ones not yet tiered; Tier 3 likewise. Each tiered account gets a ``tier_reason`` a
-marketer can read, in ``ui.language`` (words from abm.messages).
+marketer can read (in ``ui.language``, words from abm.messages), and every account a ``priority``:
+its place in the target list (Tier 1 first, then 2, 3, then the untiered, each in that order). This
+is the only place the order is applied: the published ``accounts.priority`` carries it to the
+views, the API and exports.
 """
 
 from __future__ import annotations
@@ -23,13 +26,20 @@ def _yen(amount: pl.Expr) -> pl.Expr:
     return pl.when(amount < 0).then(pl.lit("-") + grouped).otherwise(grouped)
 
 
+# Within a tier (and when filling tiers): the published priority order without the tier being decided.
+WITHIN_TIER = tuple((name, descending) for name, descending in PRIORITY if name != "tier")
+
+
 def assign_tiers(
     accounts: pl.DataFrame, settings: TierSettings, lang: Lang = DEFAULT_LANGUAGE
 ) -> pl.DataFrame:
-    """account_id, tier, tier_reason from account_id, segment, buying_power_score and sales_amount."""
-    keys = [(name, descending) for name, descending in PRIORITY if name != "tier"]  # tier is being decided
+    """account_id, tier, tier_reason, priority from account_id, segment, buying_power_score and
+    sales_amount; rows come back in priority order (1 first)."""
     ordered = accounts.sort(
-        [pl.col(n) for n, _ in keys], descending=[d for _, d in keys], nulls_last=True, maintain_order=True
+        [pl.col(n) for n, _ in WITHIN_TIER],
+        descending=[d for _, d in WITHIN_TIER],
+        nulls_last=True,
+        maintain_order=True,
     )
     rules = (
         (1, settings.tier1_segments, settings.tier1_capacity),
@@ -68,6 +78,9 @@ def assign_tiers(
         score=score,
         sales=_yen(pl.col("sales_amount").fill_null(0)),
     )
-    return frame.select(
+    tiered = frame.select(
         "account_id", "tier", pl.when(pl.col("tier").is_not_null()).then(reason).alias("tier_reason")
     )
+    # stable sort: within a tier (and among the untiered) the rows keep WITHIN_TIER
+    by_tier = tiered.sort("tier", nulls_last=True, maintain_order=True)
+    return by_tier.with_columns(pl.int_range(1, by_tier.height + 1, dtype=pl.Int64).alias("priority"))

@@ -3,8 +3,7 @@
 -- columns at the end. Descriptions: abm/published/contract.py.
 CREATE OR REPLACE VIEW v_target_accounts AS
 SELECT
-    -- the priority order: abm.published.contract.priority_sql('a.') (tests/test_bi_contract.py)
-    row_number() OVER (ORDER BY a.tier NULLS LAST, a.buying_power_score DESC NULLS LAST, a.sales_amount DESC NULLS LAST, a.account_id) AS priority,
+    a.priority,  -- tiered accounts come first in accounts.priority (abm.targeting.tiers), so 1..n here
     a.account_id, a.tier, a.tier_reason, a.segment, a.approach, a.name, a.corporate_number,
     a.prefecture, a.city, c.address, c.postal_code, c.domain, a.industry_code, a.industry_name,
     a.employees, a.buying_power_score, a.buying_power_decile, a.sales_amount, a.abc_class,

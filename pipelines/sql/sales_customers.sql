@@ -1,7 +1,5 @@
--- One record per source entity to link: a sales customer code (its most frequent spelling and
--- first known attributes) or a contact. These are what 名寄せ compares against the master.
-CREATE SCHEMA IF NOT EXISTS work;
-
+-- One record per sales customer code to link (名寄せ compares these against the master): its most
+-- frequent spelling and first known attributes.
 CREATE OR REPLACE TABLE work.sales_customers AS
 WITH spellings AS (
     SELECT customer_code, customer_name, count(*) AS n, min(source_row) AS first_row
@@ -23,15 +21,3 @@ attributes AS (
 SELECT customer_code AS source_key, name, corporate_number, prefecture, phone, CAST(NULL AS VARCHAR) AS email_domain, address
 FROM names JOIN attributes USING (customer_code)
 ORDER BY source_key;
-
-CREATE OR REPLACE TABLE work.contact_records AS
-SELECT
-    contact_id AS source_key,
-    company_name AS name,
-    corporate_number,
-    prefecture,
-    phone,
-    split_part(email, '@', 2) AS email_domain,
-    address
-FROM contacts
-ORDER BY contact_id;

@@ -1,0 +1,101 @@
+"""The run's steps own their tables: declarations that hold, a runner that checks them, one output
+per SQL file, and README's step table generated from the declarations."""
+
+from __future__ import annotations
+
+import re
+import time
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from abm.config.settings import load_settings
+from pipelines.context import RunContext, StepError
+from pipelines.runner import Step, run_steps
+from pipelines.steps import STEPS, step_table
+
+SQL = Path(str(resources.files("pipelines").joinpath("sql")))
+CREATE = re.compile(r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?(?:TABLE|VIEW)\s+([\w.]+)", re.I | re.M)
+
+
+def _ctx(tmp_path: Path) -> RunContext:
+    con = duckdb.connect(str(tmp_path / "steps.duckdb"))  # a real file, as a run builds one
+    ctx = RunContext(con, load_settings(None), "test", time.time())
+    ctx.execute("CREATE SCHEMA work")
+    return ctx
+
+
+def test_every_declared_read_is_written_by_an_earlier_step() -> None:
+    written: set[str] = set()
+    for step in STEPS:
+        unmet = [t for t in step.reads if t not in written]
+        assert not unmet, f"step {step.name} reads {unmet} before any step writes them"
+        written |= set(step.writes) | set(step.may_write)
+    names = [s.name for s in STEPS]
+    assert len(names) == len(set(names))
+
+
+def test_runner_stops_before_a_step_whose_input_is_missing(tmp_path: Path) -> None:
+    ran: list[str] = []
+    step = Step("score", lambda ctx: ran.append("score") or 0, "needs accounts", reads=("work.account_base",))
+    with pytest.raises(StepError, match=r"step 'score' needs table work\.account_base"):
+        run_steps(_ctx(tmp_path), [step])
+    assert ran == []  # the step itself never started
+
+
+def test_runner_names_the_step_that_did_not_write_its_output(tmp_path: Path) -> None:
+    def writes_one(ctx: RunContext) -> int:
+        return ctx.write("work.account_base", pl.DataFrame({"account_id": ["A"]}))
+
+    ctx = _ctx(tmp_path)
+    good = Step("base", writes_one, "writes the base", writes=("work.account_base",))
+    bad = Step("flags", lambda ctx: 0, "forgets its table", writes=("work.account_flags",))
+    with pytest.raises(StepError, match=r"step 'flags' declares it writes table work\.account_flags"):
+        run_steps(ctx, [good, bad])
+    assert ctx.missing(("work.account_base", "work.account_flags", "accounts")) == [
+        "work.account_flags",
+        "accounts",
+    ]
+
+
+def test_each_sql_file_creates_one_table_or_view() -> None:
+    # views*.sql are the BI contract's (several views, one file per contract), not a step's table
+    for path in sorted(SQL.glob("*.sql")):
+        if path.name.startswith("views"):
+            continue
+        created = CREATE.findall(path.read_text(encoding="utf-8"))
+        assert len(created) <= 1, f"{path.name} creates {created}: one output per SQL file"
+
+
+def test_readme_step_table_comes_from_the_declarations() -> None:
+    table = step_table()
+    for step in STEPS:
+        assert f"| {step.name} | {step.description} |" in table
+    assert "(`reps`)" in table  # optional tables are marked as such
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    assert table in readme, "README's step table is stale: run `abm dev docs`"
+
+
+def test_published_priority_and_name_norm_are_the_one_definition(tiny_con: duckdb.DuckDBPyConnection) -> None:
+    from abm.matching.normalize import normalize_name
+
+    accounts = tiny_con.sql(
+        "SELECT account_id, name, name_norm, tier, buying_power_score, sales_amount, priority FROM accounts"
+    ).pl()
+    assert sorted(accounts["priority"]) == list(range(1, accounts.height + 1))  # a rank, no gaps or ties
+    expected = accounts.sort(
+        [pl.col("tier"), pl.col("buying_power_score"), pl.col("sales_amount"), pl.col("account_id")],
+        descending=[False, True, True, False],
+        nulls_last=True,
+    )["account_id"]
+    assert accounts.sort("priority")["account_id"].to_list() == expected.to_list()
+    assert accounts.filter(pl.col("tier").is_not_null())["priority"].max() == accounts["tier"].count()
+    targets = dict(tiny_con.execute("SELECT account_id, priority FROM v_target_accounts").fetchall())
+    published = dict(accounts.select("account_id", "priority").iter_rows())
+    assert targets and all(published[a] == p for a, p in targets.items())
+    folded = accounts.select(normalize_name(pl.col("name")).alias("n"))["n"]
+    assert accounts["name_norm"].to_list() == folded.to_list()
+    assert accounts["name_norm"].drop_nulls().len() > 0
