@@ -94,3 +94,26 @@ def write_inputs(folder: Path, bad_corporate_number: bool = True) -> Path:
     )
     contacts.write_excel(folder / "contacts.xlsx")
     return folder
+
+
+def sample_run(root: Path, **overrides) -> tuple[Path, Path, dict]:
+    """The generated sample (small, CSV) and one real published run: (inputs, db, settings values).
+
+    The transparent buying-power rule keeps it fast (no model training); ``overrides`` are settings."""
+    from abm.config.settings import load_settings
+    from abm.sample import generate
+    from pipelines import project
+
+    inputs, db = root / "inputs", root / "db" / "abm.duckdb"
+    values = {
+        "run.input_dir": inputs,
+        "run.db": db,
+        "run.decisions": db.parent / "decisions.csv",
+        "buying_power.method": "rule",
+        **overrides,
+    }
+    if not db.exists():
+        generate(inputs, companies=1500, customers=150, contacts=500, sales_lines=3000, seed=7, fmt="csv")
+        db.parent.mkdir(parents=True, exist_ok=True)
+        project.run(load_settings(None, **values))
+    return inputs, db, values

@@ -13,6 +13,7 @@ from starlette.datastructures import QueryParams
 
 from api.schemas import AccountFilters
 from api.web.errors import WebError
+from api.web.texts import text
 
 
 def _is_list(name: str) -> bool:
@@ -31,7 +32,7 @@ def parse_filters(params: QueryParams, **fixed: object) -> AccountFilters:
         return AccountFilters.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise WebError(400, "bad_filter_detail", field=".".join(str(p) for p in first["loc"])) from None
+        raise WebError(400, "bad_filter_detail", field=text(str(first["loc"][0]))) from None
 
 
 def query_string(params: QueryParams, **changes: object) -> str:

@@ -58,7 +58,7 @@ JA: dict[str, str] = {
     "col.contacts": "コンタクト",
     "none": "—",
     "no_rows": "条件に合うアカウントはありません。",
-    "bad_filter_detail": "絞り込み条件 '{field}' の値が正しくありません。",
+    "bad_filter_detail": "絞り込み条件「{field}」の値が正しくありません。",
     "account.title": "アカウント詳細",
     "account.master": "企業情報",
     "account.corporate_number": "法人番号",
