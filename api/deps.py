@@ -13,7 +13,7 @@ from fastapi.security import APIKeyHeader
 from pydantic import BaseModel
 
 from abm.config.settings import Settings
-from api.db import PublishedDb, Session
+from abm.published.reader import PublishedFile, Session
 from api.security import READ, READ_CONTACTS, Caller, Keyring
 
 API_KEY_HEADER = "X-API-Key"
@@ -24,7 +24,7 @@ def get_settings(request: Request) -> Settings:
     return request.app.state.settings
 
 
-def get_db(request: Request) -> PublishedDb:
+def get_db(request: Request) -> PublishedFile:
     return request.app.state.db
 
 
@@ -106,7 +106,7 @@ require_read = _scope(READ)
 require_contacts = _scope(READ_CONTACTS)
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
-DbDep = Annotated[PublishedDb, Depends(get_db)]
+DbDep = Annotated[PublishedFile, Depends(get_db)]
 SessionDep = Annotated[Session, Depends(get_session)]
 ReaderDep = Annotated[Caller, Depends(require_read)]
 ContactsReaderDep = Annotated[Caller, Depends(require_contacts)]

@@ -9,7 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.db import DatabaseMissing, DatabaseUnreadable
+from abm.published.reader import DatabaseMissing, DatabaseUnreadable
 
 log = logging.getLogger("abm.api")
 

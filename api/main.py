@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import Depends, FastAPI
 
 from abm.config.settings import Settings, load_settings
+from abm.published.reader import PublishedFile
 from api import access_log, docs, errors, queries
-from api.db import PublishedDb
 from api.deps import single_valued
 from api.routes import accounts, deciles, exports, health, pareto, runs, segments, territories
 from api.security import Keyring
@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.keyring = keyring
-    app.state.db = PublishedDb(
+    app.state.db = PublishedFile(
         settings.run.db.resolve(),
         settings.api.threads,
         settings.api.memory_limit,

@@ -2,7 +2,8 @@
 
 Values always travel as bound parameters (``$name``); the only text spliced into SQL comes from
 constants in this module (column lists, the sort whitelist, placeholder names). Each function
-takes a :class:`~api.db.Session` (one cursor on one published run) and returns plain dicts.
+takes a :class:`~abm.published.reader.Session` (one cursor on one published run) and returns plain dicts;
+reads run through the session (``rows`` / ``scalar``), never on a connection of their own.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import polars as pl
 from abm.matching.normalize import normalize_name
 from abm.published.csv_safety import write_safe_csv
 from abm.published.export import export_frame
-from api.db import Published, Session
+from abm.published.reader import Handle, Session
 from api.schemas import AccountFilters, ExportQuery
 
 ACCOUNT_COLUMNS = (
@@ -86,7 +87,7 @@ _IN_FILTERS = {
 _CORPORATE_NUMBER = re.compile(r"^\d{13}$")
 
 # Helper tables built once per published file in the API's in-memory catalog (see Published.derived).
-NAMES, RECORDS, SALES_PERIODS = "account_names", "account_records", "account_sales_periods"
+NAMES, RECORDS = "account_names", "account_records"
 ACCOUNTS = "accounts_serving"
 
 
@@ -111,13 +112,12 @@ def _accounts(session: Session) -> str:
     return f"memory.main.{ACCOUNTS}"
 
 
-def warm(handle: Published) -> None:
+def warm(handle: Handle) -> None:
     """Build a newly published run's helper tables before requests need them (background thread)."""
     if handle.accounts_in_memory:
         handle.derived(ACCOUNTS, _build_accounts)
         handle.built.add(NAMES)
     handle.derived(RECORDS, _build_records)
-    handle.derived(SALES_PERIODS, _build_sales_periods)
     handle.derived(NAMES, _build_names)
 
 
@@ -138,56 +138,6 @@ def _build_records(cur: duckdb.DuckDBPyConnection) -> None:
         FROM matches
         ORDER BY account_id, source DESC, source_key
     """)
-
-
-def _count(cur: duckdb.DuckDBPyConnection, sql: str, params: object = None) -> int:
-    """The single number a ``SELECT count(*)`` answers (it always returns exactly one row)."""
-    row = cur.execute(sql, params).fetchone()
-    assert row is not None, "count(*) always returns a row"
-    return int(row[0])
-
-
-def _build_sales_periods(cur: duckdb.DuckDBPyConnection) -> None:
-    """Net sales per account and quarter, labelled in the latest run's calendar (FY2026Q2 or 2026Q3)."""
-    calendar, start = "fiscal", 4
-    has_runs = _count(
-        cur, "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'db' AND table_name = 'runs'"
-    )
-    if has_runs:
-        row = cur.execute(
-            "SELECT quarter_calendar, "
-            "coalesce(try_cast(json_extract_string(config, '$.run.fiscal_year_start_month') AS INTEGER), 4) "
-            "FROM runs ORDER BY finished_at DESC LIMIT 1"
-        ).fetchone()
-        if row:
-            calendar, start = row[0] or calendar, row[1]
-    cur.execute(
-        f"""
-        CREATE TABLE memory.main.{SALES_PERIODS} AS
-        WITH lines AS (
-            SELECT r.account_id, s.date, s.amount, s.date - to_months(CAST($start AS INTEGER) - 1) AS shifted
-            FROM sales s
-            JOIN memory.main.{RECORDS} r ON r.source = 'sales' AND s.customer_code = r.source_key
-        )
-        SELECT
-            account_id,
-            CASE WHEN $calendar = 'calendar' THEN year(date) || 'Q' || quarter(date)
-                 ELSE 'FY' || year(shifted) || 'Q' || quarter(shifted) END AS period,
-            min(date) AS period_start,
-            sum(amount) AS amount,
-            count(*) AS lines
-        FROM lines
-        GROUP BY ALL
-        ORDER BY account_id, period_start
-        """,
-        {"calendar": calendar, "start": start},
-    )
-
-
-def _rows(session: Session, sql: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
-    cur = session.cur.execute(sql, params or {})
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
 
 
 def normalise_query(q: str) -> str:
@@ -236,12 +186,11 @@ def accounts_page(
 ) -> tuple[int, list[dict[str, Any]]]:
     where, params = account_where(session, f)
     table = _accounts(session)
-    total = _count(session.cur, f"SELECT count(*) FROM {table}{where}", params)
+    total = session.scalar(f"SELECT count(*) FROM {table}{where}", params)
     order = SORTS[f.sort]
     # two phases: pick the page's rowids reading only the filter and sort columns, then fetch
     # the full rows of just those (2-3x faster than a Top-N carrying every column)
-    rows = _rows(
-        session,
+    rows = session.rows(
         f"SELECT {_ACCOUNT_SELECT} FROM {table} WHERE rowid IN "
         f"(SELECT rowid FROM {table}{where} ORDER BY {order} LIMIT $limit OFFSET $offset) ORDER BY {order}",
         {**params, "limit": limit, "offset": offset},
@@ -250,8 +199,7 @@ def accounts_page(
 
 
 def account(session: Session, account_id: str) -> dict[str, Any] | None:
-    rows = _rows(
-        session,
+    rows = session.rows(
         f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)} WHERE account_id = $id",
         {"id": account_id},
     )
@@ -260,8 +208,7 @@ def account(session: Session, account_id: str) -> dict[str, Any] | None:
 
 def linked_records(session: Session, account_id: str) -> list[dict[str, Any]]:
     session.handle.derived(RECORDS, _build_records)
-    return _rows(
-        session,
+    return session.rows(
         "SELECT source, source_key, source_name, score, method, status, evidence "
         f"FROM memory.main.{RECORDS} WHERE account_id = $id ORDER BY source DESC, source_key",
         {"id": account_id},
@@ -269,12 +216,12 @@ def linked_records(session: Session, account_id: str) -> list[dict[str, Any]]:
 
 
 def sales_by_period(session: Session, account_id: str) -> list[dict[str, Any]]:
-    session.handle.derived(RECORDS, _build_records)
-    session.handle.derived(SALES_PERIODS, _build_sales_periods)
-    return _rows(
-        session,
-        f"SELECT period, period_start, amount, lines FROM memory.main.{SALES_PERIODS} "
-        "WHERE account_id = $id ORDER BY period_start",
+    """The account's net sales per quarter, as the run published them (empty for files without them)."""
+    if not session.has("account_sales_quarters"):
+        return []
+    return session.rows(
+        "SELECT quarter AS period, first_sale_date AS period_start, amount, lines "
+        "FROM account_sales_quarters WHERE account_id = $id ORDER BY first_sale_date",
         {"id": account_id},
     )
 
@@ -304,16 +251,10 @@ def _linked_contacts(session: Session, select: str, consent: bool) -> str:
 
 def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
     """Personal data of the account's consenting contacts; callers must have checked ``read:contacts``."""
-    have = {
-        r[0]
-        for r in session.cur.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE database_name = 'db' AND table_name = 'contacts'"
-        ).fetchall()
-    }
+    have = set(session.columns("contacts"))
     wanted = ("person_name", "email", "phone", "department", "title", "opt_in", "opted_out_at")
     cols = ", ".join(f"c.{c}" if c in have else f"NULL AS {c}" for c in wanted)
-    return _rows(
-        session,
+    return session.rows(
         _linked_contacts(session, f"c.contact_id, {cols}", consent=True) + " ORDER BY c.contact_id",
         {"account_id": account_id, "as_of": session.run_as_of},
     )
@@ -322,14 +263,13 @@ def contacts(session: Session, account_id: str) -> list[dict[str, Any]]:
 def contacts_withheld_no_consent(session: Session, account_id: str) -> int:
     """How many linked contacts are withheld for lack of consent (a count: no personal data)."""
     sql = _linked_contacts(session, "count(*)", consent=False)
-    return _count(session.cur, sql, {"account_id": account_id, "as_of": session.run_as_of})
+    return int(session.scalar(sql, {"account_id": account_id, "as_of": session.run_as_of}))
 
 
 def history(session: Session, account_id: str) -> list[dict[str, Any]]:
     if not session.has("account_history"):
         return []
-    return _rows(
-        session,
+    return session.rows(
         """
         SELECT run_id, as_of, quarter, segment, tier, abc_class, buying_power_score, buying_power_decile,
                sales_amount, contact_count, territory, owner
@@ -370,8 +310,8 @@ def runs(session: Session, limit: int | None = None) -> list[dict[str, Any]]:
         return []
     return [
         _run(r)
-        for r in _rows(
-            session, f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY finished_at DESC LIMIT $n", {"n": limit}
+        for r in session.rows(
+            f"SELECT {_RUN_COLUMNS} FROM runs ORDER BY finished_at DESC LIMIT $n", {"n": limit}
         )
     ]
 
@@ -382,13 +322,12 @@ def latest_run(session: Session) -> dict[str, Any] | None:
 
 
 def segments(session: Session) -> list[dict[str, Any]]:
-    return _rows(session, "SELECT * FROM segments")
+    return session.rows("SELECT * FROM segments")
 
 
 def pareto(session: Session, limit: int, offset: int) -> tuple[int, list[dict[str, Any]]]:
-    total = _count(session.cur, "SELECT count(*) FROM pareto")
-    rows = _rows(
-        session,
+    total = session.scalar("SELECT count(*) FROM pareto")
+    rows = session.rows(
         "SELECT rank, account_id, name, revenue, share, cumulative_share, abc_class, revenue_decile "
         "FROM pareto ORDER BY rank LIMIT $limit OFFSET $offset",
         {"limit": limit, "offset": offset},
@@ -397,8 +336,7 @@ def pareto(session: Session, limit: int, offset: int) -> tuple[int, list[dict[st
 
 
 def deciles(session: Session) -> list[dict[str, Any]]:
-    return _rows(
-        session,
+    return session.rows(
         "SELECT decile, accounts, revenue, share, cumulative_share, min_revenue, max_revenue "
         "FROM deciles ORDER BY decile",
     )
@@ -413,7 +351,7 @@ def territory_table(session: Session, table: str) -> list[dict[str, Any]] | None
         raise ValueError(table)
     if not session.has(table):
         return None
-    return _rows(session, f"SELECT * FROM {table}")
+    return session.rows(f"SELECT * FROM {table}")
 
 
 def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10_000) -> Iterator[bytes]:
@@ -422,15 +360,13 @@ def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10
     Each batch goes through :func:`abm.published.csv_safety.write_safe_csv`, so a company name typed into a
     web form as ``=1+1`` reaches the file as ``'=1+1`` (text, never a formula)."""
     where, params = account_where(session, f)
-    reader = session.cur.sql(
-        f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]}", params=params
-    ).to_arrow_reader(batch)
+    frames = session.batches(
+        f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]}", params, batch
+    )
     end = "\r\n" if excel else "\n"
     yield (("\ufeff" if excel else "") + ",".join(ACCOUNT_COLUMNS) + end).encode("utf-8")
-    for chunk in reader:
+    for frame in frames:
         buf = io.BytesIO()
-        frame = pl.from_arrow(chunk)
-        assert isinstance(frame, pl.DataFrame), "a record batch converts to a frame"
         write_safe_csv(frame, buf, header=False, line_terminator=end)
         yield buf.getvalue()
 
@@ -439,10 +375,10 @@ def accounts_frame(session: Session, f: AccountFilters, limit: int | None = None
     """The filtered accounts (the columns of ``/accounts``), sorted, as one frame: the workspace's
     XLSX download, which must hold exactly the rows its list shows."""
     where, params = account_where(session, f)
-    return session.cur.sql(
+    return session.frame(
         f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]} LIMIT $limit",
-        params={**params, "limit": limit},
-    ).pl()
+        {**params, "limit": limit},
+    )
 
 
 def crm_export_csv(session: Session, q: ExportQuery) -> bytes:
@@ -450,9 +386,7 @@ def crm_export_csv(session: Session, q: ExportQuery) -> bytes:
     the account filters other than ``tier`` narrow it through the accounts they match."""
     where, params = account_where(session, q.model_copy(update={"tier": []}))
     only = (
-        session.cur.sql(f"SELECT account_id FROM {_accounts(session)}{where}", params=params).pl()[
-            "account_id"
-        ]
+        session.frame(f"SELECT account_id FROM {_accounts(session)}{where}", params)["account_id"]
         if where
         else None
     )

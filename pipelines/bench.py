@@ -12,10 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from abm.config.settings import Settings, load_settings
+from abm.published.reader import reading
 from pipelines import project
 
 
@@ -71,8 +71,8 @@ def dataset(
 
 def link_accuracy(db: Path, truth: Path) -> pl.DataFrame:
     """Per source: precision and recall of auto + manual links, and the review rate, against truth."""
-    with duckdb.connect(str(db), read_only=True) as con:
-        matches = con.sql("SELECT source, source_key, company_id, status FROM matches").pl()
+    with reading(db) as session:
+        matches = session.frame("SELECT source, source_key, company_id, status FROM matches")
     rows = []
     for source, key in (("sales", "customer_code"), ("contacts", "contact_id")):
         true = pl.read_csv(
@@ -93,7 +93,7 @@ def link_accuracy(db: Path, truth: Path) -> pl.DataFrame:
                 "linked": linked.height,
                 "precision": correct / linked.height if linked.height else None,
                 "recall": correct / in_master if in_master else None,
-                "review_rate": float((joined["status"] == "review").mean()),
+                "review_rate": float(joined.select((pl.col("status") == "review").mean()).item()),
             }
         )
     return pl.DataFrame(rows)

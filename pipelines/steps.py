@@ -11,6 +11,7 @@ from pipelines.link import link
 from pipelines.load import load
 from pipelines.pareto import pareto
 from pipelines.runner import Step
+from pipelines.sales_quarters import sales_quarters
 from pipelines.territories import territories
 from pipelines.views import contract
 
@@ -36,6 +37,7 @@ STEPS: tuple[Step, ...] = (
     Step("carry_over", carry_over, "runs, account history, territory figures from the previous file"),
     Step("territories", territories, "area and owner (rep) per account: sticky, balanced, explained"),
     Step("assemble", _publish_accounts, "accounts and segments tables"),
+    Step("sales_quarters", sales_quarters, "own net sales per account and quarter → account_sales_quarters"),
     Step("history", history, "append this run to account_history"),
     Step("record_run", record_run, "append this run to runs and run_steps"),
     Step("contract", contract, "BI views and a description on every table, view and column"),

@@ -21,8 +21,8 @@ from abm.config.settings import BuyingPowerSettings, load_settings
 from abm.errors import ConfigError
 from abm.matching.review import export_review
 from abm.published.export import export_targets
+from abm.published.reader import PublishedFile
 from abm.sample import generate
-from api.db import PublishedDb
 from api.main import create_app
 from pipelines import project
 
@@ -410,7 +410,7 @@ def test_next_request_after_publish_sees_the_new_run(api_db, tmp_path):
 def test_a_request_keeps_one_run_while_a_new_one_is_published(api_db, tmp_path):
     served = tmp_path / "abm.duckdb"
     publish_copy(api_db, served, "old")
-    db = PublishedDb(served)
+    db = PublishedFile(served)
     with db.session() as during:
         publish_copy(api_db, served, "new")
         with db.session() as after:

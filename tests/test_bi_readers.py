@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conftest import settings_for
 
-from abm.published import file as published
+from abm.published.reader import PublishedFile
 from pipelines import project
 
 READER = textwrap.dedent(
@@ -110,19 +110,24 @@ def test_storage_version_latest_writes_the_installed_format(tmp_path: Path):
         assert _storage_version(con) != "v1.0.0+"
 
 
-def test_a_long_lived_python_reader_sees_the_new_run_on_reconnect(tmp_path: Path):
+def test_a_long_lived_python_reader_sees_the_new_run_without_reconnecting(tmp_path: Path):
     # DuckDB caches one database instance per path in a process: a plain duckdb.connect(path) made while
-    # another connection is still open would keep reading the old run. connect_read_only does not.
+    # another connection is still open would keep reading the old run. PublishedFile does not.
     from fixtures import write_inputs
 
     db = tmp_path / "abm.duckdb"
     settings = settings_for(write_inputs(tmp_path / "in"), db)
     project.run(settings)
-    keep = published.connect_read_only(db)  # e.g. a notebook or BI pool holding a connection
-    first = keep.execute("SELECT run_id FROM runs").fetchall()
-    project.run(settings)
-    again = published.connect_read_only(db)
-    assert len(again.execute("SELECT run_id FROM runs").fetchall()) == len(first) + 1
-    assert keep.execute("SELECT count(*) FROM runs").fetchone()[0] == len(first)  # the old file, intact
-    keep.close()
-    again.close()
+    reader = PublishedFile(db)  # e.g. a notebook or the API holding one object for its lifetime
+    first = reader.frame("SELECT run_id FROM runs")["run_id"].to_list()
+    with reader.session() as during:  # a session open across the publish keeps its own run
+        project.run(settings)
+        seen = reader.frame("SELECT run_id FROM runs ORDER BY finished_at")["run_id"].to_list()
+        assert len(seen) == len(first) + 1 and seen[: len(first)] == first
+        assert during.scalar("SELECT count(*) FROM runs") == len(first)  # the old file, intact
+        assert during.run_id == first[-1]
+    with reader.session() as after:
+        assert after.run_id == seen[-1] != first[-1]
+        quarter = after.scalar("SELECT quarter FROM runs WHERE run_id = $r", {"r": seen[-1]})
+        assert after.run_quarter == quarter is not None
+    reader.close()

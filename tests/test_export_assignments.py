@@ -25,8 +25,8 @@ from abm.cli.main import app
 from abm.errors import AbmError
 from abm.matching.keys import is_free_mail
 from abm.matching.settings import FREE_MAIL_DOMAINS
-from abm.published import file as published
 from abm.published.export import COLUMNS, contact_domains, export_accounts, run_free_mail
+from abm.published.reader import reading
 from pipelines import project
 
 # rep id, name, area, active, email, CRM user id (R5 has no CRM id; R6's email is malformed)
@@ -130,16 +130,16 @@ def test_domain_is_never_free_mail_and_comes_from_contacts_when_the_master_has_n
     assert not {d for d in domains.values() if d} & free
     assert domains["100000003"] == "gamma-seiki.co.jp"  # 1 corporate vs 3 free-mail contacts
     assert domains["100000001"] == "alpha-shoji.co.jp"  # the master's
-    with published.connect_read_only(db) as con:
-        found = dict(contact_domains(con, date(2026, 9, 30)).iter_rows())
+    with reading(db) as s:
+        found = dict(contact_domains(s.cur, date(2026, 9, 30)).iter_rows())
     assert "100000006" not in found  # ゼータ's only contact opted out: it lends no domain
     assert not set(found.values()) & free
     # the run's own free-mail list is read back, and leaves the connection usable for the next query
-    with published.connect_read_only(db) as con:
-        assert run_free_mail(con) == FREE_MAIL_DOMAINS and con.sql("SELECT 1").fetchall() == [(1,)]
+    with reading(db) as s:
+        assert run_free_mail(s.cur) == FREE_MAIL_DOMAINS and s.cur.sql("SELECT 1").fetchall() == [(1,)]
     # a configured free-mail domain is never used either
-    with published.connect_read_only(db) as con:
-        found = dict(contact_domains(con, date(2026, 9, 30), ["gamma-seiki.co.jp"]).iter_rows())
+    with reading(db) as s:
+        found = dict(contact_domains(s.cur, date(2026, 9, 30), ["gamma-seiki.co.jp"]).iter_rows())
     assert found.get("100000003") == "gmail.com"
 
 

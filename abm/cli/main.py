@@ -23,7 +23,7 @@ from rich.text import Text
 from abm import __version__
 from abm.config.settings import Settings, load_settings
 from abm.errors import AbmError
-from abm.published import file as published
+from abm.published.reader import reading
 from pipelines import project
 
 HELP = {"help_option_names": ["-h", "--help"]}  # inherited by every command and sub-command
@@ -325,11 +325,8 @@ def dictionary(
     from abm.published.contract import published_objects, render_markdown, undocumented
 
     settings = _settings(config, **{"run.db": db})
-    con = published.connect_read_only(settings.run.db)
-    try:
-        objects = published_objects(con)
-    finally:
-        con.close()
+    with reading(settings.run.db) as session:
+        objects = published_objects(session.cur)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     out_file.write_text(render_markdown(objects), encoding="utf-8")
     missing = undocumented(objects)
@@ -403,11 +400,8 @@ def territories_report(
     from pipelines.territories import read_report
 
     settings = _settings(config, **{"run.db": db})
-    con = published.connect_read_only(settings.run.db)
-    try:
-        report = read_report(con, limit=changes)
-    finally:
-        con.close()
+    with reading(settings.run.db) as session:
+        report = read_report(session.cur, limit=changes)
     if not report:
         raise AbmError(
             f"{settings.run.db} has no territories: add a reps file "

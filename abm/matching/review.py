@@ -15,7 +15,7 @@ from abm.errors import InputError
 from abm.inputs.readers import ROW, read_raw
 from abm.matching.decision_store import record_decisions
 from abm.published.csv_safety import restore_text, write_safe_csv
-from abm.published.file import connect_read_only
+from abm.published.reader import reading
 from abm.published.xlsx import write_xlsx
 
 LINK_WORDS = {"link", "yes", "y", "match", "same", "同一", "はい", "○"}
@@ -23,8 +23,8 @@ NOT_WORDS = {"not", "no", "n", "not a match", "different", "別", "いいえ", "
 
 
 def export_review(db: Path, out_file: Path) -> int:
-    with connect_read_only(db) as con:
-        queue = con.sql("SELECT * FROM match_review ORDER BY source, score DESC, source_key").pl()
+    with reading(db) as session:
+        queue = session.frame("SELECT * FROM match_review ORDER BY source, score DESC, source_key")
     queue = queue.with_columns(pl.lit(None, pl.Utf8).alias("decision"), pl.lit(None, pl.Utf8).alias("note"))
     out_file.parent.mkdir(parents=True, exist_ok=True)
     if out_file.suffix.lower() == ".xlsx":
@@ -89,7 +89,8 @@ def import_review(in_file: Path, store: Path, db: Path, decided_by: str = "") ->
 def _known_to_the_run(decided: pl.DataFrame, in_file: Path, db: Path) -> pl.DataFrame:
     """The decisions with the record's current name (``source_name``), once every record is one the
     published run linked (``matches``) and every linked company is in its master (``companies``)."""
-    with connect_read_only(db) as con:
+    with reading(db) as session:
+        con = session.cur
         con.register("_decided", decided.rename({ROW: "_row"}))  # SQL-friendly name for the row number
         unknown_record = con.sql(
             """SELECT d.* FROM _decided d

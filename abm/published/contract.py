@@ -243,6 +243,17 @@ TABLES: dict[str, Entry] = {
             "max_revenue": "Largest customer revenue in the decile.",
         },
     ),
+    "account_sales_quarters": Entry(
+        "Own net sales per account and quarter over every sales line (any date): the account's sales "
+        "history, labelled in the run's quarter calendar.",
+        {
+            "account_id": ACCOUNT["account_id"],
+            "quarter": "Quarter label in the run's calendar, as runs.quarter (FY2026Q2 fiscal or 2026Q3).",
+            "first_sale_date": "Date of the first sales line of the account in the quarter.",
+            "amount": "Own net revenue from the account in the quarter (yen, returns netted).",
+            "lines": "Sales lines of the account in the quarter.",
+        },
+    ),
     "matches": Entry(
         "名寄せ result: one row per source record (sales customer code or contact) and its master company.",
         {

@@ -29,7 +29,7 @@ from abm.errors import AbmError
 from abm.matching.keys import is_free_mail, registered_domain
 from abm.matching.settings import FREE_MAIL_DOMAINS
 from abm.published.csv_safety import write_safe_csv
-from abm.published.file import connect_read_only
+from abm.published.reader import reading
 
 CRMS = ("salesforce", "hubspot")
 KINDS = ("targets", "assignments")
@@ -386,11 +386,8 @@ def export_accounts(
     """Write the export to ``out`` (.csv with BOM, or .xlsx); returns the number of accounts."""
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise AbmError(f"{out}: the export must be a .csv or .xlsx file")
-    con = connect_read_only(db)
-    try:
-        frame = export_frame(con, kind, crm, tiers, changed_since, free_mail)
-    finally:
-        con.close()
+    with reading(db) as session:
+        frame = export_frame(session.cur, kind, crm, tiers, changed_since, free_mail)
     write_export(frame, out, kind)
     return frame.height
 

@@ -4,7 +4,7 @@ A run builds a brand-new file beside the published one and swaps it in with one 
 (``pipelines.project``), so readers (BI tools, the API) see either the old file or the new one. This
 module holds what both sides need of the file itself: the publish lock, the leftovers of killed runs,
 a damaged file recognised and moved aside (never deleted: kept for a post-mortem), failures of the
-machine rather than of the data, and the read-only connection every reader opens.
+machine rather than of the data. Reading the file is :mod:`abm.published.reader`'s job.
 """
 
 from __future__ import annotations
@@ -132,20 +132,3 @@ def operational_message(exc: BaseException, db: Path) -> str | None:
         where = exc.filename or db
         return f"{where}: {exc.strerror or type(exc).__name__}; {db} was left as it was"
     return None
-
-
-def connect_read_only(db: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the run published *now* (never blocks or is blocked by a run).
-
-    ``duckdb.connect(path)`` reuses one cached database instance per path within a process, so a
-    process that keeps any connection to the file open would go on reading the previous run after a
-    publish renamed a new file over it. Attaching the file to a fresh in-memory instance binds to the
-    file the path names at this moment: call this again (and close the old connection) to see a new run.
-    """
-    if not db.exists():
-        raise AbmError(f"database {db} not found: run `abm run` first")
-    con = duckdb.connect(":memory:")
-    quoted = str(db.resolve()).replace("'", "''")
-    con.execute(f"ATTACH '{quoted}' AS published (READ_ONLY)")
-    con.execute("USE published")
-    return con

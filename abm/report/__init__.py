@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from abm.published.file import connect_read_only
+from abm.published.reader import reading
 from abm.report.data import collect
 from abm.report.page import render
 
@@ -22,11 +22,8 @@ def report_path(db: Path) -> Path:
 def write_report(db: Path, out: Path | None = None) -> Path:
     """Render the report of the published ``db`` to ``out`` (default: beside the database)."""
     out = out or report_path(db)
-    con = connect_read_only(db)
-    try:
-        html = render(collect(con))
-    finally:
-        con.close()
+    with reading(db) as session:
+        html = render(collect(session))
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_text(html, encoding="utf-8")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import polars as pl
+
+from abm.published.reader import Session
 
 PARETO_POINTS = 200  # the curve is drawn from at most this many points, whatever the customer count
 FIRST_CHANGES = 30  # the report lists this many territory changes; the rest are in territory_changes
@@ -26,9 +27,8 @@ class ReportData:
     timings: pl.DataFrame  # this run's steps
 
 
-def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
-    def q(sql: str, params: dict | None = None) -> pl.DataFrame:
-        return con.sql(sql, params=params or {}).pl()
+def collect(session: Session) -> ReportData:
+    q = session.frame
 
     runs = q(
         "SELECT * EXCLUDE (config), CAST(json_extract(config, '$.abc.a') AS DOUBLE) AS abc_a "
@@ -50,9 +50,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
         "PIVOT (SELECT source, status FROM matches) ON status IN ('auto', 'manual', 'review', 'unmatched') "
         "USING count(*) GROUP BY source ORDER BY source"
     ).with_columns(total=pl.sum_horizontal("auto", "manual", "review", "unmatched"))
-    has_changes = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'territory_changes'"
-    ).fetchall()[0][0]
+    has_changes = session.has("territory_changes")
     reasons = (
         q("SELECT reason, count(*) AS accounts FROM territory_changes GROUP BY reason ORDER BY accounts DESC")
         if has_changes

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.db import DatabaseMissing
+from abm.published.reader import DatabaseMissing
 from api.deps import DbDep
 from api.schemas import ErrorBody, Health
 
@@ -19,7 +19,8 @@ router = APIRouter(tags=["health"])
 )
 def health(db: DbDep) -> Health:
     """``database: missing`` before the first run; a file that cannot be opened answers 503 (it
-    propagates as :class:`~api.db.DatabaseUnreadable`) so monitoring sees the server cannot serve."""
+    propagates as :class:`~abm.published.reader.DatabaseUnreadable`) so monitoring sees the server
+    cannot serve."""
     try:
         with db.session() as session:
             return Health(status="ok", database="ok", run_id=session.run_id)

@@ -13,7 +13,7 @@ import polars as pl
 from fastapi import Depends, Request
 
 from abm.matching.decision_store import read_decisions
-from api.db import DatabaseMissing, DatabaseUnreadable, Session
+from abm.published.reader import DatabaseMissing, DatabaseUnreadable, Session
 from api.web.errors import WebError
 
 FACETS = "web_facets"
@@ -36,12 +36,6 @@ def web_session(request: Request) -> Iterator[Session]:
 WebSessionDep = Annotated[Session, Depends(web_session)]
 
 
-def _rows(cur: duckdb.DuckDBPyConnection, sql: str, params: dict[str, Any] | None = None) -> list[dict]:
-    cur = cur.execute(sql, params or {})
-    cols = [d[0] for d in cur.description]
-    return [dict(zip(cols, row, strict=True)) for row in cur.fetchall()]
-
-
 def _build_facets(cur: duckdb.DuckDBPyConnection) -> None:
     """Each filter's choices with its account count, once per published run (a scan of `accounts`)."""
     parts = " UNION ALL ".join(
@@ -54,17 +48,17 @@ def _build_facets(cur: duckdb.DuckDBPyConnection) -> None:
 
 def facets(session: Session) -> dict[str, list[str]]:
     """Filter choices: prefectures, industries, owners, approaches, segments (most accounts first)."""
-    session.handle.derived(FACETS, _build_facets)
+    table = session.derived(FACETS, _build_facets)
     out: dict[str, list[str]] = {c: [] for c in FACET_COLUMNS}
-    for facet, value in session.cur.execute(f"SELECT facet, value FROM memory.main.{FACETS}").fetchall():
-        out[facet].append(value)
+    for row in session.rows(f"SELECT facet, value FROM {table}"):
+        out[row["facet"]].append(row["value"])
     return out
 
 
 def _with_decided(session: Session, store: Path) -> None:
     """Register the store's decided records as ``_web_decided`` on this request's cursor."""
     decided = read_decisions(store).select("source", "source_key").unique()
-    session.cur.register("_web_decided", decided)
+    session.cur.register("_web_decided", decided)  # a frame as a view: the reader has no verb for it
 
 
 _QUEUE = """
@@ -80,8 +74,7 @@ def review_left(session: Session, store: Path) -> int:
     if not session.has("match_review"):
         return 0
     _with_decided(session, store)
-    rows = session.cur.execute(f"SELECT count(*) FROM ({_QUEUE})").fetchall()
-    return int(rows[0][0])
+    return int(session.scalar(f"SELECT count(*) FROM ({_QUEUE})"))
 
 
 def review_page(session: Session, store: Path, limit: int, personal: bool) -> list[dict[str, Any]]:
@@ -90,8 +83,7 @@ def review_page(session: Session, store: Path, limit: int, personal: bool) -> li
     if not session.has("match_review"):
         return []
     _with_decided(session, store)
-    return _rows(
-        session.cur,
+    return session.rows(
         f"""
         WITH page AS (
             SELECT * FROM ({_QUEUE}) ORDER BY source, score DESC, source_key LIMIT $limit
@@ -125,8 +117,7 @@ def review_record(session: Session, source: str, source_key: str) -> dict[str, A
     """The pair of the published run's queue for this record (with its name as linked), or None."""
     if not session.has("match_review"):
         return None
-    rows = _rows(
-        session.cur,
+    rows = session.rows(
         "SELECT source, source_key, source_name, company_id, runner_up_company_id FROM match_review "
         "WHERE source = $source AND source_key = $key",
         {"source": source, "key": source_key},
@@ -135,18 +126,14 @@ def review_record(session: Session, source: str, source_key: str) -> dict[str, A
 
 
 def company_exists(session: Session, company_id: str) -> bool:
-    rows = session.cur.execute(
-        "SELECT count(*) FROM companies WHERE company_id = $id", {"id": company_id}
-    ).fetchall()  # fetchall: a fetchone would leave the result open on the request's cursor
-    return bool(rows[0][0])
+    return bool(session.scalar("SELECT count(*) FROM companies WHERE company_id = $id", {"id": company_id}))
 
 
 def rejects_by_reason(session: Session) -> list[dict[str, Any]]:
     """The published run's rejected rows counted per file, column and reason."""
     if not session.has("rejects"):
         return []
-    return _rows(
-        session.cur,
+    return session.rows(
         'SELECT source_file, "column", reason, count(*) AS n FROM rejects GROUP BY ALL ORDER BY n DESC, '
         'source_file, "column", reason',
     )
