@@ -58,6 +58,7 @@ ACCOUNT_COLUMNS = (
     "customer_codes",
     "closed",
     "closed_on",
+    "why",
 )
 _ACCOUNT_SELECT = ", ".join(ACCOUNT_COLUMNS)
 

@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
+from abm.messages import playbook
+
 MAX_LIMIT = 1000  # page size cap: bigger lists go through /exports/targets.csv
 SEGMENTS = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")
 
@@ -212,6 +214,11 @@ class Account(BaseModel):
     customer_codes: int | None
     closed: bool | None = Field(None, description="Closed (登記記録の閉鎖 / merged away): no prospect.")
     closed_on: date | None = None
+    why: str | None = Field(
+        None,
+        description="Why the buying power is what it is: the traits most over-represented among top "
+        "customers, with their lift (in the run's ui.language).",
+    )
 
     model_config = ConfigDict(
         json_schema_extra={
@@ -241,13 +248,15 @@ class Account(BaseModel):
                     "has_contacts": True,
                     "contact_count": 1,
                     "segment": "S+B+C",
-                    "approach": "1:1 ABM: account plan, field sales, upsell / cross-sell",
+                    "approach": playbook()["S+B+C"],
                     "tier": 1,
-                    "tier_reason": "S+B+C, priority 1 of 50",
+                    "tier_reason": "ティア1（1:1 アカウントプラン）: S+B+C のアカウント、"
+                    "優先順位 1 位（50 枠中）、購買力 0.97、自社売上 ¥600",
                     "territory": "関東",
                     "owner": None,
                     "last_sale_date": "2026-09-30",
                     "customer_codes": 1,
+                    "why": "業種 50 各種商品卸売業: 上位顧客に 2.3 倍多い / 従業員 1,000–4,999人: 1.8 倍",
                 }
             ]
         }
@@ -344,7 +353,7 @@ class SegmentRow(BaseModel):
             "examples": [
                 {
                     "segment": "B",
-                    "approach": "Outbound to acquire contacts",
+                    "approach": playbook()["B"],
                     "accounts": 3800,
                     "revenue": 0.0,
                     "contacts": 0,

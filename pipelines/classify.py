@@ -33,6 +33,6 @@ def tiers(ctx: RunContext) -> int:
         "SELECT f.account_id, s.segment, f.buying_power_score, f.sales_amount "
         "FROM work.account_flags f JOIN work.account_segments s USING (account_id)"
     )
-    tiered = assign_tiers(frame, ctx.settings.tiers)
+    tiered = assign_tiers(frame, ctx.settings.tiers, ctx.settings.ui.language)
     ctx.write("work.account_tiers", tiered.filter(tiered["tier"].is_not_null()))
     return int(tiered["tier"].is_not_null().sum())

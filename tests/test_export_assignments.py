@@ -25,7 +25,7 @@ from abm.cli.main import app
 from abm.errors import AbmError
 from abm.matching.keys import is_free_mail
 from abm.matching.settings import FREE_MAIL_DOMAINS
-from abm.published.export import COLUMNS, contact_domains, export_accounts, run_free_mail
+from abm.published.export import contact_domains, export_accounts, headers, run_free_mail
 from abm.published.reader import reading
 from pipelines import project
 
@@ -95,7 +95,7 @@ def test_every_owned_account_appears_once_tiered_or_not(runs, tmp_path):
     ids = [r["ABM Account ID"] for r in rows]
     assert n == len(rows) == len(owned) and sorted(ids) == sorted(owned)  # once each, none missing
     assert {r["ABM Account ID"]: r["担当者コード"] for r in rows} == owned
-    assert list(rows[0]) == [h["salesforce"] for h in COLUMNS.values()]
+    assert list(rows[0]) == list(headers("salesforce").values())
 
 
 def test_owner_is_the_crm_user_id_for_salesforce_and_the_email_for_hubspot(runs, tmp_path):

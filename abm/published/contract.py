@@ -69,6 +69,9 @@ ACCOUNT = {
     "whitespace": "Whitespace (ホワイトスペース): has buying power, no sales in the window.",
     "last_sale_date": "Date of the latest sales line up to as-of (any time, not only the window).",
     "customer_codes": "Customer codes (取引先コード) in our sales data linked to the account.",
+    "why": "Why the buying power is what it is: the two or three traits of the company (industry, size, "
+    "area...) most over-represented among top customers, with their lift, from buying_power_traits; in "
+    "ui.language; empty when no trait stands out (lift ≥ 1.2 on ≥ 3 top customers) or off-master.",
 }
 
 
@@ -141,6 +144,7 @@ VIEWS: dict[str, Entry] = {
             "territory",
             "owner",
             "last_sale_date",
+            "why",
             priority="Rank in the list (1 = first to work): tier, then buying power, then own revenue.",
         ),
     ),
@@ -167,6 +171,7 @@ VIEWS: dict[str, Entry] = {
             "territory",
             "owner",
             last_sale_date="Latest sale before the window, if the company bought from us once (lapsed).",
+            why=ACCOUNT["why"],
             whitespace_rank="Rank by buying power among whitespace companies (1 = highest).",
         ),
     ),

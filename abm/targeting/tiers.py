@@ -3,7 +3,7 @@
 Accounts are ordered by priority (buying-power score, then own revenue, then account id, so the
 result is deterministic). Tier 1 takes the first ``tier1_capacity`` accounts whose segment is
 eligible for it; Tier 2 the next eligible ones not yet tiered; Tier 3 likewise. Each tiered
-account gets a ``tier_reason`` a marketer can read.
+account gets a ``tier_reason`` a marketer can read, in ``ui.language`` (words from abm.messages).
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from abm.config.settings import TierSettings
-
-TIER_NAMES = {1: "1:1 account plan", 2: "1:few", 3: "1:many"}
+from abm.messages import DEFAULT_LANGUAGE, Lang, text, text_expr
 
 
 def _yen(amount: pl.Expr) -> pl.Expr:
@@ -22,7 +21,9 @@ def _yen(amount: pl.Expr) -> pl.Expr:
     return pl.when(amount < 0).then(pl.lit("-") + grouped).otherwise(grouped)
 
 
-def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame:
+def assign_tiers(
+    accounts: pl.DataFrame, settings: TierSettings, lang: Lang = DEFAULT_LANGUAGE
+) -> pl.DataFrame:
     """account_id, tier, tier_reason from account_id, segment, buying_power_score and sales_amount."""
     ordered = accounts.sort(
         [pl.col("buying_power_score").fill_null(-1.0), pl.col("sales_amount").fill_null(0), "account_id"],
@@ -46,22 +47,24 @@ def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame
             pl.when(take).then(pl.col("_rank")).otherwise(pl.col("_pos")).alias("_pos"),
             pl.when(take).then(pl.lit(capacity, pl.Int64)).otherwise(pl.col("_cap")).alias("_cap"),
         )
-    name = pl.col("tier").replace_strict(TIER_NAMES, default=None, return_dtype=pl.Utf8)
+    names = {n: text(f"tier.name.{n}", lang) for n in (1, 2, 3)}
+    name = pl.col("tier").replace_strict(names, default=None, return_dtype=pl.Utf8)
     limit = (
         pl.when(pl.col("_cap").is_not_null())
-        .then(pl.format(" of {} places", pl.col("_cap")))
+        .then(text_expr("tier.capacity", lang, capacity=pl.col("_cap")))
         .otherwise(pl.lit(""))
     )
-    score = pl.col("buying_power_score").round(2).cast(pl.Utf8).fill_null("n/a")
-    reason = pl.format(
-        "Tier {} ({}): {} account, #{} by priority{} (buying power {}, own revenue ¥{})",
-        pl.col("tier"),
-        name,
-        pl.col("segment"),
-        pl.col("_pos"),
-        limit,
-        score,
-        _yen(pl.col("sales_amount").fill_null(0)),
+    score = pl.col("buying_power_score").round(2).cast(pl.Utf8).fill_null(text("tier.no_score", lang))
+    reason = text_expr(
+        "tier.reason",
+        lang,
+        tier=pl.col("tier"),
+        name=name,
+        segment=pl.col("segment"),
+        position=pl.col("_pos"),
+        capacity=limit,
+        score=score,
+        sales=_yen(pl.col("sales_amount").fill_null(0)),
     )
     return frame.select(
         "account_id", "tier", pl.when(pl.col("tier").is_not_null()).then(reason).alias("tier_reason")

@@ -35,7 +35,8 @@ SELECT
     tr.territory,
     tr.owner,
     a.last_sale_date,
-    coalesce(a.customer_codes, 0) AS customer_codes
+    coalesce(a.customer_codes, 0) AS customer_codes,
+    bp.why  -- the traits that most raise the buying power (abm.ranking.why)
 FROM work.account_base b
 JOIN work.account_flags f USING (account_id)
 JOIN work.account_segments s USING (account_id)
