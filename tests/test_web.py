@@ -271,3 +271,28 @@ def test_two_reviewers_recording_at_once_lose_nothing(tmp_path):
     stored = read_decisions(store)
     assert stored.height == 80 and stored["source_key"].n_unique() == 80
     assert store.read_text(encoding="utf-8").count("source,source_key") == 1  # one header
+
+
+def test_the_why_column_is_the_published_why(app, run):
+    db, _ = run
+    client = login(app, READ_KEY)
+    page = client.get("/", params={"tier": "1"}).text
+    first = re.search(r'href="/w/account/([^"]+)"', page).group(1)
+    cell = re.search(r'<td class="why">([^<]*)</td>', page).group(1)
+    with duckdb.connect(str(db), read_only=True) as con:
+        why, reason = con.execute(
+            "SELECT why, tier_reason FROM accounts WHERE account_id = ?", [first]
+        ).fetchone()
+    assert cell == (why or reason) and cell
+
+
+def test_english_pages_with_ui_language_en(run, tmp_path):
+    _db, values = run
+    settings = load_settings(
+        None, **{**values, "run.decisions": tmp_path / "d.csv", "api.keys": KEYS, "ui.language": "en"}
+    )
+    client = login(create_app(settings), READ_KEY)
+    page = client.get("/").text
+    assert '<html lang="en">' in page and "Target list" in page and "ターゲット一覧" not in page
+    bad = client.get("/", params={"tier": "9"})
+    assert bad.status_code == 400 and "The filter &#39;Tier&#39; has an invalid value." in bad.text

@@ -10,7 +10,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from api.security import READ
 from api.web.render import page, safe_next
 from api.web.session import PostUserDep, sessions
-from api.web.texts import text
 
 router = APIRouter(prefix="/w", include_in_schema=False)
 
@@ -18,9 +17,7 @@ router = APIRouter(prefix="/w", include_in_schema=False)
 def _form(request: Request, status: int, target: str, problem: str | None = None) -> Response:
     web = sessions(request)
     nonce, token = web.login_form(request)
-    response = page(
-        request, "login.html", None, status, next=target, csrf=token, problem=problem and text(problem)
-    )
+    response = page(request, "login.html", None, status, next=target, csrf=token, problem=problem)
     web.remember_login_form(response, nonce)
     return response
 

@@ -8,8 +8,12 @@ class LoginRequired(Exception):
 
 
 class WebError(Exception):
-    """A workspace failure shown as a page in Japanese (status and a key of api.web.texts)."""
+    """A workspace failure shown as a page in Japanese (status and a ``web.*`` key of abm.messages)."""
 
     def __init__(self, status: int, key: str, **values: object) -> None:
         super().__init__(key)
         self.status, self.key, self.values = status, key, values
+
+
+class Label(str):
+    """A value of a :class:`WebError` that is itself a text key (``web.<key>``), shown translated."""

@@ -12,8 +12,7 @@ from pydantic import ValidationError
 from starlette.datastructures import QueryParams
 
 from api.schemas import AccountFilters
-from api.web.errors import WebError
-from api.web.texts import text
+from api.web.errors import Label, WebError
 
 
 def _is_list(name: str) -> bool:
@@ -32,7 +31,7 @@ def parse_filters(params: QueryParams, **fixed: object) -> AccountFilters:
         return AccountFilters.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise WebError(400, "bad_filter_detail", field=text(str(first["loc"][0]))) from None
+        raise WebError(400, "bad_filter_detail", field=Label(str(first["loc"][0]))) from None
 
 
 def query_string(params: QueryParams, **changes: object) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -10,9 +11,10 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from api.web.errors import LoginRequired, WebError
+from abm.messages import MESSAGES, Lang
+from abm.messages import text as message
+from api.web.errors import Label, LoginRequired, WebError
 from api.web.session import WebUser
-from api.web.texts import text
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -40,15 +42,34 @@ def _pct(value: float | None) -> str:
 
 
 ENV = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]))
-ENV.globals["t"] = text
 ENV.filters.update(yen=_yen, num=_num, pct=_pct, q=lambda s: quote(str(s), safe=""))
+
+
+def translator(lang: Lang) -> Callable[..., str]:
+    """``t(key, **fields)``: the workspace text ``web.<key>`` in ``lang`` (abm.messages); a
+    :class:`Label` field is itself a key, shown translated (or as the code when there is none)."""
+
+    def t(key: str, **fields: object) -> str:
+        filled = {
+            k: (message(f"web.{v}", lang) if f"web.{v}" in MESSAGES else str(v))
+            if isinstance(v, Label)
+            else v
+            for k, v in fields.items()
+        }
+        return message(f"web.{key}", lang, **filled)
+
+    return t
 
 
 def page(
     request: Request, template: str, user: WebUser | None, status: int = 200, **context: Any
 ) -> HTMLResponse:
-    """A rendered page with the context every page needs (user, CSRF token, current path)."""
-    html = ENV.get_template(template).render(request=request, user=user, path=request.url.path, **context)
+    """A rendered page with the context every page needs (user, CSRF token, current path, the
+    words in ``ui.language``)."""
+    lang = request.app.state.settings.ui.language
+    html = ENV.get_template(template).render(
+        request=request, user=user, path=request.url.path, t=translator(lang), lang=lang, **context
+    )
     return HTMLResponse(html, status_code=status, headers=HEADERS)
 
 
@@ -65,7 +86,8 @@ async def _login_required(request: Request, _exc: Exception) -> Response:
 async def _web_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebError)
     user = request.app.state.web_sessions.user(request)
-    return page(request, "error.html", user, exc.status, message=text(exc.key, **exc.values))
+    lang = request.app.state.settings.ui.language
+    return page(request, "error.html", user, exc.status, message=translator(lang)(exc.key, **exc.values))
 
 
 def install(app: FastAPI) -> None:
