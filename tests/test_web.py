@@ -296,3 +296,22 @@ def test_english_pages_with_ui_language_en(run, tmp_path):
     assert '<html lang="en">' in page and "Target list" in page and "ターゲット一覧" not in page
     bad = client.get("/", params={"tier": "9"})
     assert bad.status_code == 400 and "The filter &#39;Tier&#39; has an invalid value." in bad.text
+
+
+def test_whitespace_is_non_customers_with_buying_power_and_downloads_the_same(app, run):
+    db, _ = run
+    client = login(app, READ_KEY)
+    page = client.get("/w/whitespace").text
+    total = int(re.search(r'id="total">([\d,]+)', page).group(1).replace(",", ""))
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = sorted(
+            r[0]
+            for r in con.execute("SELECT account_id FROM accounts WHERE segment IN ('B', 'B+C')").fetchall()
+        )
+    assert total == len(expected) > 0
+    scores = [float(s) for s in re.findall(r'<td class="num">([\d.]+)</td>\s*<td class="num">', page)]
+    assert scores == sorted(scores, reverse=True)  # by buying power, highest first
+    link = re.search(r'id="dl-csv" href="([^"]+)"|href="([^"]+)" id="dl-csv"', page)
+    href = (link.group(1) or link.group(2)).replace("&amp;", "&")
+    frame = pl.read_csv(io.BytesIO(client.get(href).content), schema_overrides={"account_id": pl.String})
+    assert sorted(frame["account_id"]) == expected

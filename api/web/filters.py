@@ -37,5 +37,7 @@ def parse_filters(params: QueryParams, **fixed: object) -> AccountFilters:
 def query_string(params: QueryParams, **changes: object) -> str:
     """The current filters' query string with some parameters changed (page, sort); None drops one."""
     kept = [(k, v) for k, v in params.multi_items() if k not in changes and v != ""]
-    kept += [(k, str(v)) for k, v in changes.items() if v is not None]
+    for k, v in changes.items():
+        if v is not None:
+            kept += [(k, str(x)) for x in v] if isinstance(v, list) else [(k, str(v))]
     return urlencode(kept)

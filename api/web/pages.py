@@ -37,6 +37,7 @@ def _reader(user: WebUser) -> WebUser:
 def _list_page(
     request: Request, session: WebSessionDep, user: WebUser, f: AccountFilters, template: str
 ) -> HTMLResponse:
+    """A page of the filtered accounts; the download links carry the same filters (and sort)."""
     size = request.app.state.settings.web.page_size
     try:
         number = max(1, int(request.query_params.get("page") or 1))
@@ -59,7 +60,7 @@ def _list_page(
         sorts=SORT_CHOICES,
         prev_qs=query_string(params, page=number - 1) if number > 1 else None,
         next_qs=query_string(params, page=number + 1) if number * size < total else None,
-        download_qs=query_string(params, page=None),
+        download_qs=query_string(params, page=None, segment=f.segment or None, sort=f.sort),
         run_id=session.run_id,
     )
 
