@@ -9,13 +9,24 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from abm.published.reader import Handle, PublishedFile
 from api.security import Keyring
-from api.web import auth, pages, render, review
+from api.web import auth, pages, reads, render, review
 from api.web.session import Sessions
 
 
 def install(app: FastAPI, keyring: Keyring) -> None:
+    """Add the workspace to the API app: sessions, pages, static files, and its warm-up after a publish."""
     app.state.web_sessions = Sessions(app.state.settings.web, keyring)
+    db: PublishedFile = app.state.db
+    api_warm = db.warm
+
+    def warm(handle: Handle) -> None:
+        if api_warm is not None:
+            api_warm(handle)
+        reads.warm(handle)
+
+    db.warm = warm
     render.install(app)
     app.mount("/w/static", StaticFiles(directory=render.STATIC), name="web-static")
     for module in (auth, pages, review):

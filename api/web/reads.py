@@ -13,7 +13,7 @@ import polars as pl
 from fastapi import Depends, Request
 
 from abm.matching.decision_store import read_decisions
-from abm.published.reader import DatabaseMissing, DatabaseUnreadable, Session
+from abm.published.reader import DatabaseMissing, DatabaseUnreadable, Handle, Session
 from api.web.errors import WebError
 
 FACETS = "web_facets"
@@ -44,6 +44,11 @@ def _build_facets(cur: duckdb.DuckDBPyConnection) -> None:
         for c in FACET_COLUMNS
     )
     cur.execute(f"CREATE TABLE memory.main.{FACETS} AS {parts} ORDER BY facet, n DESC, value")
+
+
+def warm(handle: Handle) -> None:
+    """Build a newly published run's filter choices before the first page needs them (background)."""
+    handle.derived(FACETS, _build_facets)
 
 
 def facets(session: Session) -> dict[str, list[str]]:
