@@ -315,3 +315,11 @@ def test_whitespace_is_non_customers_with_buying_power_and_downloads_the_same(ap
     href = (link.group(1) or link.group(2)).replace("&amp;", "&")
     frame = pl.read_csv(io.BytesIO(client.get(href).content), schema_overrides={"account_id": pl.String})
     assert sorted(frame["account_id"]) == expected
+
+
+def test_dev_server_logs_anyone_in_read_only(run, tmp_path):
+    _db, values = run
+    settings = load_settings(None, **{**values, "run.decisions": tmp_path / "d.csv", "api.dev_no_keys": True})
+    client = login(create_app(settings), "anything")
+    page = client.get("/w/review").text
+    assert 'id="who">dev<' in page and 'id="no-review-scope"' in page
