@@ -28,7 +28,10 @@ def pages(db: Path, rnd: random.Random) -> dict[str, list[str]]:
     """Each workspace page, with realistic parameters drawn from the database."""
     with duckdb.connect(str(db), read_only=True) as con:
         prefs = [
-            r[0] for r in con.execute("SELECT DISTINCT prefecture FROM accounts WHERE prefecture IS NOT NULL")
+            r[0]
+            for r in con.execute(
+                "SELECT DISTINCT prefecture FROM accounts WHERE prefecture IS NOT NULL"
+            ).fetchall()
         ]
         ids = [
             r[0] for r in con.execute("SELECT account_id FROM accounts WHERE in_sales LIMIT 200").fetchall()

@@ -16,7 +16,7 @@ from abm.matching.decision_store import read_decisions
 from abm.published.reader import DatabaseMissing, DatabaseUnreadable, Handle, Session
 from api.web.errors import WebError
 
-FACETS = "web_facets"
+FACETS, PAIRS = "web_facets", "web_review_pairs"  # helper tables built once per published run
 FACET_COLUMNS = ("prefecture", "industry_name", "owner", "approach", "segment", "territory")
 
 
@@ -49,6 +49,8 @@ def _build_facets(cur: duckdb.DuckDBPyConnection) -> None:
 def warm(handle: Handle) -> None:
     """Build a newly published run's filter choices before the first page needs them (background)."""
     handle.derived(FACETS, _build_facets)
+    if "match_review" in handle.tables:
+        handle.derived(PAIRS, _build_review_pairs)
 
 
 def facets(session: Session) -> dict[str, list[str]]:
@@ -82,37 +84,53 @@ def review_left(session: Session, store: Path) -> int:
     return int(session.scalar(f"SELECT count(*) FROM ({_QUEUE})"))
 
 
+def _build_review_pairs(cur: duckdb.DuckDBPyConnection) -> None:
+    """The run's review queue with both sides' address and phone, once per published run: the
+    lookups into `sales` (every line) and `companies` run here, in the background after a publish,
+    not in each page request."""
+    cur.execute(f"""
+        CREATE TABLE memory.main.{PAIRS} AS
+        WITH rec AS (
+            SELECT 'sales' AS source, customer_code AS source_key, any_value(prefecture) AS prefecture,
+                   any_value(address) AS address, any_value(phone) AS phone
+            FROM sales WHERE customer_code IN (SELECT source_key FROM match_review WHERE source = 'sales')
+            GROUP BY customer_code
+            UNION ALL
+            SELECT 'contacts', contact_id, prefecture, address, phone
+            FROM contacts WHERE contact_id IN (SELECT source_key FROM match_review WHERE source = 'contacts')
+        )
+        SELECT r.*,
+            rec.prefecture AS record_prefecture, rec.address AS record_address, rec.phone AS record_phone,
+            c.corporate_number AS company_corporate_number,
+            concat_ws(' ', c.prefecture, c.city, c.address) AS company_address, c.phone AS company_phone,
+            concat_ws(' ', u.prefecture, u.city, u.address) AS runner_up_address, u.phone AS runner_up_phone
+        FROM match_review r
+        LEFT JOIN rec USING (source, source_key)
+        LEFT JOIN companies c ON c.company_id = r.company_id
+        LEFT JOIN companies u ON u.company_id = r.runner_up_company_id
+        ORDER BY r.source, r.score DESC, r.source_key
+    """)
+
+
 def review_page(session: Session, store: Path, limit: int, personal: bool) -> list[dict[str, Any]]:
     """The next undecided pairs with both sides' address and phone. A contact record's address and
     phone are personal data: without ``personal`` (scope read:contacts) they stay empty."""
     if not session.has("match_review"):
         return []
+    pairs = session.derived(PAIRS, _build_review_pairs)
     _with_decided(session, store)
     return session.rows(
         f"""
-        WITH page AS (
-            SELECT * FROM ({_QUEUE}) ORDER BY source, score DESC, source_key LIMIT $limit
-        ),
-        rec AS (
-            SELECT 'sales' AS source, customer_code AS source_key, any_value(prefecture) AS prefecture,
-                   any_value(address) AS address, any_value(phone) AS phone
-            FROM sales WHERE customer_code IN (SELECT source_key FROM page WHERE source = 'sales')
-            GROUP BY customer_code
-            UNION ALL
-            SELECT 'contacts', contact_id, prefecture,
-                   CASE WHEN $personal THEN address END, CASE WHEN $personal THEN phone END
-            FROM contacts WHERE contact_id IN (SELECT source_key FROM page WHERE source = 'contacts')
+        SELECT * REPLACE (
+            CASE WHEN $personal OR source <> 'contacts' THEN record_address END AS record_address,
+            CASE WHEN $personal OR source <> 'contacts' THEN record_phone END AS record_phone
         )
-        SELECT page.*,
-            rec.prefecture AS record_prefecture, rec.address AS record_address, rec.phone AS record_phone,
-            c.corporate_number AS company_corporate_number,
-            concat_ws(' ', c.prefecture, c.city, c.address) AS company_address, c.phone AS company_phone,
-            concat_ws(' ', u.prefecture, u.city, u.address) AS runner_up_address, u.phone AS runner_up_phone
-        FROM page
-        LEFT JOIN rec USING (source, source_key)
-        LEFT JOIN companies c ON c.company_id = page.company_id
-        LEFT JOIN companies u ON u.company_id = page.runner_up_company_id
-        ORDER BY page.source, page.score DESC, page.source_key
+        FROM {pairs} p
+        WHERE NOT EXISTS (
+            SELECT 1 FROM _web_decided d WHERE d.source = p.source AND d.source_key = p.source_key
+        )
+        ORDER BY source, score DESC, source_key
+        LIMIT $limit
         """,
         {"limit": limit, "personal": personal},
     )
