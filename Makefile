@@ -1,5 +1,5 @@
 # Everyday commands; README's quick start needs none of them.
-.PHONY: lint types check format test bench docs
+.PHONY: lint types check format test bench docs screenshots
 
 lint:
 	ruff check . && ruff format --check .
@@ -21,3 +21,7 @@ bench:
 
 docs:
 	abm dev docs && abm run && abm dev dictionary
+
+# The workspace's pages as PNGs in docs/workspace/ (README), taken by its browser test
+screenshots:
+	ABM_SCREENSHOTS=1 pytest -q tests/test_web_browser.py

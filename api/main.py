@@ -10,12 +10,14 @@ from api import access_log, docs, errors, queries
 from api.deps import single_valued
 from api.routes import accounts, deciles, exports, health, pareto, runs, segments, territories
 from api.security import Keyring
+from api.web import install as install_workspace
 
 DESCRIPTION = """Tiered B2B target accounts from the DuckDB file `abm run` publishes.
 
 Every endpoint except `/health` needs a key in the `X-API-Key` header. Scope `read` reads accounts
 and analyses; contact personal data (names, emails, phones) needs scope `read:contacts`.
 Each request reads the run published when it starts: a new run is served from the next request.
+People use the workspace at `/` (log in with the same key, once).
 """
 
 
@@ -45,4 +47,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     access_log.install(app)
     for module in (health, runs, accounts, segments, pareto, deciles, territories, exports):
         app.include_router(module.router)
+    install_workspace(app, keyring)  # the people's pages at / (api.web)
     return app

@@ -318,6 +318,16 @@ def export_csv(session: Session, f: AccountFilters, excel: bool, batch: int = 10
         yield buf.getvalue()
 
 
+def accounts_frame(session: Session, f: AccountFilters, limit: int | None = None) -> pl.DataFrame:
+    """The filtered accounts (the columns of ``/accounts``), sorted, as one frame: the workspace's
+    XLSX download, which must hold exactly the rows its list shows."""
+    where, params = account_where(session, f)
+    return session.frame(
+        f"SELECT {_ACCOUNT_SELECT} FROM {_accounts(session)}{where} ORDER BY {SORTS[f.sort]} LIMIT $limit",
+        {**params, "limit": limit},
+    )
+
+
 def crm_export_csv(session: Session, q: ExportQuery) -> bytes:
     """The CRM import file of ``abm export`` (same builder, same headers) as formula-safe CSV bytes;
     the account filters other than ``tier`` narrow it through the accounts they match."""

@@ -16,6 +16,7 @@ from abm.errors import ConfigError
 
 READ = "read"
 READ_CONTACTS = "read:contacts"
+REVIEW = "review"  # record 名寄せ decisions in the workspace (api.web)
 
 
 @dataclass(frozen=True)
@@ -66,3 +67,17 @@ class Keyring:
             if hmac.compare_digest(stored, d):
                 found = caller
         return found
+
+    def handle(self, caller: Caller) -> str:
+        """A stable id of the key a caller came with, for workspace sessions (api.web): derived from
+        the key's digest, so the key itself never travels in a cookie and cannot be recovered from it."""
+        if self.dev:
+            return "dev"
+        stored = next(d for d, c in self._keys if c is caller)
+        return hashlib.sha256(b"abm-web-session:" + stored).hexdigest()[:32]
+
+    def by_handle(self, handle: str) -> Caller | None:
+        """The caller of a session's key handle; None once that key is gone from the config."""
+        if self.dev:
+            return self.identify(None) if handle == "dev" else None
+        return next((c for _, c in self._keys if hmac.compare_digest(self.handle(c), handle)), None)

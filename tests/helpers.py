@@ -170,3 +170,22 @@ def readme_curl_commands() -> list[str]:
             if line.strip().startswith("curl "):
                 commands.append(line.strip())
     return commands
+
+
+def sample_run(root: Path, **overrides) -> tuple[Path, Path, dict]:
+    """The generated sample (small, CSV) and one real published run: (inputs, db, settings values).
+
+    The transparent buying-power rule keeps it fast (no model training); ``overrides`` are settings."""
+    inputs, db = root / "inputs", root / "db" / "abm.duckdb"
+    values = {
+        "run.input_dir": inputs,
+        "run.db": db,
+        "run.decisions": db.parent / "decisions.csv",
+        "buying_power.method": "rule",
+        **overrides,
+    }
+    if not db.exists():
+        generate(inputs, companies=1500, customers=150, contacts=500, sales_lines=3000, seed=7, fmt="csv")
+        db.parent.mkdir(parents=True, exist_ok=True)
+        project.run(load_settings(None, **values))
+    return inputs, db, values

@@ -220,8 +220,10 @@ class ApiKey(Section):
     name: str = Field(..., min_length=1, description="Label for logs (the key itself is never logged).")
     key: SecretStr | None = Field(None, description="The key in plain text (prefer `sha256`).")
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 hex digest of the key.")
-    scopes: list[Literal["read", "read:contacts"]] = Field(
-        ["read"], description="`read`; add `read:contacts` to see contact personal data."
+    scopes: list[Literal["read", "read:contacts", "review"]] = Field(
+        ["read"],
+        description="`read`; add `read:contacts` to see contact personal data, `review` to record 名寄せ "
+        "decisions in the workspace.",
     )
 
     @model_validator(mode="after")
@@ -257,6 +259,21 @@ class ApiSettings(Section):
     )
 
 
+class WebSettings(Section):
+    """The marketers' workspace that `abm serve` shows at `/` (api.web)."""
+
+    session_secret: SecretStr | None = Field(
+        None,
+        description="Key that signs workspace session cookies; unset: a random key per server start "
+        "(everyone logs in again after a restart). Set it when several server processes share users.",
+    )
+    session_hours: float = Field(12, gt=0, le=24 * 30, description="Hours a workspace login lasts.")
+    secure_cookie: bool = Field(
+        False, description="Mark the session cookie `Secure` (only sent over HTTPS): set it behind TLS."
+    )
+    page_size: int = Field(50, ge=10, le=500, description="Rows per page of the workspace's lists.")
+
+
 class UiSettings(Section):
     language: Lang = Field(
         DEFAULT_LANGUAGE,
@@ -287,6 +304,7 @@ class Settings(BaseSettings):
     territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")
+    web: WebSettings = Field(default_factory=WebSettings, description="Workspace (`abm serve`, at `/`)")
     ui: UiSettings = Field(default_factory=UiSettings, description="People-facing language")
 
     @model_validator(mode="after")

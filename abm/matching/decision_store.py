@@ -10,6 +10,9 @@ different (the customer code was reused for another company) does not apply the 
 
 from __future__ import annotations
 
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -68,13 +71,27 @@ def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") 
         ),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and _header(path) != list(COLUMNS):
-        _rewrite(path, pl.concat([read_decisions(path), rows]))
-        return rows.height
-    header = not path.exists()
-    with path.open("a", encoding="utf-8", newline="") as fh:
-        rows.write_csv(fh, include_header=header)
+    with _writer_lock(path):
+        if path.exists() and _header(path) != list(COLUMNS):
+            _rewrite(path, pl.concat([read_decisions(path), rows]))
+            return rows.height
+        header = not path.exists()
+        with path.open("a", encoding="utf-8", newline="") as fh:
+            fh.write(rows.write_csv(include_header=header))  # one write: a reader never sees half a row
     return rows.height
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
+    """One writer at a time (two reviewers in the workspace, an ``abm review import``): the second
+    waits for the first, so neither the header nor a row is written twice or interleaved. The OS
+    drops the lock if the process dies; the small ``.lock`` file stays beside the store."""
+    with path.with_name(path.name + ".lock").open("a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def _header(path: Path) -> list[str]:

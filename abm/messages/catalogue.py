@@ -2,10 +2,12 @@
 drifting translation shows in review (tests/test_messages.py checks every key has both, with the same
 ``{fields}``). Keys are grouped by prefix: ``approach.<segment>``, ``tier.*``, ``why.*``,
 ``column.<column>`` (headers people read), ``reason.<code>`` (territory change reasons),
-``report.*``.
+``report.*``, ``web.*`` (the workspace, abm/messages/workspace.py).
 """
 
 from __future__ import annotations
+
+from abm.messages.workspace import WORKSPACE
 
 MESSAGES: dict[str, dict[str, str]] = {
     # -- the approach playbook (domain.md), per segment code; circles.playbook in config overrides it
@@ -248,3 +250,4 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "report.timings.title": {"ja": "実行時間（{total}）", "en": "Run timings ({total})"},
 }
+MESSAGES.update(WORKSPACE)  # the workspace's labels (api.web), kept in their own file
