@@ -29,7 +29,10 @@ def _rounded(feats: pl.DataFrame) -> pl.DataFrame:
 
 @dataclass
 class Model:
-    clf: HistGradientBoostingClassifier
+    """One classifier, or several trained on different synthetic draws whose probabilities are
+    averaged (``bagged``): one draw's noise moves a single model's scores near the thresholds."""
+
+    clfs: list[HistGradientBoostingClassifier]
 
     @classmethod
     def fit(cls, feats: pl.DataFrame, labels: np.ndarray, seed: int = 0) -> Model:
@@ -39,7 +42,12 @@ class Model:
         )  # fmt: skip
         with threadpool_limits(_THREADS):
             clf.fit(_rounded(feats).to_numpy(), labels)
-        return cls(clf)
+        return cls([clf])
+
+    @classmethod
+    def bagged(cls, models: list[Model]) -> Model:
+        """The models' classifiers as one model scoring their mean probability."""
+        return cls([c for m in models for c in m.clfs])
 
     def score(self, feats: pl.DataFrame) -> np.ndarray:
         """Match probability of each pair (distinct feature rows are scored once)."""
@@ -48,7 +56,8 @@ class Model:
         x = _rounded(feats)
         uniq = x.unique()
         with threadpool_limits(_THREADS):
-            p = self.clf.predict_proba(uniq.to_numpy())[:, 1]
+            x_u = uniq.to_numpy()
+            p = np.mean([c.predict_proba(x_u)[:, 1] for c in self.clfs], axis=0)
         scored = uniq.with_columns(_p=pl.Series(p))
         return x.join(scored, on=list(FEATURES), how="left", maintain_order="left", nulls_equal=True)[
             "_p"
@@ -57,8 +66,9 @@ class Model:
     def weights(self) -> dict[str, float]:
         """Not coefficients (trees): the number of splits on each feature, as a rough importance."""
         counts = dict.fromkeys(FEATURES, 0)
-        for trees in self.clf._predictors:
-            for node in trees[0].nodes:
-                if not node["is_leaf"]:
-                    counts[FEATURES[node["feature_idx"]]] += 1
+        for clf in self.clfs:
+            for trees in clf._predictors:
+                for node in trees[0].nodes:
+                    if not node["is_leaf"]:
+                        counts[FEATURES[node["feature_idx"]]] += 1
         return {k: float(v) for k, v in counts.items()}
