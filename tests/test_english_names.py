@@ -209,3 +209,30 @@ def test_training_queries_respell_katakana_names_as_loanwords():
     names = training_queries(prepared(companies), 400, seed=0)["name"].str.to_uppercase()
     # the reading reaches the English variants: COSEL as the loanword is spelt, not only KOSERU
     assert names.str.starts_with("COSE").any() and names.str.starts_with("KOSERU").any()
+
+
+def test_training_draws_average_models_trained_on_different_synthetic_draws():
+    """match.training_draws: the model is the mean of one model per draw (seed, seed + 1000, ...),
+    so the links depend less on one draw's noise, and the same settings still give the same model."""
+    import numpy as np
+
+    from abm.matching.index import MasterIndex
+    from abm.sample.companies import make_companies
+
+    companies = make_companies(np.random.default_rng(3), 1500, 2025).select(
+        "company_id", "name", "corporate_number", pl.col("kana").alias("name_kana"), "name_en",
+        "prefecture", pl.col("city_name").alias("city"), "address", "phone", "domain",
+    )  # fmt: skip
+    base = MatchSettings(min_training_master=0, training_companies=600, seed=5)
+
+    def build(**kw) -> MasterIndex:
+        return MasterIndex.build(companies, base.model_copy(update=kw))
+
+    bagged = build(training_draws=2)
+    first, second = build(seed=5), build(seed=1005)
+    pairs, _ = bagged._train_draw(11)  # pairs from a third draw, seen by none of the models
+    p, p1, p2 = (i.trained_model.score(pairs) for i in (bagged, first, second))
+    assert len(bagged.trained_model.clfs) == 2
+    assert np.abs(p1 - p2).max() > 0.01  # the draws teach different models
+    np.testing.assert_allclose(p, (p1 + p2) / 2, rtol=1e-6)
+    np.testing.assert_array_equal(p, build(training_draws=2).trained_model.score(pairs))

@@ -29,6 +29,7 @@ _ENGLISH_BLOCKS = (
     ("en_skels", "en_skel"), ("en_loans", "en_loan"),
 )  # fmt: skip
 _MIN_SKELETON = 3  # consonants a skeleton needs to propose candidates (PN alone would match too many)
+_DRAW_STRIDE = 1000  # draw k uses seed + 1000 k (synth uses seed + 1 for its own stream)
 
 
 @dataclass
@@ -137,8 +138,15 @@ class MasterIndex:
         return np.where(_shared_address_only(pf), np.minimum(p, np.nextafter(self.settings.auto, 0)), p)
 
     def _train(self) -> Model:
+        """The model, averaged over ``training_draws`` synthetic draws (seeds derived from ``seed``)."""
         s = self.settings
-        tq = synth.training_queries(self.master, s.training_companies, s.seed, s.unmatched_share)
+        seeds = [s.seed + _DRAW_STRIDE * k for k in range(s.training_draws)]
+        return Model.bagged([Model.fit(*self._train_draw(seed)) for seed in seeds])
+
+    def _train_draw(self, seed: int) -> tuple[pl.DataFrame, np.ndarray]:
+        """Features and labels of one draw of synthetic queries made from the master."""
+        s = self.settings
+        tq = synth.training_queries(self.master, s.training_companies, seed, s.unmatched_share)
         r = record_keys(tq, s.free_mail_domains).rename({"rid": "qid"})
         r = r.with_columns(tq.select("true_cidx", "outside", "group_company"))
         queries = r.select("qid", *QUERY_KEYS)
@@ -157,7 +165,7 @@ class MasterIndex:
         # a group company's record is made from its parent (true_cidx) but is another company
         labels = (pl.col("cidx") == pl.col("true_cidx")) & ~pl.col("outside") & ~pl.col("group_company")
         y = pf.select(labels).to_series().to_numpy().astype(np.int8)
-        return Model.fit(pf, y)
+        return pf.select(features.FEATURES), y
 
 
 def _shared_address_only(pf: pl.DataFrame) -> np.ndarray:
@@ -208,7 +216,7 @@ _REFERENCE: dict[str, Model] = {}
 def reference_model(settings: MatchSettings) -> Model:
     """A model trained on a generated master, for masters too small to train on (tests, tiny samples)."""
     key = settings.model_dump_json(
-        include={"training_companies", "seed", "unmatched_share", "free_mail_domains"}
+        include={"training_companies", "training_draws", "seed", "unmatched_share", "free_mail_domains"}
     )
     if key not in _REFERENCE:
         from abm.sample.companies import make_companies  # the project's seeded generator

@@ -114,6 +114,12 @@ class MatchSettings(BaseModel):
         ge=100,
         description="Master companies sampled to make the synthetic pairs the scoring model is trained on.",
     )
+    training_draws: int = Field(
+        1,
+        ge=1,
+        description="Synthetic draws (seed, seed+1000, ...) the scoring model is averaged over: more "
+        "draws make the links depend less on the seed (each costs one training).",
+    )
     unmatched_share: float = Field(
         0.12,
         ge=0,
