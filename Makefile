@@ -7,7 +7,7 @@ lint:
 types:
 	mypy
 
-# What CI runs (.ci/run), without its fresh-venv install and old-DuckDB reader
+# What CI runs: .ci/run calls `make check` after its fresh-venv install (then the old-DuckDB reader)
 check: lint types test
 
 format:

@@ -18,51 +18,18 @@ import duckdb
 import polars as pl
 
 from abm.matching.normalize import normalize_name
+from abm.published.contract import CONTRACT, priority_sql
 from abm.published.csv_safety import write_safe_csv
 from abm.published.export import export_frame
 from api.db import Published, Session
 from api.schemas import AccountFilters, ExportQuery
 
-ACCOUNT_COLUMNS = (
-    "account_id",
-    "company_id",
-    "corporate_number",
-    "name",
-    "name_kana",
-    "prefecture",
-    "city",
-    "industry_code",
-    "industry_name",
-    "employees",
-    "revenue",
-    "capital",
-    "listed",
-    "in_master",
-    "sales_amount",
-    "abc_class",
-    "revenue_decile",
-    "buying_power_score",
-    "buying_power_decile",
-    "in_sales",
-    "has_buying_power",
-    "has_contacts",
-    "contact_count",
-    "segment",
-    "approach",
-    "tier",
-    "tier_reason",
-    "territory",
-    "owner",
-    "last_sale_date",
-    "customer_codes",
-    "closed",
-    "closed_on",
-)
+ACCOUNT_COLUMNS = CONTRACT["accounts"].names  # every published column, as the Account model
 _ACCOUNT_SELECT = ", ".join(ACCOUNT_COLUMNS)
 
 # The sort whitelist: request value -> ORDER BY text. account_id last keeps pages stable.
 SORTS = {
-    "priority": "tier NULLS LAST, buying_power_score DESC NULLS LAST, sales_amount DESC, account_id",
+    "priority": priority_sql(),
     "account_id": "account_id",
     "name": "name, account_id",
     "tier": "tier NULLS LAST, buying_power_score DESC NULLS LAST, account_id",
@@ -389,8 +356,7 @@ def pareto(session: Session, limit: int, offset: int) -> tuple[int, list[dict[st
     total = _count(session.cur, "SELECT count(*) FROM pareto")
     rows = _rows(
         session,
-        "SELECT rank, account_id, name, revenue, share, cumulative_share, abc_class, revenue_decile "
-        "FROM pareto ORDER BY rank LIMIT $limit OFFSET $offset",
+        f"SELECT {', '.join(CONTRACT['pareto'].names)} FROM pareto ORDER BY rank LIMIT $limit OFFSET $offset",
         {"limit": limit, "offset": offset},
     )
     return int(total), rows

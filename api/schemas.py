@@ -1,24 +1,31 @@
 """Request and response schemas of the HTTP API: the contract CRM / MA integrations code against.
 
-Field names follow the published DuckDB tables (README "Output tables"), so a BI analyst and an
-API client talk about the same columns. Contact personal data (person names, emails, phones)
+The row models are derived from the published contract (``abm.published.contract``): names,
+order, types and descriptions of their fields are the published columns', so a BI analyst and an
+API client talk about the same columns and a column published in the contract reaches the API
+without a second list to keep in step. Contact personal data (person names, emails, phones)
 appears only in :class:`Contact`, which is returned only to keys with the ``read:contacts`` scope.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
+
+from abm.messages import playbook
+from abm.published.contract import CONTRACT, PRIORITY, SEGMENTS
 
 MAX_LIMIT = 1000  # page size cap: bigger lists go through /exports/targets.csv
-SEGMENTS = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")
 
 # `runs` stores UTC timestamps without a zone; say so, so clients get RFC 3339 ("...Z")
 UtcDatetime = Annotated[datetime, AfterValidator(lambda d: d if d.tzinfo else d.replace(tzinfo=UTC))]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Segment = Literal["S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none"]
+if TYPE_CHECKING:
+    Segment = str
+else:
+    Segment = Literal[SEGMENTS]  # the contract's list; Literal flattens the tuple
 Tier = Annotated[int, Field(ge=1, le=3)]
 Decile = Annotated[int, Field(ge=1, le=10)]
 SortKey = Literal[
@@ -52,6 +59,26 @@ class ErrorBody(BaseModel):
     )
 
 
+def _matches(column: str, one: bool = False) -> str:
+    """A filter's description: which published ``accounts`` column it matches, and what that holds."""
+    how = "equals this value" if one else "is one of these values (repeat for several)"
+    return f"Accounts whose `{column}` {how}. {CONTRACT['accounts'].column(column).description}"
+
+
+# Filters that match one published `accounts` column each (tests/test_bi_contract.py checks the names).
+COLUMN_FILTERS = (
+    "tier",
+    "segment",
+    "approach",
+    "territory",
+    "owner",
+    "abc_class",
+    "revenue_decile",
+    "buying_power_decile",
+    "prefecture",
+)
+
+
 class AccountFilters(BaseModel):
     """Filters shared by ``/accounts`` and ``/exports/targets.csv``.
 
@@ -60,15 +87,15 @@ class AccountFilters(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    tier: list[Tier] = Field([], description="Tier 1, 2 or 3 (repeat for several).", examples=[[1, 2]])
-    segment: list[Segment] = Field([], description="Three-circle segment.", examples=[["S+B+C", "B+C"]])
-    approach: Text | None = Field(None, description="Exact approach text from the playbook.")
-    territory: list[Text] = Field([], description="Territory (sales area), e.g. 関東.", examples=[["関東"]])
-    owner: Text | None = Field(None, description="Owner (rep) of the account.")
-    abc_class: list[Literal["A", "B", "C"]] = Field([], description="ABC class of own revenue.")
-    revenue_decile: list[Decile] = Field([], description="Own-revenue decile (1 = top).")
-    buying_power_decile: list[Decile] = Field([], description="Buying-power decile (1 = top).")
-    prefecture: list[Text] = Field([], description="Prefecture (都道府県).", examples=[["東京都"]])
+    tier: list[Tier] = Field([], description=_matches("tier"), examples=[[1, 2]])
+    segment: list[Segment] = Field([], description=_matches("segment"), examples=[["S+B+C", "B+C"]])
+    approach: Text | None = Field(None, description=_matches("approach", one=True))
+    territory: list[Text] = Field([], description=_matches("territory"), examples=[["関東"]])
+    owner: Text | None = Field(None, description=_matches("owner", one=True))
+    abc_class: list[Literal["A", "B", "C"]] = Field([], description=_matches("abc_class"))
+    revenue_decile: list[Decile] = Field([], description=_matches("revenue_decile"))
+    buying_power_decile: list[Decile] = Field([], description=_matches("buying_power_decile"))
+    prefecture: list[Text] = Field([], description=_matches("prefecture"), examples=[["東京都"]])
     industry: list[Text] = Field([], description="JSIC industry code or industry name.")
     min_score: float | None = Field(None, ge=0, le=1, description="Minimum buying-power score (0..1).")
     q: Text | None = Field(
@@ -79,7 +106,9 @@ class AccountFilters(BaseModel):
     )
     sort: SortKey = Field(
         "priority",
-        description="Sort key ('-' = descending). `priority`: tier, buying-power score, account_id.",
+        description="Sort key ('-' = descending). `priority`: the target list's order ("
+        + ", ".join(f"{name}{' descending' if desc else ''}" for name, desc in PRIORITY)
+        + ").",
     )
 
 
@@ -126,132 +155,131 @@ class Health(BaseModel):
     )
 
 
-class Run(BaseModel):
-    run_id: str
-    started_at: UtcDatetime | None
-    finished_at: UtcDatetime | None
-    as_of: date | None
-    quarter: str | None
-    quarter_calendar: str | None
-    window_start: date | None
-    window_end: date | None
-    rows_loaded: int | None
-    rows_rejected: int | None
-    customers: int | None
-    top10_share: float | None
-    top20_share: float | None
-    gini: float | None
-    buying_power_method: str | None
-    abm_version: str | None
-    input_files: dict[str, Any] | None = Field(
-        None, description="Per input: file (its name only, never the server path), sha256, format, rows."
+# DuckDB type of a published column -> the Python type of the API field carrying it.
+_PYTHON_TYPES: dict[str, Any] = {
+    "VARCHAR": str,
+    "BIGINT": int,
+    "INTEGER": int,
+    "SMALLINT": int,
+    "TINYINT": int,
+    "DOUBLE": float,
+    "FLOAT": float,
+    "BOOLEAN": bool,
+    "DATE": date,
+    "TIMESTAMP": UtcDatetime,
+}
+
+
+def published_model(
+    name: str,
+    table: str,
+    *,
+    exclude: tuple[str, ...] = (),
+    only: tuple[str, ...] | None = None,
+    required: tuple[str, ...] = (),
+    types: dict[str, Any] | None = None,
+    doc: str | None = None,
+    example: dict[str, Any] | None = None,
+) -> type[BaseModel]:
+    """A response model whose fields are columns of the published ``table``, in contract order.
+
+    Every field is nullable (the published column may be NULL) except the ``required`` keys; its
+    description is the contract's, so the OpenAPI page and the data dictionary say the same thing.
+    ``types`` overrides the Python type of a column the API reshapes (JSON text served as an object).
+    """
+    contract = CONTRACT[table]
+    fields: dict[str, Any] = {}
+    for column in contract.columns:
+        if column.name in exclude or (only is not None and column.name not in only):
+            continue
+        python = (types or {}).get(column.name, _PYTHON_TYPES[column.type])
+        annotation = python if column.name in required else python | None
+        fields[column.name] = (annotation, Field(description=column.description))
+    config = ConfigDict(json_schema_extra={"examples": [example]}) if example else None
+    return create_model(name, __config__=config, __doc__=doc or contract.description, **fields)
+
+
+class Run(
+    published_model(  # type: ignore[misc]
+        "RunColumns",
+        "runs",
+        exclude=("config",),
+        required=("run_id",),
+        types={"input_files": dict[str, Any], "link_summary": dict[str, Any]},
+        example={
+            "run_id": "20260930T101500-1a2b3c",
+            "started_at": "2026-09-30T10:15:00",
+            "finished_at": "2026-09-30T10:16:10",
+            "as_of": "2026-09-30",
+            "quarter": "FY2026Q2",
+            "quarter_calendar": "fiscal",
+            "window_start": "2025-10-01",
+            "window_end": "2026-09-30",
+            "input_files": {"sales": {"file": "sales.csv", "loaded": 100000, "rejected": 40}},
+            "rows_loaded": 130000,
+            "rows_rejected": 42,
+            "customers": 1800,
+            "top10_share": 0.61,
+            "top20_share": 0.78,
+            "gini": 0.74,
+            "buying_power_method": "lookalike",
+            "link_summary": {"sales": {"auto": 1900, "review": 40, "unmatched": 60}},
+            "abm_version": "0.1.0",
+        },
     )
-    link_summary: dict[str, Any] | None = Field(None, description="名寄せ outcome counts per source.")
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "run_id": "20260930T101500-1a2b3c",
-                    "started_at": "2026-09-30T10:15:00",
-                    "finished_at": "2026-09-30T10:16:10",
-                    "as_of": "2026-09-30",
-                    "quarter": "FY2026Q2",
-                    "quarter_calendar": "fiscal",
-                    "window_start": "2025-10-01",
-                    "window_end": "2026-09-30",
-                    "rows_loaded": 130000,
-                    "rows_rejected": 42,
-                    "customers": 1800,
-                    "top10_share": 0.61,
-                    "top20_share": 0.78,
-                    "gini": 0.74,
-                    "buying_power_method": "lookalike",
-                    "abm_version": "0.1.0",
-                    "input_files": {"sales": {"file": "sales.csv", "loaded": 100000, "rejected": 40}},
-                    "link_summary": {"sales": {"auto": 1900, "review": 40, "unmatched": 60}},
-                }
-            ]
-        }
-    )
+):
+    """One run kept in the published file (``runs`` without its config); ``input_files`` names each
+    file only, never the server path."""
 
 
-class Account(BaseModel):
-    """One row of the published ``accounts`` table."""
+# A real row: the first Tier 1 account of `abm run` on the shipped sample (tests/test_bi_contract.py
+# re-derives its tier_reason with abm.targeting.tiers, so the example follows the wording).
+ACCOUNT_EXAMPLE: dict[str, Any] = {
+    "account_id": "254559763",
+    "company_id": "254559763",
+    "corporate_number": "1237101397868",
+    "name": "昭都電機株式会社",
+    "name_kana": "ショウトデンキ",
+    "prefecture": "愛知県",
+    "city": "豊橋市",
+    "industry_code": "28",
+    "industry_name": "電子部品・デバイス・電子回路製造業",
+    "employees": 150,
+    "revenue": 9284261000.0,
+    "capital": 50000000.0,
+    "listed": False,
+    "in_master": True,
+    "closed": False,
+    "closed_on": None,
+    "sales_amount": 26626100.0,
+    "abc_class": "A",
+    "revenue_decile": 1,
+    "buying_power_score": 0.993,
+    "buying_power_decile": 1,
+    "in_sales": True,
+    "has_buying_power": True,
+    "has_contacts": True,
+    "whitespace": False,
+    "contact_count": 6,
+    "segment": "S+B+C",
+    "approach": playbook()["S+B+C"],
+    "tier": 1,
+    "tier_reason": "ティア1（1:1 アカウントプラン）: S+B+C のアカウント、優先順位 1 位（50 枠中）、"
+    "購買力 0.99、"
+    "自社売上 ¥26,626,100",
+    "territory": "中部",
+    "owner": "E1016",
+    "last_sale_date": "2026-09-26",
+    "customer_codes": 1,
+    "why": "業種 28 電子部品・デバイス・電子回路製造業: 上位顧客に 10.1 倍多い / 社名に「電機」: 9.5 倍 / "
+    "従業員 100–299人: 8.6 倍",
+}
 
-    account_id: str
-    company_id: str | None
-    corporate_number: str | None
-    name: str | None
-    name_kana: str | None
-    prefecture: str | None
-    city: str | None
-    industry_code: str | None
-    industry_name: str | None
-    employees: int | None
-    revenue: float | None
-    capital: float | None
-    listed: bool | None
-    in_master: bool | None
-    sales_amount: float | None
-    abc_class: str | None
-    revenue_decile: int | None
-    buying_power_score: float | None
-    buying_power_decile: int | None
-    in_sales: bool | None
-    has_buying_power: bool | None
-    has_contacts: bool | None
-    contact_count: int | None
-    segment: str | None
-    approach: str | None
-    tier: int | None
-    tier_reason: str | None
-    territory: str | None
-    owner: str | None
-    last_sale_date: date | None
-    customer_codes: int | None
-    closed: bool | None = Field(None, description="Closed (登記記録の閉鎖 / merged away): no prospect.")
-    closed_on: date | None = None
 
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "account_id": "100000001",
-                    "company_id": "100000001",
-                    "corporate_number": "7000012050002",
-                    "name": "株式会社アルファ商事",
-                    "name_kana": "アルファショウジ",
-                    "prefecture": "東京都",
-                    "city": "千代田区",
-                    "industry_code": "50",
-                    "industry_name": "各種商品卸売業",
-                    "employees": 1200,
-                    "revenue": 5.0e10,
-                    "capital": 9.0e8,
-                    "listed": True,
-                    "in_master": True,
-                    "sales_amount": 600.0,
-                    "abc_class": "A",
-                    "revenue_decile": 1,
-                    "buying_power_score": 0.97,
-                    "buying_power_decile": 1,
-                    "in_sales": True,
-                    "has_buying_power": True,
-                    "has_contacts": True,
-                    "contact_count": 1,
-                    "segment": "S+B+C",
-                    "approach": "1:1 ABM: account plan, field sales, upsell / cross-sell",
-                    "tier": 1,
-                    "tier_reason": "S+B+C, priority 1 of 50",
-                    "territory": "関東",
-                    "owner": None,
-                    "last_sale_date": "2026-09-30",
-                    "customer_codes": 1,
-                }
-            ]
-        }
-    )
+class Account(
+    published_model("AccountColumns", "accounts", required=("account_id",), example=ACCOUNT_EXAMPLE)  # type: ignore[misc]
+):
+    """One row of the published ``accounts`` table, every column of it."""
 
 
 class AccountPage(BaseModel):
@@ -270,45 +298,35 @@ class SalesPeriod(BaseModel):
     lines: int
 
 
-class LinkedRecord(BaseModel):
+class LinkedRecord(
+    published_model(  # type: ignore[misc]
+        "LinkedRecordColumns",
+        "matches",
+        only=("source", "source_key", "source_name", "score", "method", "status", "evidence"),
+        required=("source", "source_key"),
+    )
+):
     """A sales customer code or contact record linked to this account by 名寄せ, with the evidence."""
 
-    source: str
-    source_key: str
-    source_name: str | None
-    score: float | None
-    method: str | None
-    status: str | None
-    evidence: str | None
 
-
-class Contact(BaseModel):
+class Contact(
+    published_model(  # type: ignore[misc]
+        "ContactColumns",
+        "contacts",
+        only=("contact_id", "email", "opt_in", "person_name", "department", "title", "phone", "opted_out_at"),
+        required=("contact_id",),
+    )
+):
     """Personal data: only for keys with scope ``read:contacts``, and only of people who consent
     (opted in, not opted out); the others are counted, never shown."""
 
-    contact_id: str
-    person_name: str | None
-    email: str | None
-    phone: str | None
-    department: str | None
-    title: str | None
-    opt_in: bool | None
-    opted_out_at: date | None
 
-
-class HistoryRow(BaseModel):
-    run_id: str
-    as_of: date | None
-    quarter: str | None
-    segment: str | None
-    tier: int | None
-    abc_class: str | None
-    buying_power_score: float | None
-    buying_power_decile: int | None
-    sales_amount: float | None
-    contact_count: int | None
-    territory: str | None
-    owner: str | None
+class HistoryRow(
+    published_model(  # type: ignore[misc]
+        "HistoryRowColumns", "account_history", exclude=("account_id", "name"), required=("run_id",)
+    )
+):
+    """This account in one run kept in ``account_history``."""
 
 
 class AccountDetail(BaseModel):
@@ -328,45 +346,35 @@ class AccountDetail(BaseModel):
     history: list[HistoryRow] = Field(description="This account in every run kept in account_history.")
 
 
-class SegmentRow(BaseModel):
-    segment: str
-    approach: str | None
-    accounts: int
-    revenue: float
-    contacts: int
-    whitespace: int
-    tier1: int | None = None
-    tier2: int | None = None
-    tier3: int | None = None
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "segment": "B",
-                    "approach": "Outbound to acquire contacts",
-                    "accounts": 3800,
-                    "revenue": 0.0,
-                    "contacts": 0,
-                    "whitespace": 3800,
-                    "tier1": 0,
-                    "tier2": 120,
-                    "tier3": 3680,
-                }
-            ]
+class SegmentRow(
+    published_model(  # type: ignore[misc]
+        "SegmentRowColumns",
+        "segments",
+        required=("segment", "accounts", "revenue", "contacts", "whitespace"),
+        example={
+            "segment": "B",
+            "approach": playbook()["B"],
+            "accounts": 3800,
+            "revenue": 0.0,
+            "contacts": 0,
+            "whitespace": 3800,
+            "tier1": 0,
+            "tier2": 120,
+            "tier3": 3680,
         },
     )
+):
+    """One three-circle segment: approach, accounts, revenue, contacts, whitespace and tiers."""
 
 
-class ParetoRow(BaseModel):
-    rank: int
-    account_id: str
-    name: str | None
-    revenue: float
-    share: float
-    cumulative_share: float
-    abc_class: str
-    revenue_decile: int
+class ParetoRow(
+    published_model(  # type: ignore[misc]
+        "ParetoRowColumns",
+        "pareto",
+        required=("rank", "account_id", "revenue", "share", "cumulative_share", "cumulative_customer_share"),
+    )
+):
+    """One customer of the ABC / Pareto analysis, by rank of own revenue."""
 
 
 class ParetoPage(BaseModel):
@@ -378,26 +386,34 @@ class ParetoPage(BaseModel):
     items: list[ParetoRow]
 
 
-class DecileRow(BaseModel):
-    decile: int
-    accounts: int
-    revenue: float
-    share: float
-    cumulative_share: float
-    min_revenue: float
-    max_revenue: float
+class DecileRow(
+    published_model(  # type: ignore[misc]
+        "DecileRowColumns", "deciles", required=tuple(CONTRACT["deciles"].names)
+    )
+):
+    """One revenue decile (1 = top) with its customers, revenue and shares."""
 
 
-class TerritoryBalanceRow(BaseModel):
+class TerritoryBalanceRow(published_model("TerritoryBalanceColumns", "territory_balance")):  # type: ignore[misc]
     """One row of ``territory_balance`` (per rep: accounts, buying power, revenue, share, deviation)."""
 
-    model_config = ConfigDict(extra="allow")
 
-
-class TerritoryChange(BaseModel):
+class TerritoryChange(
+    published_model("TerritoryChangeColumns", "territory_changes", required=("account_id",))  # type: ignore[misc]
+):
     """One row of ``territory_changes``: an account whose owner changed since last quarter, and why."""
 
-    model_config = ConfigDict(extra="allow")
 
-    account_id: str
-    reason: str | None = None
+# Response models that are published rows, and the table each one carries (tests/test_bi_contract.py).
+PUBLISHED_MODELS: dict[type[BaseModel], str] = {
+    Run: "runs",
+    Account: "accounts",
+    LinkedRecord: "matches",
+    Contact: "contacts",
+    HistoryRow: "account_history",
+    SegmentRow: "segments",
+    ParetoRow: "pareto",
+    DecileRow: "deciles",
+    TerritoryBalanceRow: "territory_balance",
+    TerritoryChange: "territory_changes",
+}

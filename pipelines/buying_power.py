@@ -1,7 +1,8 @@
 """Step buying_power: score every live (not closed) master company, decide the B circle, explain it.
 
 Writes ``work.account_buying_power`` (account_id, buying_power_score, buying_power_decile,
-has_buying_power), ``buying_power_traits`` (lift table of what top customers share) and
+has_buying_power, why: the traits that most raise it, abm.ranking.why), ``buying_power_traits``
+(lift table of what top customers share) and
 ``model_report`` (how the score was made). The lookalike model is used when there are enough
 linked top customers to learn from and the master has a column that tells companies apart;
 otherwise the transparent rule, and the run says so. A score that is the same for every company
@@ -19,6 +20,7 @@ from abm.ranking.bands import band_frame
 from abm.ranking.buying_power import positives, rule_score, score_decile, usable_weights
 from abm.ranking.lookalike import MASTER_COLUMNS, CannotTrain, LookalikeResult, fit_and_score
 from abm.ranking.traits import lift_table
+from abm.ranking.why import account_why
 from pipelines.context import RunContext
 
 REPORT_SCHEMA = {
@@ -67,7 +69,11 @@ def buying_power(ctx: RunContext) -> int:
     )
     n_pos = int(top.sum())
 
-    ctx.write("buying_power_traits", lift_table(band_frame(master, ctx.as_of.year), top, master["customer"]))
+    bands = band_frame(master, ctx.as_of.year)
+    lifts = lift_table(bands, top, master["customer"])
+    ctx.write("buying_power_traits", lifts)
+    reasons = account_why(bands, lifts, ctx.settings.ui.language)  # accounts.why, same order as master
+    del bands
 
     report: dict[str, object] = {
         "run_id": ctx.run_id,
@@ -139,4 +145,4 @@ def buying_power(ctx: RunContext) -> int:
         f"  B circle = decile ≤ {bp.threshold_decile}: {n_b:,} companies, {white:,} of them "
         f"not yet customers (whitespace)"
     )
-    return ctx.write("work.account_buying_power", scored)
+    return ctx.write("work.account_buying_power", scored.with_columns(reasons["why"]))

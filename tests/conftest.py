@@ -7,10 +7,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from fixtures import write_inputs
+from helpers import settings_for, write_inputs
 from hypothesis import settings as hypothesis_settings
 
-from abm.config.settings import load_settings
 from pipelines import project
 
 # CI runs the same examples every time (a failure found there is reproducible); locally they vary.
@@ -18,15 +17,9 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
 hypothesis_settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
-def settings_for(input_dir: Path, db: Path, **overrides):
-    values = {"run.input_dir": input_dir, "run.db": db, "run.decisions": db.parent / "decisions.csv"}
-    values.update(overrides)
-    return load_settings(None, **values)
-
-
 @pytest.fixture(scope="session")
 def tiny_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`abm run` on tests/fixtures.py inputs; read-only for tests."""
+    """`abm run` on the tiny inputs of tests/helpers.py; read-only for tests."""
     root = tmp_path_factory.mktemp("tiny")
     inputs = write_inputs(root / "in")
     db = root / "abm.duckdb"

@@ -6,7 +6,6 @@ what the published tables hold, filtered and sorted as asked.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -16,46 +15,14 @@ from pathlib import Path
 import duckdb
 import pytest
 from fastapi.testclient import TestClient
+from helpers import CONTACTS, CONTACTS_KEY, READ, READ_KEY, build_api_db, make_app
 
-from abm.config.settings import BuyingPowerSettings, load_settings
+from abm.config.settings import load_settings
 from abm.errors import ConfigError
 from abm.matching.review import export_review
 from abm.published.export import export_targets
-from abm.sample import generate
 from api.db import PublishedDb
 from api.main import create_app
-from pipelines import project
-
-READ_KEY = "test-read-key-0123"
-CONTACTS_KEY = "test-contacts-key-4567"
-KEYS = [
-    {"name": "reader", "key": READ_KEY, "scopes": ["read"]},
-    {
-        "name": "crm",
-        "sha256": hashlib.sha256(CONTACTS_KEY.encode()).hexdigest(),
-        "scopes": ["read", "read:contacts"],
-    },
-]
-READ = {"X-API-Key": READ_KEY}
-CONTACTS = {"X-API-Key": CONTACTS_KEY}
-
-
-def run_settings(inputs: Path, db: Path, **extra):
-    """Settings for a fast real run: the transparent buying-power rule (no model training)."""
-    values = {"run.input_dir": inputs, "run.db": db, "run.decisions": db.parent / "decisions.csv", **extra}
-    if "method" in BuyingPowerSettings.model_fields:
-        values["buying_power.method"] = "rule"
-    return load_settings(None, **values)
-
-
-def build_api_db(root: Path) -> tuple[Path, Path]:
-    """Sample inputs (small, CSV) and one published run, built once per test session."""
-    inputs, db = root / "inputs", root / "db" / "abm.duckdb"
-    if not db.exists():
-        generate(inputs, companies=1500, customers=150, contacts=500, sales_lines=3000, seed=7, fmt="csv")
-        db.parent.mkdir(parents=True, exist_ok=True)
-        project.run(run_settings(inputs, db))
-    return inputs, db
 
 
 @pytest.fixture(scope="session")
@@ -66,11 +33,6 @@ def api_data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 @pytest.fixture(scope="session")
 def api_db(api_data) -> Path:
     return api_data[1]
-
-
-def make_app(db: Path, **extra):
-    values = {"run.db": db, "api.keys": KEYS, **extra}
-    return create_app(load_settings(None, **values))
 
 
 @pytest.fixture(scope="module")
@@ -437,7 +399,7 @@ def test_file_and_in_memory_accounts_agree(api_db, client):
 
 
 def test_contacts_without_consent_are_counted_never_shown(tiny_db, tiny_con, tmp_path):
-    """tests/fixtures.py: L3 (ベータ工業) opted out on 2026-01-01, before as-of; L4 (イプシロン) never
+    """tests/helpers.py: L3 (ベータ工業) opted out on 2026-01-01, before as-of; L4 (イプシロン) never
     opted in; L1 (アルファ商事) consents. Their personal data never leaves, in no answer or export."""
     withheld_emails = ("jiro@beta-kogyo.co.jp", "saburo@gmail.com")
     with TestClient(make_app(tiny_db)) as c:

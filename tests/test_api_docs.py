@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_api import build_api_db, make_app
+from helpers import build_api_db, make_app, readme_curl_commands
 
 from abm.report import report_path
 
@@ -93,20 +93,6 @@ def test_run_report_has_no_external_url(api_db):
     assert foreign_urls(html, ORIGIN) == []
     for link in ATTR.findall(html):
         assert link.startswith(("#", "data:")) or not Path(link).is_absolute(), link
-
-
-README = Path(__file__).parents[1] / "README.md"
-
-
-def readme_curl_commands() -> list[str]:
-    """The curl command lines of README's code blocks, continuation lines joined."""
-    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
-    commands = []
-    for block in blocks:
-        for line in block.replace("\\\n", " ").splitlines():
-            if line.strip().startswith("curl "):
-                commands.append(line.strip())
-    return commands
 
 
 def test_readme_curl_examples_urlencode_non_ascii():

@@ -19,7 +19,16 @@ import time
 import duckdb
 import httpx
 import pytest
-from test_api import CONTACTS, CONTACTS_KEY, KEYS, READ, READ_KEY, build_api_db, run_settings
+from helpers import (
+    CONTACTS,
+    CONTACTS_KEY,
+    KEYS,
+    READ,
+    READ_KEY,
+    build_api_db,
+    readme_curl_commands,
+    run_settings,
+)
 
 from pipelines import project
 
@@ -160,7 +169,6 @@ def test_access_log_has_one_line_per_request_and_no_secrets(server):
 def test_readme_curl_examples_work(server, tmp_path):
     """README's curl lines, run as written against the live server, answer 200; the Japanese `q=`
     reaches the server intact (same answer as the value sent by httpx)."""
-    from test_api_docs import readme_curl_commands
 
     base, _db, _inputs, _output = server
     commands = [c for c in readme_curl_commands() if '"$API/' in c]

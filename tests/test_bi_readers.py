@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from conftest import settings_for
+from helpers import settings_for, write_inputs
 
 from abm.published import file as published
 from pipelines import project
@@ -102,7 +102,6 @@ def test_published_file_uses_a_storage_format_older_bi_drivers_read(tiny_con):
 
 def test_storage_version_latest_writes_the_installed_format(tmp_path: Path):
     import duckdb
-    from fixtures import write_inputs
 
     db = tmp_path / "abm.duckdb"
     project.run(settings_for(write_inputs(tmp_path / "in"), db, **{"duckdb.storage_version": "latest"}))
@@ -113,7 +112,6 @@ def test_storage_version_latest_writes_the_installed_format(tmp_path: Path):
 def test_a_long_lived_python_reader_sees_the_new_run_on_reconnect(tmp_path: Path):
     # DuckDB caches one database instance per path in a process: a plain duckdb.connect(path) made while
     # another connection is still open would keep reading the old run. connect_read_only does not.
-    from fixtures import write_inputs
 
     db = tmp_path / "abm.duckdb"
     settings = settings_for(write_inputs(tmp_path / "in"), db)

@@ -11,13 +11,13 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
-from conftest import settings_for
-from fixtures import COMPANIES, write_inputs
+from helpers import COMPANY_ROWS, settings_for, write_inputs
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
 from abm.config.settings import load_settings
 from abm.errors import ConfigError
+from abm.messages import text
 from abm.ranking.bands import (
     ATTRIBUTES,
     NO_NAME_WORD,
@@ -227,7 +227,9 @@ def test_too_few_positives_falls_back_to_the_rule_and_says_so():
     assert any("transparent rule" in m and "min_positives" in m for m in messages)
     scored = ctx.query("SELECT * FROM work.account_buying_power ORDER BY buying_power_score DESC")
     assert scored["account_id"][0] == "m1"  # the largest company by every size column
-    assert scored.columns == ["account_id", "buying_power_score", "buying_power_decile", "has_buying_power"]
+    assert scored.columns == [
+        "account_id", "buying_power_score", "buying_power_decile", "has_buying_power", "why"
+    ]  # fmt: skip
     assert scored["has_buying_power"].sum() == 2  # deciles 1–2 of 10 companies
     assert ctx.count("buying_power_traits") > 0
 
@@ -252,6 +254,25 @@ def test_enough_positives_trains_the_lookalike():
     assert any("CV AUC" in m for m in messages)
     scored = ctx.query("SELECT count(*) AS n, sum(has_buying_power::INT) AS b FROM work.account_buying_power")
     assert scored.row(0) == (3000, 300)
+    # why: every high-buying-power company says why, in Japanese, naming rows of the lift table
+    why = ctx.query("SELECT why FROM work.account_buying_power WHERE has_buying_power")["why"]
+    assert why.null_count() == 0
+    traits = ctx.query("SELECT attribute, value, lift, support FROM buying_power_traits")
+    reasons = {
+        (r["attribute"], r["value"])
+        for r in traits.iter_rows(named=True)
+        if r["lift"] >= 1.2 and r["support"] >= 3
+    }
+    for said in why.head(50):
+        parts = said.split(" / ")
+        assert 1 <= len(parts) <= 3 and "上位顧客に" in parts[0] and parts[0].endswith("倍多い")
+        for part in parts:
+            assert any(part.startswith(_said(a, v)) for a, v in reasons), part
+    assert any("業種 24" in t or "業種 26" in t or "地域 中部" in t for t in why)  # the hidden pattern
+
+
+def _said(attribute: str, value: str) -> str:
+    return text(f"why.attribute.{attribute}", value=value)
 
 
 def test_rule_method_can_be_forced():
@@ -413,10 +434,10 @@ OPTIONAL = {  # master header → how the column is made empty (blank cells)
 
 
 def write_thin_inputs(folder: Path, states: dict[str, str]) -> Path:
-    """tests/fixtures inputs, the master rewritten with the optional columns present / absent / blank."""
+    """The tiny inputs, the master rewritten with the optional columns present / absent / blank."""
     write_inputs(folder)
     headers = ["企業コード", "商号", "法人番号", "都道府県", "従業員数", "売上高", "資本金", "ドメイン"]
-    rows = [dict(zip(headers, r, strict=True)) for r in COMPANIES]
+    rows = [dict(zip(headers, r, strict=True)) for r in COMPANY_ROWS]
     master = pl.DataFrame(rows).with_columns(
         業種コード=pl.Series(["24", "26", "24", "58", "76", "06"]),
         業種名=pl.Series(["金属製品", "生産用機械", "金属製品", "飲食料品小売", "飲食店", "総合工事"]),

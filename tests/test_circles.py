@@ -9,9 +9,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from abm.config.settings import DEFAULT_PLAYBOOK, SEGMENTS, load_settings
+from abm.config.settings import SEGMENTS, load_settings
 from abm.errors import ConfigError
+from abm.messages import playbook
 from abm.targeting.circles import classify
+
+DEFAULT_PLAYBOOK = playbook("ja")
 
 flag = st.one_of(st.booleans(), st.none())
 
@@ -27,7 +30,7 @@ def test_segment_always_agrees_with_the_three_flags(rows):
         assert approach == DEFAULT_PLAYBOOK[segment]
 
 
-def test_each_segment_gets_its_default_approach():
+def test_each_segment_gets_its_default_approach_in_english_on_request():
     cases = {
         (True, True, True): ("S+B+C", "1:1 ABM"),
         (True, True, False): ("S+B", "Field sales"),
@@ -39,7 +42,7 @@ def test_each_segment_gets_its_default_approach():
         (False, False, False): ("none", "Not targeted"),
     }
     frame = pl.DataFrame(list(cases), schema=["in_sales", "has_buying_power", "has_contacts"], orient="row")
-    out = classify(frame, DEFAULT_PLAYBOOK)
+    out = classify(frame, load_settings(**{"ui.language": "en"}).circles.playbook)
     for (segment, approach_start), got_segment, got_approach in zip(
         cases.values(), out["segment"], out["approach"], strict=True
     ):
@@ -48,12 +51,19 @@ def test_each_segment_gets_its_default_approach():
     assert sorted(out["segment"]) == sorted(SEGMENTS)
 
 
+def test_default_playbook_is_japanese_and_follows_ui_language():
+    ja = load_settings().circles.playbook
+    assert ja["S+B+C"].startswith("1:1 ABM: アカウントプラン") and ja["none"] == "対象外"
+    assert list(ja) == list(SEGMENTS)
+    assert load_settings(**{"ui.language": "en"}).circles.playbook["B"].startswith("Outbound")
+
+
 def test_playbook_is_overridden_from_the_config(tmp_path: Path):
     playbook = dict(DEFAULT_PLAYBOOK, B="展示会で名刺を獲得する")
     lines = "\n".join(f'"{k}" = "{v}"' for k, v in playbook.items())
     config = tmp_path / "abm.toml"
     config.write_text(f"[circles.playbook]\n{lines}\n", encoding="utf-8")
-    settings = load_settings(config)
+    settings = load_settings(config, **{"ui.language": "en"})  # the user's own playbook wins in any language
     out = classify(
         pl.DataFrame({"in_sales": [False], "has_buying_power": [True], "has_contacts": [False]}),
         settings.circles.playbook,

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import typer
-from fixtures import write_inputs
+from helpers import write_inputs
 from rich.cells import cell_len
 from typer.testing import CliRunner
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import duckdb
-from conftest import settings_for
+from helpers import settings_for
 
 from abm.sample import generate
 from pipelines import project

@@ -74,7 +74,7 @@ def test_hepburn_variants_meet(a, b):
 @pytest.mark.parametrize(
     ("english", "katakana_romaji"),
     [("SUNTORY", "SANTORI"), ("ROLAND", "RORANDO"), ("COSEL", "KOSERU"), ("YONEX", "YONEKUSU"),
-     ("FERROTEC", "FEROTEKU"), ("VALUEGOLF", "BARYUGORUHU")],
+     ("FERROTEC", "FEROTEKU"), ("VALUEGOLF", "BARYUGORUHU"), ("LASERTEC", "REZATEKU")],
 )  # fmt: skip
 def test_loanwords_share_a_skeleton(english, katakana_romaji):
     f = E.phonetic_romaji
@@ -88,6 +88,51 @@ def test_loan_key_keeps_vowels_that_tell_loanwords_apart():
     assert same[0] == same[1]
     other = pl.select(E.loan_key(f(pl.lit("KASAR"))), E.loan_key(f(pl.lit("KOSERU"))).alias("k")).row(0)
     assert other[0] != other[1]
+
+
+def test_margin_tells_a_lone_reading_from_namesakes():
+    pf = pl.DataFrame(
+        {
+            "qid": [1, 1, 1, 2, 2, 3],
+            "en_sim": [0.95, 0.6, 0.3, 0.9, 0.9, 0.8],
+            "q_en_trs": ["A", "A", "A", "B", "B", None],
+        }
+    )
+    got = pf.select(E.margin(pf))["en_margin"].round(2).to_list()
+    # the leader by 0.35, the others behind it; two equal readings: no margin; a Japanese name: 0
+    assert got == [0.35, -0.35, -0.65, 0.0, 0.0, 0.0]
+
+
+def test_coverage_is_not_diluted_by_extra_words():
+    english = pl.Series(["MARUHATISYOKENINTANASYONARU", "MARUHATI", None])
+    reading = pl.Series(["MARUHATISYOKEN", "MARUHATISYOKEN", "MARUHATISYOKEN"])
+    cover = E.coverage(english, reading)
+    assert cover[0] == 1.0 and abs(cover[1] - 8 / 14) < 1e-6 and cover[2] == 0.0
+
+
+def test_synthetic_english_names_are_written_as_companies_write_theirs():
+    import random
+
+    from abm.matching.synth import _english
+
+    made = [
+        _english("MARUHATI", "Securities", "丸八証券", "MARUHATISYOKEN", random.Random(i)) for i in range(400)
+    ]
+    assert all(made)
+    low = [m.lower() for m in made]
+    assert sum("securities" in m for m in low) > 200  # mostly translated
+    assert any("syoken" in m for m in low)  # now and then left in romaji
+    assert any(m.startswith("the ") for m in low)
+    assert any(m.isupper() for m in made) and any(m.endswith("Co., Ltd.") for m in made)
+    # Latin letters stay letters (ＶＭＱ技術 → VMQ ...), katakana names are respelt as loanwords
+    latin = [
+        _english("BUIEMUKYU", "Technology", "VMQ技術", "BUIEMUKYUGIJUTU", random.Random(i)) for i in range(50)
+    ]
+    assert sum(m.upper().startswith("VMQ") for m in latin) > 25
+    loan = {_english(None, None, "コセル", "KOSERU", random.Random(i)) for i in range(50)}
+    assert any(m and m.upper().startswith("COSEL") for m in loan)
+    # a name with no business word and no reading gets no English variant
+    assert _english(None, None, "丸八", None, random.Random(0)) is None
 
 
 MASTER = pl.DataFrame(
@@ -147,3 +192,20 @@ def test_blocking_stays_bounded_for_common_stems():
     recs = pl.DataFrame({"source_key": ["x"], "name": ["Nippon Co., Ltd."]})
     res = link(master, recs, source="contacts", settings=s)
     assert res.stats["candidate_pairs"] <= 3 * s.max_key_companies + 10
+
+
+def test_training_queries_respell_katakana_names_as_loanwords():
+    from abm.matching.keys import master_keys as prepared
+    from abm.matching.synth import training_queries
+
+    companies = pl.DataFrame(
+        {
+            "company_id": [str(i) for i in range(400)],
+            "name": ["株式会社コセル"] * 400,
+            "name_kana": ["コセル"] * 400,
+            "prefecture": ["富山県"] * 400,
+        }
+    )
+    names = training_queries(prepared(companies), 400, seed=0)["name"].str.to_uppercase()
+    # the reading reaches the English variants: COSEL as the loanword is spelt, not only KOSERU
+    assert names.str.starts_with("COSE").any() and names.str.starts_with("KOSERU").any()

@@ -11,15 +11,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
 from fastapi.testclient import TestClient
-from fixtures import CONTACTS, SALES, write_inputs
-from test_api import READ, make_app
+from helpers import CONTACT_ROWS, READ, SALES_ROWS, make_app, settings_for, write_inputs
 
 from abm.errors import AbmError
 from abm.matching.review import export_review
+from abm.messages import playbook
 from abm.published.csv_safety import formula_safe, formula_safe_frame, restore_text
-from abm.published.export import COLUMNS, export_targets
+from abm.published.export import export_targets, headers
 from pipelines import project
 
 
@@ -29,7 +28,7 @@ def test_csv_has_bom_salesforce_headers_and_every_target(tiny_db, tiny_con, tmp_
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM: Excel opens Japanese correctly
     frame = pl.read_csv(out, infer_schema=False)
-    assert frame.columns == [h["salesforce"] for h in COLUMNS.values()]
+    assert frame.columns == list(headers("salesforce").values())
     assert frame.columns[:3] == ["Account Name", "法人番号", "Billing State/Province"]
     targets = tiny_con.execute("SELECT account_id FROM v_target_accounts ORDER BY priority").fetchall()
     assert n == frame.height == len(targets) > 0
@@ -45,6 +44,35 @@ def test_xlsx_with_hubspot_headers_and_a_tier_filter(tiny_db, tiny_con, tmp_path
     tier1 = tiny_con.execute("SELECT count(*) FROM accounts WHERE tier = 1").fetchone()[0]
     assert n == frame.height == tier1
     assert set(frame["ティア"].cast(pl.Int64)) <= {1}
+
+
+def test_headers_and_texts_are_japanese_by_default(tiny_db, tmp_path):
+    out = tmp_path / "targets.csv"
+    export_targets(tiny_db, out)
+    frame = pl.read_csv(out, infer_schema=False)
+    assert {"ティア", "ティアの理由", "アプローチ", "購買力の理由"} <= set(frame.columns)
+    assert all(r.startswith("ティア") for r in frame["ティアの理由"])
+    assert set(frame["アプローチ"]) <= set(playbook("ja").values())
+    assert any(a.startswith("1:1 ABM: アカウントプラン") for a in frame["アプローチ"])
+
+
+def test_a_run_in_english_exports_english_headers_tier_reason_and_approach(tmp_path):
+    inputs = write_inputs(tmp_path / "in")
+    db = tmp_path / "abm.duckdb"
+    project.run(settings_for(inputs, db, **{"ui.language": "en"}))
+    out = tmp_path / "targets.csv"
+    export_targets(db, out)
+    frame = pl.read_csv(out, infer_schema=False)
+    assert frame.columns == list(headers("salesforce", "en").values())
+    assert {"Tier", "Tier reason", "Approach", "Why (buying power)", "Account Name"} <= set(frame.columns)
+    assert all(re.match(r"Tier [123] \(", r) for r in frame["Tier reason"])
+    assert "1:1 ABM: account plan, field sales, upsell / cross-sell" in set(frame["Approach"])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        approaches = dict(con.execute("SELECT segment, approach FROM segments").fetchall())
+    finally:
+        con.close()
+    assert approaches["none"] == "Not targeted" and approaches["B"].startswith("Outbound")
 
 
 @pytest.mark.parametrize(
@@ -75,12 +103,13 @@ def hostile_db(tmp_path_factory) -> Path:
     """A real run whose sales lines and web-form contacts carry formula-like company names."""
     root = tmp_path_factory.mktemp("hostile")
     inputs = write_inputs(root / "in")
-    sales = SALES + [
+    sales = SALES_ROWS + [
         ("2026/08/01", f"H{i}", name, "-500" if i == 0 else "100") for i, name in enumerate(HOSTILE)
     ]
     frame = pl.DataFrame(sales, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
     (inputs / "sales.csv").write_bytes(frame.write_csv().encode("cp932"))
-    contacts = CONTACTS + [(f"W{i}", name, f"web@hack{i}-corp.jp", "1", "") for i, name in enumerate(HOSTILE)]
+    hostile = [(f"W{i}", name, f"web@hack{i}-corp.jp", "1", "") for i, name in enumerate(HOSTILE)]
+    contacts = CONTACT_ROWS + hostile
     pl.DataFrame(
         contacts,
         schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],

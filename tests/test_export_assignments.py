@@ -15,10 +15,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
 from fastapi.testclient import TestClient
-from fixtures import CONTACTS, write_inputs
-from test_api import READ, make_app
+from helpers import CONTACT_ROWS, READ, make_app, settings_for, write_inputs
 from typer.testing import CliRunner
 
 from abm.cli.main import app
@@ -26,7 +24,7 @@ from abm.errors import AbmError
 from abm.matching.keys import is_free_mail
 from abm.matching.settings import FREE_MAIL_DOMAINS
 from abm.published import file as published
-from abm.published.export import COLUMNS, contact_domains, export_accounts, run_free_mail
+from abm.published.export import contact_domains, export_accounts, headers, run_free_mail
 from pipelines import project
 
 # rep id, name, area, active, email, CRM user id (R5 has no CRM id; R6's email is malformed)
@@ -62,7 +60,7 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict:
     root = tmp_path_factory.mktemp("assignments")
     inputs = write_inputs(root / "in")
     pl.DataFrame(
-        CONTACTS + EXTRA_CONTACTS,
+        CONTACT_ROWS + EXTRA_CONTACTS,
         schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],
         orient="row",
     ).write_excel(inputs / "contacts.xlsx")
@@ -95,7 +93,7 @@ def test_every_owned_account_appears_once_tiered_or_not(runs, tmp_path):
     ids = [r["ABM Account ID"] for r in rows]
     assert n == len(rows) == len(owned) and sorted(ids) == sorted(owned)  # once each, none missing
     assert {r["ABM Account ID"]: r["担当者コード"] for r in rows} == owned
-    assert list(rows[0]) == [h["salesforce"] for h in COLUMNS.values()]
+    assert list(rows[0]) == list(headers("salesforce").values())
 
 
 def test_owner_is_the_crm_user_id_for_salesforce_and_the_email_for_hubspot(runs, tmp_path):

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import settings_for
+from helpers import settings_for
 
 from pipelines import project
 

@@ -12,7 +12,7 @@ import duckdb
 import numpy as np
 import polars as pl
 import pytest
-from conftest import settings_for
+from helpers import settings_for
 
 from abm.errors import InputError
 from abm.inputs import houjin

@@ -6,10 +6,12 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from helpers import settings_for, write_inputs
 
 from abm.errors import InputError
 from abm.inputs import validate as v
-from abm.inputs.readers import ROW, detect_encoding, find_input, read_input
+from abm.inputs.encoding import detect_encoding
+from abm.inputs.readers import ROW, find_input, read_input
 from abm.inputs.schema import COMPANIES, CONTACTS, SALES
 
 SALES_ROWS = [
@@ -430,8 +432,6 @@ def test_a_header_named_like_the_readers_row_column_is_harmless(tmp_path: Path):
 
 
 def test_missing_columns_of_every_file_in_one_message_with_the_config_to_paste(tmp_path: Path):
-    from conftest import settings_for
-    from fixtures import write_inputs
 
     from pipelines import project
 
@@ -455,8 +455,6 @@ def test_missing_columns_of_every_file_in_one_message_with_the_config_to_paste(t
 
 
 def test_config_names_the_sheet_to_read(tmp_path: Path):
-    from conftest import settings_for
-    from fixtures import write_inputs
 
     from abm.errors import ConfigError
     from pipelines import project

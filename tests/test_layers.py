@@ -112,3 +112,46 @@ def test_the_check_catches_a_core_module_importing_upwards(source: str, expected
             name = f"{node.module}.{node.names[0].name}"
             graph.setdefault("abm.ranking.x", set()).add(name if name in graph else node.module)
     assert violations(graph) == expected
+
+
+# --- tests: helpers have one home -----------------------------------------------------------------
+
+TESTS = ROOT / "tests"
+
+
+def forbidden_test_imports(source: str) -> list[str]:
+    """The modules a test module imports that it must not: another ``test_*`` module or conftest.
+
+    Shared helpers live in tests/helpers.py; a test importing another test drags that module's
+    fixtures and side effects along and breaks when the other test moves."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names = [node.module]
+        found += [n for n in names if n.split(".")[0].startswith("test_") or n.split(".")[0] == "conftest"]
+    return found
+
+
+def test_no_test_module_imports_another_test_module_or_conftest():
+    offenders = {
+        p.name: bad
+        for p in sorted(TESTS.glob("test_*.py"))
+        if (bad := forbidden_test_imports(p.read_text("utf-8")))
+    }
+    assert offenders == {}
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("from test_api import make_app\n", ["test_api"]),
+        ("def f():\n    from conftest import settings_for\n", ["conftest"]),
+        ("import test_api_docs\n", ["test_api_docs"]),
+        ("from helpers import make_app\nimport pytest\n", []),
+    ],
+)
+def test_the_test_import_check_catches_a_test_importing_a_test(source: str, expected: list[str]):
+    assert forbidden_test_imports(source) == expected

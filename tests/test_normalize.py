@@ -11,12 +11,11 @@ from abm.matching.normalize import (
     branch,
     english_key,
     fold_kana,
-    fold_romaji,
     kana_key,
     legal_form,
     normalize_name,
-    romaji,
 )
+from abm.matching.romaji import fold_romaji, romaji
 
 
 def run(fn, values: list[str | None]) -> list[str | None]:

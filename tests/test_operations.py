@@ -12,8 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import settings_for
-from fixtures import write_inputs
+from helpers import settings_for, write_inputs
 from typer.testing import CliRunner
 
 from abm.cli.main import app

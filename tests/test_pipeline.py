@@ -1,4 +1,4 @@
-"""End-to-end runs on the tiny hand-made inputs: every table's answer can be read off fixtures.py."""
+"""End-to-end runs on the tiny hand-made inputs: every table's answer can be read off tests/helpers.py."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import settings_for
-from fixtures import write_inputs
+from helpers import settings_for, write_inputs
 
 from abm.errors import AbmError, InputError
 from abm.published import file as published

@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
+from helpers import settings_for
 from real_data import REAL, run_case
 
 from pipelines import project
@@ -21,7 +21,7 @@ def test_short_exchange_names_link_to_the_edinet_master():
     figures, joined = run_case("sales")
     assert figures["records"] == 1111 and figures["in_master"] == 911
     assert figures["precision"] >= 0.99
-    assert figures["recall"] >= 0.90
+    assert figures["recall"] >= 0.92  # measured 0.95
     assert figures["review_share"] <= 0.08
     # the 200 listed companies that are not in the master must not be linked to a namesake
     outside = joined.filter(pl.col("truth").is_null(), pl.col("status") == "auto")
@@ -31,10 +31,10 @@ def test_short_exchange_names_link_to_the_edinet_master():
 def test_english_names_link_to_a_master_without_english_names():
     figures, _ = run_case("english")
     assert figures["records"] == 1038 and figures["in_master"] == 838
-    assert figures["precision"] >= 0.98
-    # measured 0.53 (0.26 before abm/matching/english.py): romaji of the reading, business words,
-    # loanword keys; what bounds the rest is in README (名寄せ, real data)
-    assert figures["recall"] >= 0.48
+    assert figures["precision"] >= 0.985  # measured 0.994
+    # measured 0.587 (0.26 before abm/matching/english.py, 0.555 before en_margin / en_cover and the
+    # realistic synthetic English names): what bounds the rest is in README (名寄せ, real data)
+    assert figures["recall"] >= 0.56
     assert figures["review_share"] <= 0.12
 
 

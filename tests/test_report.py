@@ -6,12 +6,14 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from abm.report import report_path, write_report
+from abm.report import collect, render, report_path, write_report
 from abm.report.page import SECTIONS
 from abm.report.svg import venn
 
@@ -62,7 +64,7 @@ def test_report_numbers_match_the_tables(page, tiny_con):
     assert set(regions) == {"S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none"}
     text = " ".join(parsed.text)
     for segment, accounts in tiny_con.execute("SELECT segment, accounts FROM segments").fetchall():
-        assert f"{segment}: {accounts:,}" in text or f"none (outside): {accounts:,}" in text
+        assert f"{segment}: {accounts:,}" in text or f"none（輪の外）: {accounts:,}" in text
     for decile, revenue in tiny_con.execute("SELECT decile, revenue FROM deciles").fetchall():
         assert f"¥{revenue:,.0f}" in text, decile
     rejected = tiny_con.execute("SELECT count(DISTINCT (source_file, row_number)) FROM rejects").fetchone()[0]
@@ -82,6 +84,27 @@ def test_report_carries_no_personal_data(page, tiny_con):
 def test_abm_report_writes_where_asked(tiny_db, tmp_path):
     out = write_report(tiny_db, tmp_path / "sub" / "r.html")
     assert out.read_text(encoding="utf-8").startswith("<!doctype html>")
+
+
+def test_report_is_japanese_by_default(page):
+    html, parsed = page
+    headings = [t for t in parsed.text if t.strip()]
+    assert '<html lang="ja">' in html and "abm 実行レポート" in html
+    for heading in ("三つの輪", "デシル分析", "名寄せの品質", "セグメント別ティア", "アカウント数"):
+        assert heading in headings, heading
+    assert "Three circles" not in html and "Rejected input rows" not in html
+    assert 'title="segment"' in html  # the column code stays at hand for BI analysts
+
+
+def test_report_in_english_for_a_run_in_english(tiny_db, tmp_path):
+    con = duckdb.connect(str(tiny_db), read_only=True)
+    try:
+        data = collect(con)
+    finally:
+        con.close()
+    html = render(replace(data, run={**data.run, "language": "en"}))
+    assert '<html lang="en">' in html and "abm run report" in html and "Three circles" in html
+    assert "三つの輪</h2>" not in html and "none (outside)" in html and ">Accounts</th>" in html
 
 
 def test_venn_draws_every_region_even_when_empty():

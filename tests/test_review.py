@@ -7,8 +7,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
-from fixtures import SALES, write_inputs
+from helpers import SALES_ROWS, settings_for, write_inputs
 
 from abm.errors import InputError
 from abm.matching.review import export_review, import_review
@@ -111,7 +110,7 @@ def test_import_refuses_unknown_company_or_record(tmp_path: Path):
 
 
 def _write_sales(inputs: Path, renames: dict[str, str]) -> None:
-    rows = [(d, code, renames.get(code, name), amount) for d, code, name, amount in SALES]
+    rows = [(d, code, renames.get(code, name), amount) for d, code, name, amount in SALES_ROWS]
     frame = pl.DataFrame(rows, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
     (inputs / "sales.csv").write_bytes(frame.write_csv().encode("cp932"))
 

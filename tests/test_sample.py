@@ -14,7 +14,7 @@ import pytest
 from abm.inputs.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
 from abm.sample import SampleSummary, generate
 from abm.sample import lexicon as lex
-from abm.sample.records import VARIANTS
+from abm.sample.dirty import VARIANTS
 
 END = date(2026, 9, 30)
 SMALL = dict(companies=1_000, customers=150, contacts=600, sales_lines=2_500, seed=7)

@@ -8,13 +8,12 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from conftest import settings_for
-from fixtures import write_inputs
+from helpers import settings_for, write_inputs
 from typer.testing import CliRunner
 
 from abm.cli.main import app
+from abm.messages import labels
 from abm.report import write_report
-from abm.report.page import REASON_LABELS
 from pipelines import project
 
 # 関東 has two reps, 九州・沖縄 two (R3 leaves before the third quarter), 近畿 one; nobody covers 東北.
@@ -147,7 +146,7 @@ def test_report_lists_territory_changes_by_reason_without_names(quarters, tmp_pa
     counts = dict(query(quarters["db"], "SELECT reason, count(*) FROM territory_changes GROUP BY reason"))
     assert counts["rep left"] >= 1
     for reason, n in counts.items():
-        assert f'<td>{REASON_LABELS[reason]}</td><td>{reason}</td><td class="n">{n:,}</td>' in section
+        assert f'<td>{labels("reason")[reason]}</td><td>{reason}</td><td class="n">{n:,}</td>' in section
     assert "<td>R3</td><td>R4</td><td>担当者の退職・異動</td>" in section  # デルタ電機 handed over
     for _, name, _, _ in REPS:
         assert name not in section  # rep codes only, no person's name

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from abm.config.settings import TierSettings
+from abm.messages import Lang
 from abm.targeting.tiers import assign_tiers
 
 # account_id, segment, buying_power_score, sales_amount (priority = score, then own revenue, then id)
@@ -22,11 +23,11 @@ ACCOUNTS = [
 ]
 
 
-def tiers(settings: TierSettings) -> dict[str, tuple[int | None, str | None]]:
+def tiers(settings: TierSettings, lang: Lang = "en") -> dict[str, tuple[int | None, str | None]]:
     frame = pl.DataFrame(
         ACCOUNTS, schema=["account_id", "segment", "buying_power_score", "sales_amount"], orient="row"
     )
-    out = assign_tiers(frame, settings)
+    out = assign_tiers(frame, settings, lang)
     return {r["account_id"]: (r["tier"], r["tier_reason"]) for r in out.iter_rows(named=True)}
 
 
@@ -59,8 +60,8 @@ def test_zero_capacity_and_custom_segments():
     assert tier == {k: None for k in tier} | {"a6": 2}
 
 
-def test_tier_reason_reads_well():
-    got = tiers(TierSettings(tier1_capacity=2))
+def test_tier_reason_reads_well_in_english_on_request():
+    got = tiers(TierSettings(tier1_capacity=2), "en")
     assert got["a1"][1] == (
         "Tier 1 (1:1 account plan): S+B+C account, #1 by priority of 2 places "
         "(buying power 0.95, own revenue ¥5,000,000)"
@@ -69,3 +70,16 @@ def test_tier_reason_reads_well():
     assert got["x1"][1] == (
         "Tier 3 (1:many): S+C account, #2 by priority (buying power n/a, own revenue ¥50,000)"
     )
+
+
+def test_tier_reason_is_japanese_by_default():
+    frame = pl.DataFrame(
+        ACCOUNTS, schema=["account_id", "segment", "buying_power_score", "sales_amount"], orient="row"
+    )
+    out = assign_tiers(frame, TierSettings(tier1_capacity=2))  # no language given: Japanese
+    got = dict(zip(out["account_id"], out["tier_reason"], strict=True))
+    assert got["a1"] == (
+        "ティア1（1:1 アカウントプラン）: S+B+C のアカウント、優先順位 1 位（2 枠中）、"
+        "購買力 0.95、自社売上 ¥5,000,000"
+    )
+    assert got["x1"] == "ティア3（1:many）: S+C のアカウント、優先順位 2 位、購買力 なし、自社売上 ¥50,000"

@@ -17,19 +17,8 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
-
-SEGMENTS = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")  # domain.md order
-
-DEFAULT_PLAYBOOK = {
-    "S+B+C": "1:1 ABM: account plan, field sales, upsell / cross-sell",
-    "S+B": "Field sales / account manager builds contacts (events, introductions)",
-    "B+C": "Inside sales + targeted nurture to open a deal (new business)",
-    "B": "Outbound to acquire contacts: targeted ads, DM, telemarketing, events",
-    "S+C": "Low-touch retention: email / MA, inside sales",
-    "S": "Low-touch, keep via inside sales",
-    "C": "MA nurture (1:many), watch for signals",
-    "none": "Not targeted",
-}
+from abm.messages import DEFAULT_LANGUAGE, Lang, playbook
+from abm.published.contract import SEGMENTS
 
 
 class Section(BaseModel):
@@ -140,11 +129,15 @@ class BuyingPowerSettings(Section):
 
 class CirclesSettings(Section):
     playbook: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_PLAYBOOK), description="Approach per segment (all 8 segments)."
+        default_factory=dict,
+        description="Approach per segment (all 8 segments); empty = the message catalogue's texts in "
+        "`ui.language`.",
     )
 
     @model_validator(mode="after")
     def _all_segments(self) -> CirclesSettings:
+        if not self.playbook:
+            return self  # filled from the catalogue by Settings, which knows the language
         missing = [s for s in SEGMENTS if s not in self.playbook]
         unknown = [s for s in self.playbook if s not in SEGMENTS]
         if missing or unknown:
@@ -264,6 +257,14 @@ class ApiSettings(Section):
     )
 
 
+class UiSettings(Section):
+    language: Lang = Field(
+        DEFAULT_LANGUAGE,
+        description="Language of every people-facing text (approach, tier_reason, why, report, CRM export "
+        "custom headers, workspace): `ja` (default) or `en`. Codes and column names stay ASCII.",
+    )
+
+
 class Settings(BaseSettings):
     """All of abm's configuration. Sections map to TOML tables."""
 
@@ -286,6 +287,14 @@ class Settings(BaseSettings):
     territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")
+    ui: UiSettings = Field(default_factory=UiSettings, description="People-facing language")
+
+    @model_validator(mode="after")
+    def _playbook_in_language(self) -> Settings:
+        """No playbook in config → the catalogue's approach texts in ``ui.language`` (the user's wins)."""
+        if not self.circles.playbook:
+            self.circles.playbook = playbook(self.ui.language)
+        return self
 
     @classmethod
     def settings_customise_sources(

@@ -3,9 +3,9 @@
 Everything is read as text so that validation sees exactly what the user wrote and can quote it
 in ``rejects``. CSV/TSV/TXT may be UTF-8, UTF-8 with BOM, CP932 (Shift_JIS as Japanese Excel writes
 it), EUC-JP or UTF-16 with BOM (Excel's "Unicode テキスト", tab-separated); the encoding and the
-separator are detected, never asked for. Non-UTF-8 text is transcoded in chunks to a temporary
-file, so a national-scale file never sits in memory twice. Every sheet of an .xlsx is read (sheets
-with the same header are appended) unless the config names one.
+separator are detected (``abm.inputs.encoding``), never asked for. Non-UTF-8 text is transcoded in
+chunks to a temporary file, so a national-scale file never sits in memory twice. Every sheet of an
+.xlsx is read (sheets with the same header are appended) unless the config names one.
 
 Each row keeps its spreadsheet row number (header = row 1, first data row = 2; an .xlsx keeps the
 sheet's own numbers, blank rows included) in ``ROW``. The reader's own columns start with a NUL
@@ -14,25 +14,21 @@ character, so no header of a user's file can collide with them.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from abm.errors import InputError
+from abm.inputs.encoding import CHUNK, detect_encoding, first_line, separator, utf8_file
 from abm.inputs.schema import FILE_SUFFIXES, InputSpec, alias_map, header_key
 
 ROW = "\x00row"  # spreadsheet row number
 SOURCE = "\x00source"  # file name, with '#sheet' for .xlsx (only present for .xlsx)
 FIELDS = "\x00fields"  # field count of a ragged text line, null when the line is fine
 WHOLE_ROW = "(row)"  # the `column` of a problem that concerns the whole row (a ragged line)
-_CHUNK = 1 << 22
 _UNIT = "\x1f"  # a separator no text line contains: reads whole physical lines
 
 
@@ -80,78 +76,9 @@ def find_input(input_dir: Path, spec: InputSpec) -> Path | None:
 def sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as fh:
-        while chunk := fh.read(_CHUNK):
+        while chunk := fh.read(CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
-
-
-# Python codec per encoding we report. EUC-JP is decoded as EUC-JIS-2004, a superset that also
-# holds the NEC row-13 characters (①, ㈱) Japanese EUC files carry.
-_CODECS = {
-    "utf-8": "utf-8",
-    "utf-8-sig": "utf-8-sig",
-    "utf-16": "utf-16",
-    "euc-jp": "euc_jis_2004",
-    "cp932": "cp932",
-}
-
-
-def detect_encoding(path: Path) -> str:
-    """utf-8-sig / utf-16 by their BOM, else utf-8, euc-jp or cp932: the first that decodes the whole
-    file (read in chunks). EUC-JP goes before CP932 because CP932 text almost never decodes as
-    EUC-JP (its common lead bytes 0x81-0x9F are invalid there) while EUC-JP often decodes as CP932
-    half-width katakana garbage."""
-    with path.open("rb") as fh:
-        head = fh.read(3)
-    if head[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
-        candidates: tuple[str, ...] = ("utf-16",)
-    elif head == codecs.BOM_UTF8:
-        candidates = ("utf-8-sig",)
-    else:
-        candidates = ("utf-8", "euc-jp", "cp932")
-    for enc in candidates:
-        decoder = codecs.getincrementaldecoder(_CODECS[enc])()
-        try:
-            with path.open("rb") as fh:
-                while chunk := fh.read(_CHUNK):
-                    decoder.decode(chunk)
-                decoder.decode(b"", final=True)
-            return enc
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{path}: not readable as UTF-8, UTF-16, EUC-JP or CP932 (Shift_JIS) text")
-
-
-@contextmanager
-def _utf8(path: Path, encoding: str) -> Iterator[Path]:
-    """The file itself when UTF-8, else a UTF-8 temp copy transcoded chunk by chunk."""
-    if encoding == "utf-8":
-        yield path
-        return
-    with tempfile.NamedTemporaryFile(suffix=".csv") as tmp:
-        decoder = codecs.getincrementaldecoder(_CODECS[encoding])()
-        with path.open("rb") as fh:
-            while chunk := fh.read(_CHUNK):
-                tmp.write(decoder.decode(chunk).encode("utf-8"))
-            tmp.write(decoder.decode(b"", final=True).encode("utf-8"))
-        tmp.flush()
-        yield Path(tmp.name)
-
-
-def _first_line(path: Path, encoding: str) -> str:
-    decoder = codecs.getincrementaldecoder(_CODECS[encoding])(errors="replace")
-    text = ""
-    with path.open("rb") as fh:
-        while "\n" not in text and (chunk := fh.read(1 << 16)):
-            text += decoder.decode(chunk)
-    return text.split("\n", 1)[0].rstrip("\r")
-
-
-def _separator(path: Path, first_line: str) -> str:
-    """Tab for .tsv, and for any text file whose header has tabs but no comma (Excel's Unicode text)."""
-    if path.suffix.lower() == ".tsv" or ("\t" in first_line and "," not in first_line):
-        return "\t"
-    return ","
 
 
 def _xlsx_rows(path: Path, sheet: str, n_rows: int | None = None) -> pl.DataFrame:
@@ -183,8 +110,8 @@ def list_tables(path: Path, sheet: str | None = None) -> list[Table]:
     try:
         if suffix in (".csv", ".tsv", ".txt"):
             encoding = detect_encoding(path)
-            line = _first_line(path, encoding)
-            header = next(csv.reader([line], delimiter=_separator(path, line)), [])
+            line = first_line(path, encoding)
+            header = next(csv.reader([line], delimiter=separator(path, line)), [])
             return [Table(path, tuple(header), encoding)]
         if suffix == ".parquet":
             return [Table(path, tuple(pl.read_parquet_schema(path)), "parquet")]
@@ -254,9 +181,9 @@ def _field_counts(path: Path, sep: str) -> pl.Series:
 
 def _read_text(table: Table) -> pl.DataFrame:
     width = len(table.header)
-    with _utf8(table.path, table.encoding) as path:
-        line = _first_line(path, "utf-8")
-        sep = _separator(table.path, line)
+    with utf8_file(table.path, table.encoding) as path:
+        line = first_line(path, "utf-8")
+        sep = separator(table.path, line)
         counts = _field_counts(path, sep)
         df = pl.read_csv(
             path,

@@ -22,6 +22,7 @@ class Column:
     required: bool = False
     aliases: tuple[str, ...] = ()
     description: str = ""
+    personal: bool = False  # identifies a person (contact or rep): the published contract flags it
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ CONTACTS = InputSpec(
             required=True,
             aliases=("メールアドレス", "メール", "e-mail", "mail"),
             description="Email address.",
+            personal=True,
         ),
         Column(
             "opt_in",
@@ -238,10 +240,15 @@ CONTACTS = InputSpec(
             aliases=("オプトイン", "配信許諾", "opt-in", "許諾日", "オプトイン日"),
             description="Opt-in: a boolean, or the opt-in date (a date means yes).",
         ),
-        Column("person_name", aliases=("氏名", "名前", "担当者名", "name"), description="Person's name."),
+        Column(
+            "person_name",
+            aliases=("氏名", "名前", "担当者名", "name"),
+            description="Person's name.",
+            personal=True,
+        ),
         Column("department", aliases=("部署", "部署名", "所属"), description="Department (部署)."),
         Column("title", aliases=("役職", "役職名", "job title"), description="Title (役職)."),
-        Column("phone", aliases=_PHONE, description="Phone."),
+        Column("phone", aliases=_PHONE, description="Phone.", personal=True),
         Column(
             "opted_out_at",
             "date",
@@ -287,6 +294,7 @@ REPS = InputSpec(
             "email",
             aliases=("メールアドレス", "メール", "e-mail", "email address"),
             description="Rep's email: the owner a HubSpot company import matches (`abm export`).",
+            personal=True,
         ),
         Column(
             "crm_user_id",

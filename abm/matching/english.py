@@ -24,13 +24,17 @@ Kept apart from ``features.py`` so this evidence can be read and changed on its 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
 import numpy as np
 import polars as pl
+from rapidfuzz import process
+from rapidfuzz.distance import LCSseq
 
-from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, fold_romaji, romaji, strip_legal_and_branch
+from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, strip_legal_and_branch
+from abm.matching.romaji import fold_romaji, romaji
 from abm.matching.similarity import similarity
 
 DATA = Path(__file__).parent / "data" / "business_words.tsv"
@@ -42,7 +46,10 @@ SEP = "|"
 # master columns (m_*) and record columns (q_*) this module adds
 MASTER_KEYS = ("en_tr", "en_nrom", "en_stem", "en_skel", "en_loan", "en_word")
 RECORD_KEYS = ("en_trs", "en_stem", "en_skels", "en_loans", "en_biz")
-FEATURES = ("tr_sim", "stem_sim", "skel_sim", "skel_len", "loan_sim", "biz_hit", "biz_miss", "en_common")
+FEATURES = (
+    "tr_sim", "stem_sim", "skel_sim", "skel_len", "loan_sim", "biz_hit", "biz_miss", "en_common", "en_margin",
+    "en_cover",
+)  # fmt: skip
 
 _HEPBURN = {
     "SHI": "SI", "CHI": "TI", "TSU": "TU", "FU": "HU", "ZI": "JI", "DZU": "ZU",
@@ -261,8 +268,27 @@ def master_keys(nname: pl.Series, name_kana: pl.Series) -> pl.DataFrame:
     )
 
 
-def _explode_max(pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...]) -> np.ndarray:
-    """Per pair: the best similarity of any of the query's "|"-joined spellings with any ``mcols``."""
+def coverage(a: pl.Series, b: pl.Series) -> np.ndarray:
+    """Element-wise share of ``b`` spelt out in order by ``a`` (longest common subsequence / len(b));
+    0 where either is null or empty. "Maruhachi Securities International" covers all of マルハチ
+    ショウケン's romaji though its similarity is diluted by the extra word."""
+    both = (a.is_not_null() & b.is_not_null() & (a != "") & (b != "")).fill_null(False).to_numpy()
+    out = np.zeros(len(a), dtype=np.float32)
+    if both.any():
+        mask = pl.Series(both)
+        bb = b.filter(mask)
+        common = process.cpdist(a.filter(mask).to_list(), bb.to_list(), scorer=LCSseq.similarity, workers=-1)
+        out[both] = np.asarray(common, dtype=np.float32) / bb.str.len_chars().to_numpy().astype(np.float32)
+    return out
+
+
+def _explode_max(
+    pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...], scorer: Callable | None = None
+) -> np.ndarray:
+    """Per pair: the best similarity (or ``scorer``) of any of the query's "|"-joined spellings with
+    any ``mcols``."""
+
+    scorer = scorer or similarity
 
     sim = np.zeros(pf.height, dtype=np.float32)
     has = pf[qcol].is_not_null().to_numpy()
@@ -272,10 +298,23 @@ def _explode_max(pf: pl.DataFrame, qcol: str, mcols: tuple[str, ...]) -> np.ndar
     ex = sub.with_columns(pl.col(qcol).str.split(SEP)).explode(qcol)
     best = np.zeros(ex.height, dtype=np.float32)
     for m in mcols:
-        best = np.maximum(best, similarity(ex[qcol], ex[m]))
+        best = np.maximum(best, scorer(ex[qcol], ex[m]))
     agg = ex.select("_i").with_columns(s=pl.Series(best)).group_by("_i").agg(pl.col("s").max())
     sim[agg["_i"].to_numpy()] = agg["s"].to_numpy()
     return sim
+
+
+def margin(pf: pl.DataFrame, sim: str = "en_sim") -> pl.Expr:
+    """How far this candidate reads closer to the English name than the query's best other candidate
+    (-1..1; 0 for names not in Latin letters). One company that reads like "Maruhachi Securities" at
+    0.95 when the next reads at 0.6 is telling; two at 0.95 are namesakes the pair alone cannot see."""
+    s, q = pl.col(sim), "qid"
+    top = s.max().over(q)
+    at_top = (s == top).sum().over(q)
+    # the best among the others: the runner-up for the unique leader, the leader for everyone else
+    second = s.filter(s < top).max().over(q).fill_null(0.0)
+    other = pl.when((s == top) & (at_top == 1)).then(second).otherwise(top)
+    return pl.when(pl.col("q_en_trs").is_not_null()).then(s - other).otherwise(0.0).alias("en_margin")
 
 
 def features(pf: pl.DataFrame) -> pl.DataFrame:
@@ -286,6 +325,7 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
         tr_sim=pl.Series(_explode_max(pf, "q_en_trs", ("m_en_tr", "m_en_nrom"))),
         skel_sim=pl.Series(_explode_max(pf, "q_en_skels", ("m_en_skel",))),
         loan_sim=pl.Series(_explode_max(pf, "q_en_loans", ("m_en_loan",))),
+        en_cover=pl.Series(_explode_max(pf, "q_en_trs", ("m_en_tr",), coverage)),
         stem_sim=pl.Series(
             np.maximum(
                 similarity(pf["q_en_stem"], pf["m_en_stem"]), similarity(pf["q_en_stem"], pf["m_en_tr"])
@@ -323,4 +363,5 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
         en_common=count.cast(pl.Float32).fill_null(0),  # 0: no key matched exactly
         # a long equal skeleton is telling (SBRMKTRNKS), a short one is not (PN)
         skel_len=pl.when(pl.col("skel_sim") >= 1).then(pl.col("m_en_skel").str.len_chars()).otherwise(0),
+        en_margin=pl.lit(0.0),  # set by features.features once en_sim is known (``margin``)
     ).with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES)

@@ -85,6 +85,7 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
             )
         ),
     )
+    pf = pf.with_columns(english.margin(pf))  # the English name's reading, against the other candidates
     cn_eq, cn_ne = _eq("q_cn", "m_cn")
     dom_eq, dom_ne = _eq("q_domain", "m_domain")
     ph_eq, ph_ne = _eq("q_phone", "m_phone")

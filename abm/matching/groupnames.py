@@ -4,7 +4,7 @@ Japanese groups name subsidiaries after the parent: 関西ニコン園, ニコ�
 東海太陽社工業 — often at the parent's address, with the parent's phone area and sometimes its
 domain. Such a record is NOT the parent: the linker must not read the extra word as noise. Branch
 suffixes (東京支店, 本社, 大阪営業所) are a different thing — the same company — and are stripped from
-the names before this check (``abm.matching.normalize.BRANCH_RE``).
+the names before this check (``abm.matching.branch_suffix.BRANCH_RE``).
 
 The test is vectorised and cheap: the record's name must keep the candidate's name whole (as a
 substring, or split once after a short leading word) and, with every group word stripped from
@@ -16,9 +16,10 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from abm.matching.normalize import _CITIES, _PREFS, fold_chars
+from abm.matching.branch_suffix import CITIES, PREFS
+from abm.matching.normalize import fold_chars
 
-# regions and areas a subsidiary is named after (prefectures and major cities come from normalize)
+# regions and areas a subsidiary is named after (prefectures and major cities come from branch_suffix)
 _AREAS = (
     "日本", "ジャパン", "東日本", "西日本", "中日本", "北日本", "首都圏", "関東", "関西", "東海", "北陸",
     "甲信越", "中部", "近畿", "中国", "四国", "九州", "東北", "北海道", "沖縄", "山陰", "山陽", "京浜",
@@ -34,7 +35,7 @@ BUSINESS_WORDS = (
     "マネジメント", "プロパティ", "ビルサービス", "スタッフ", "パートナーズ", "ネットワークス",
     "IT", "ICT", "E&C", "BS", "FS",
 )  # fmt: skip
-REGION_WORDS = tuple(dict.fromkeys((*_AREAS, *_PREFS, *(c for c in _CITIES if len(c) >= 2))))
+REGION_WORDS = tuple(dict.fromkeys((*_AREAS, *PREFS, *(c for c in CITIES if len(c) >= 2))))
 
 
 def _folded(words: tuple[str, ...]) -> list[str]:

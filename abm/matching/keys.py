@@ -8,13 +8,12 @@ from abm.inputs.corporate_number import valid_expr
 from abm.matching import english
 from abm.matching.normalize import (
     english_key,
-    fold_romaji,
     kana_key,
     legal_form,
     normalize_name,
     reading_key,
-    romaji,
 )
+from abm.matching.romaji import fold_romaji, romaji
 
 _JP_SLD = ("co", "or", "ne", "ac", "ad", "ed", "go", "gr", "lg")
 

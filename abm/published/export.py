@@ -28,6 +28,8 @@ import polars as pl
 from abm.errors import AbmError
 from abm.matching.keys import is_free_mail, registered_domain
 from abm.matching.settings import FREE_MAIL_DOMAINS
+from abm.messages import DEFAULT_LANGUAGE, Lang, labels, language, text, text_expr
+from abm.published.contract import CONTRACT
 from abm.published.csv_safety import write_safe_csv
 from abm.published.file import connect_read_only
 
@@ -35,11 +37,12 @@ CRMS = ("salesforce", "hubspot")
 KINDS = ("targets", "assignments")
 LAST = "last"  # changed_since: the run before the latest one
 
+CUSTOM = "custom"  # a custom field: its label is the catalogue's column header (abm.messages) in ui.language
 # column of the export frame -> header per CRM (the README's mapping table is this dict). Standard
-# fields carry the CRM's label; the others are custom fields to create first (Japanese labels).
+# fields carry the CRM's label; CUSTOM ones are fields to create first, labelled from the catalogue.
 COLUMNS: dict[str, dict[str, str]] = {
     "name": {"salesforce": "Account Name", "hubspot": "Company name"},
-    "corporate_number": {"salesforce": "法人番号", "hubspot": "法人番号"},
+    "corporate_number": {"salesforce": CUSTOM, "hubspot": CUSTOM},
     "prefecture": {"salesforce": "Billing State/Province", "hubspot": "State/Region"},
     "city": {"salesforce": "Billing City", "hubspot": "City"},
     "address": {"salesforce": "Billing Street", "hubspot": "Street Address"},
@@ -48,37 +51,54 @@ COLUMNS: dict[str, dict[str, str]] = {
     "industry_name": {"salesforce": "Industry", "hubspot": "Industry"},
     "employees": {"salesforce": "Employees", "hubspot": "Number of Employees"},
     "domain": {"salesforce": "Website", "hubspot": "Company Domain Name"},
-    "tier": {"salesforce": "ティア", "hubspot": "ティア"},
-    "tier_reason": {"salesforce": "ティアの理由", "hubspot": "ティアの理由"},
-    "segment": {"salesforce": "セグメント", "hubspot": "セグメント"},
-    "approach": {"salesforce": "アプローチ", "hubspot": "アプローチ"},
-    "buying_power_score": {"salesforce": "購買力スコア", "hubspot": "購買力スコア"},
-    "territory": {"salesforce": "テリトリー", "hubspot": "テリトリー"},
+    "tier": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "tier_reason": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "segment": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "approach": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "buying_power_score": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "why": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "territory": {"salesforce": CUSTOM, "hubspot": CUSTOM},
     "owner_crm": {"salesforce": "Account Owner ID", "hubspot": "Company owner"},
-    "owner": {"salesforce": "担当者コード", "hubspot": "担当者コード"},
-    "owner_name": {"salesforce": "担当者名", "hubspot": "担当者名"},
-    "owner_email": {"salesforce": "担当者メール", "hubspot": "担当者メール"},
+    "owner": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "owner_name": {"salesforce": CUSTOM, "hubspot": CUSTOM},
+    "owner_email": {"salesforce": CUSTOM, "hubspot": CUSTOM},
     "account_id": {"salesforce": "ABM Account ID", "hubspot": "ABM Account ID"},
 }
-# changed_since adds what the account was in the run compared with, and why it changed
-CHANGE_COLUMNS: dict[str, str] = {
-    "changed": "変更項目",
-    "previous_owner": "前回の担当者コード",
-    "previous_owner_name": "前回の担当者名",
-    "previous_tier": "前回のティア",
-    "previous_segment": "前回のセグメント",
-    "change_reason": "変更理由",
-    "compared_run_id": "比較した実行ID",
-}
-# territory_changes reason codes, as sales ops read them
-OWNER_REASONS = {
-    "new account": "新規アカウント",
-    "rep left": "担当者の退職・異動",
-    "rebalancing": "負荷の平準化",
-    "pin": "指名アカウントの固定",
-    "tier change": "ティア変更",
-    "area change": "エリア変更",
-}
+# Export columns made here, not published: the country, the CRM owner (Salesforce user id or HubSpot
+# email), the owner's name and email from reps, and the domain with its contacts fallback. Every other
+# column is a published one, selected by its contract name (tests/test_bi_contract.py checks it).
+MADE_HERE = ("country", "owner_crm", "owner_name", "owner_email", "domain")
+
+
+def _published_columns() -> str:
+    """The export's published columns, each from the table publishing it: ``accounts``, else the
+    master (``companies``) for the address fields the accounts table leaves out."""
+    accounts = CONTRACT["accounts"].names
+    return ", ".join(f"a.{c}" if c in accounts else f"c.{c}" for c in COLUMNS if c not in MADE_HERE)
+
+
+# changed_since adds what the account was in the run compared with, and why it changed (custom fields)
+CHANGE_COLUMNS = (
+    "changed",
+    "previous_owner",
+    "previous_owner_name",
+    "previous_tier",
+    "previous_segment",
+    "change_reason",
+    "compared_run_id",
+)
+
+
+def headers(crm: str, lang: Lang = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """Export column → header for ``crm``: the CRM's own label, or the catalogue's for a custom field."""
+    column = labels("column", lang)
+    return {c: column[c] if h[crm] == CUSTOM else h[crm] for c, h in COLUMNS.items()}
+
+
+def change_headers(lang: Lang = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The ``--changed-since`` columns → their header in ``lang``."""
+    column = labels("column", lang)
+    return {c: column[c] for c in CHANGE_COLUMNS}
 
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
@@ -118,6 +138,18 @@ def run_free_mail(con: duckdb.DuckDBPyConnection) -> list[str]:
         if rows and rows[0][0] is not None:
             return list(rows[0][0])
     return list(FREE_MAIL_DOMAINS)
+
+
+def run_language(con: duckdb.DuckDBPyConnection) -> Lang:
+    """The ``ui.language`` of the latest run (Japanese for a file written before the setting existed)."""
+    if "runs" in _tables(con):
+        rows = con.execute(
+            "SELECT json_extract_string(config, '$.ui.language') FROM runs "
+            "ORDER BY finished_at DESC, run_id DESC LIMIT 1"
+        ).fetchall()
+        if rows:
+            return language(rows[0][0])
+    return DEFAULT_LANGUAGE
 
 
 def _free_mail(free_mail: list[str] | None) -> list[str]:
@@ -179,9 +211,7 @@ def _account_sql(con: duckdb.DuckDBPyConnection, kind: str, since_run: str | Non
         )
         order = "a.owner, a.account_id"
     return f"""
-        SELECT a.account_id, a.name, a.corporate_number, a.prefecture, a.city, c.address, c.postal_code,
-               'Japan' AS country, a.industry_name, a.employees, c.domain AS master_domain, a.tier,
-               a.tier_reason, a.segment, a.approach, a.buying_power_score, a.territory, a.owner,
+        SELECT {_published_columns()}, 'Japan' AS country, c.domain AS master_domain,
                {rep["name"]} AS owner_name, {rep["email"]} AS owner_email,
                {rep["crm_user_id"]} AS owner_crm_user_id
         FROM accounts a
@@ -228,7 +258,9 @@ def resolve_run(con: duckdb.DuckDBPyConnection, changed_since: str) -> str:
     return changed_since
 
 
-def changes(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, run_id: str) -> pl.DataFrame:
+def changes(
+    con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, run_id: str, lang: Lang = DEFAULT_LANGUAGE
+) -> pl.DataFrame:
     """The accounts of ``frame`` (every account, current values) whose owner, tier or segment differs
     from run ``run_id``'s, with the old values, what changed and why.
 
@@ -255,28 +287,32 @@ def changes(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, run_id: str) ->
     )
     seg = pl.col("segment").fill_null("none")
     prev_seg = pl.col("previous_segment").fill_null("none")
-    tier_text = pl.col("tier").cast(pl.Utf8).fill_null("なし")
-    prev_tier_text = pl.col("previous_tier").cast(pl.Utf8).fill_null("なし")
+    nothing = text("export.none", lang)
+    tier_text = pl.col("tier").cast(pl.Utf8).fill_null(nothing)
+    prev_tier_text = pl.col("previous_tier").cast(pl.Utf8).fill_null(nothing)
     owner_changed = pl.col("owner").ne_missing(pl.col("previous_owner"))
     tier_changed = pl.col("tier").cast(pl.Int64).ne_missing(pl.col("previous_tier").cast(pl.Int64))
     seg_changed = seg != prev_seg
     same_move = pl.col("from_owner").eq_missing(pl.col("previous_owner")) & pl.col("to_owner").eq_missing(
         pl.col("owner")
     )
-    owner_reason = pl.col("owner_reason").replace(OWNER_REASONS)
+    owner_reason = pl.col("owner_reason").replace(labels("reason", lang))
     reasons = pl.concat_list(
         pl.when(owner_changed).then(
-            pl.when(same_move & pl.col("owner_reason").is_not_null())
-            .then(owner_reason)
-            .otherwise(pl.lit("担当変更"))
-            + pl.lit(" (")
-            + pl.col("previous_owner").fill_null("なし")
-            + pl.lit(" → ")
-            + pl.col("owner").fill_null("なし")
-            + pl.lit(")")
+            text_expr(
+                "export.owner_change",
+                lang,
+                reason=pl.when(same_move & pl.col("owner_reason").is_not_null())
+                .then(owner_reason)
+                .otherwise(pl.lit(text("export.owner_changed", lang))),
+                before=pl.col("previous_owner").fill_null(nothing),
+                after=pl.col("owner").fill_null(nothing),
+            )
         ),
-        pl.when(tier_changed).then(pl.lit("ティア ") + prev_tier_text + pl.lit(" → ") + tier_text),
-        pl.when(seg_changed).then(pl.lit("セグメント ") + prev_seg + pl.lit(" → ") + seg),
+        pl.when(tier_changed).then(
+            text_expr("export.tier_change", lang, before=prev_tier_text, after=tier_text)
+        ),
+        pl.when(seg_changed).then(text_expr("export.segment_change", lang, before=prev_seg, after=seg)),
     ).list.drop_nulls()
     what = pl.concat_list(
         pl.when(owner_changed).then(pl.lit("owner")),
@@ -335,6 +371,7 @@ def export_frame(
     if kind == "assignments" and "reps" not in _tables(con):
         raise AbmError("this run had no reps file, so no account has an owner: add reps.csv and run again")
     _, as_of = _latest_run(con)
+    lang = run_language(con)
     free_mail = run_free_mail(con) if free_mail is None else free_mail
     since_run = None if changed_since is None else resolve_run(con, changed_since)
     frame = con.sql(_account_sql(con, kind, since_run)).pl()
@@ -345,16 +382,16 @@ def export_frame(
     frame = with_domain(frame, contact_domains(con, as_of, free_mail), free_mail)
     owner_crm = "owner_crm_user_id" if crm == "salesforce" else "owner_email"
     frame = frame.with_columns(pl.col(owner_crm).alias("owner_crm"))
-    select = [pl.col(col).alias(h[crm]) for col, h in COLUMNS.items()]
+    select = [pl.col(col).alias(h) for col, h in headers(crm, lang).items()]
     if since_run is None:
         return frame.select(select)
     # an account gone from `accounts` altogether has lost its owner, tier and segment too
     current = pl.concat([frame, _gone(con, since_run)], how="diagonal_relaxed")
-    changed = changes(con, current, since_run)
+    changed = changes(con, current, since_run, lang)
     if kind == "targets":
         changed = changed.filter(pl.col("tier").is_not_null() | pl.col("previous_tier").is_not_null())
     return changed.sort("owner", "account_id", nulls_last=True).select(
-        *select, *(pl.col(c).alias(h) for c, h in CHANGE_COLUMNS.items())
+        *select, *(pl.col(c).alias(h) for c, h in change_headers(lang).items())
     )
 
 

@@ -17,7 +17,7 @@ import polars as pl
 from polars.expr.whenthen import ChainedThen, Then
 
 from abm.geo import AREA_OF, prefecture_expr
-from abm.matching.normalize import LEGAL_FORM_NAMES
+from abm.matching.legal_forms import LEGAL_FORM_NAMES
 
 UNKNOWN = "不明"
 OKU = 100_000_000  # 億 = 10^8 yen

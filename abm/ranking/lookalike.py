@@ -46,7 +46,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_score
 from threadpoolctl import threadpool_limits
 
 from abm.geo import PREFECTURES
-from abm.matching.normalize import LEGAL_FORM_NAMES
+from abm.matching.legal_forms import LEGAL_FORM_NAMES
 from abm.ranking.bands import NAME_WORDS, legal_form_of_name, master_prefecture, name_word
 
 CATEGORICAL = ("industry_code", "prefecture", "legal_form", "name_word")

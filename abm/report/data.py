@@ -13,7 +13,7 @@ FIRST_CHANGES = 30  # the report lists this many territory changes; the rest are
 
 @dataclass(frozen=True)
 class ReportData:
-    run: dict  # the latest row of `runs`
+    run: dict  # the latest row of `runs`, with abc_a and language (ui.language) from its config
     pareto: pl.DataFrame  # x = cumulative customer share, y = cumulative revenue share
     abc: pl.DataFrame  # abc_class, customers, revenue
     deciles: pl.DataFrame
@@ -24,6 +24,7 @@ class ReportData:
     linking: pl.DataFrame  # source, auto, manual, review, unmatched, total
     rejects: pl.DataFrame  # source_file, severity, reason, rows, problems
     timings: pl.DataFrame  # this run's steps
+    traits: pl.DataFrame  # buying_power_traits: the lift table behind accounts.why
 
 
 def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
@@ -31,7 +32,8 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
         return con.sql(sql, params=params or {}).pl()
 
     runs = q(
-        "SELECT * EXCLUDE (config), CAST(json_extract(config, '$.abc.a') AS DOUBLE) AS abc_a "
+        "SELECT * EXCLUDE (config), CAST(json_extract(config, '$.abc.a') AS DOUBLE) AS abc_a, "
+        "json_extract_string(config, '$.ui.language') AS language "
         "FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1"
     )
     run = runs.row(0, named=True) if runs.height else {}
@@ -81,6 +83,7 @@ def collect(con: duckdb.DuckDBPyConnection) -> ReportData:
             "SELECT source_file, severity, reason, count(DISTINCT row_number) AS rows, count(*) AS problems "
             "FROM rejects GROUP BY ALL ORDER BY source_file, severity, rows DESC, reason"
         ),
+        traits=q("FROM buying_power_traits ORDER BY attribute, sort_order"),
         timings=q(
             "SELECT step, seconds, rows, peak_rss_mb FROM run_steps WHERE run_id = $r",
             {"r": run.get("run_id")},

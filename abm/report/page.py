@@ -1,4 +1,9 @@
-"""The report page: sections of headings, inline SVG charts and small tables, one CSS block."""
+"""The report page: sections of headings, inline SVG charts and small tables, one CSS block.
+
+Every word comes from the message catalogue (abm.messages) in the language of the run that wrote the
+file (``ui.language``, Japanese by default); table headers are the catalogue's column labels, with the
+column code kept as a tooltip for BI analysts; codes in cells (segments, reason codes) stay codes.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,8 @@ from typing import Any
 
 import polars as pl
 
+from abm.messages import DEFAULT_LANGUAGE, Lang, labels, language, text
+from abm.ranking.why import MIN_LIFT, MIN_SUPPORT, trait_phrases
 from abm.report import svg
 from abm.report.data import ReportData
 
@@ -24,37 +31,21 @@ th{background:#f3f6fa;text-align:left}td.n{text-align:right;font-variant-numeric
 .kpi b{display:block;font-size:20px}.note{color:#666;font-size:12px}.scroll{overflow-x:auto;max-width:100%}
 """
 
+WHY_TRAITS = 12  # traits listed in the report's why section
+
 SECTIONS = (
     "run",
     "pareto",
     "deciles",
     "circles",
     "tiers",
+    "why",
     "territories",
     "territory_changes",
     "linking",
     "rejects",
     "timings",
 )
-# territory_changes.reason (a contract, ASCII) -> the label sales ops read
-REASON_LABELS = {
-    "new account": "新規アカウント",
-    "rep left": "担当者の退職・異動",
-    "rebalancing": "負荷の再調整",
-    "pin": "ピン留め",
-    "tier change": "ティア変更（対象内）",
-    "left target list": "ターゲット対象外になった",
-    "area change": "エリア変更",
-}
-CHANGE_COLUMNS = {
-    "account_id": "アカウントID",
-    "territory": "エリア",
-    "previous_tier": "前期ティア",
-    "tier": "今期ティア",
-    "from_owner": "前担当（コード）",
-    "to_owner": "新担当（コード）",
-    "reason": "理由",
-}
 
 
 def yen(v: Any) -> str:
@@ -72,11 +63,16 @@ def num(v: Any) -> str:
 
 
 def table(
-    df: pl.DataFrame, formats: Mapping[str, Callable[[Any], str]] | None = None, css_class: str = ""
+    df: pl.DataFrame,
+    formats: Mapping[str, Callable[[Any], str]] | None = None,
+    css_class: str = "",
+    lang: Lang = DEFAULT_LANGUAGE,
 ) -> str:
-    """An HTML table of ``df``; numbers right-aligned, each column formatted by ``formats``."""
+    """An HTML table of ``df``; headers in ``lang`` (code as tooltip), numbers right-aligned, each column
+    formatted by ``formats``."""
     formats = formats or {}
-    head = "".join(f"<th>{escape(c)}</th>" for c in df.columns)
+    said = labels("column", lang)
+    head = "".join(f'<th title="{escape(c)}">{escape(said.get(c, c))}</th>' for c in df.columns)
     rows = []
     for row in df.iter_rows(named=True):
         cells = []
@@ -92,18 +88,18 @@ def section(key: str, title: str, body: Sequence[str]) -> str:
     return f'<section id="{key}"><h2>{escape(title)}</h2>{"".join(body)}</section>'
 
 
-def _run(d: ReportData) -> str:
+def _run(d: ReportData, lang: Lang) -> str:
     r = d.run
     files = json.loads(r.get("input_files") or "{}")
     kpis = [
-        ("as-of", str(r.get("as_of", ""))),
-        ("quarter", str(r.get("quarter", ""))),
-        ("customers", num(r.get("customers"))),
-        ("top 20% share", pct(r.get("top20_share"))),
-        ("Gini", num(r.get("gini"))),
-        ("rows loaded", num(r.get("rows_loaded"))),
-        ("rows rejected", num(r.get("rows_rejected"))),
-        ("buying power", str(r.get("buying_power_method") or "")),
+        (text("report.kpi.as_of", lang), str(r.get("as_of", ""))),
+        (text("report.kpi.quarter", lang), str(r.get("quarter", ""))),
+        (text("report.kpi.customers", lang), num(r.get("customers"))),
+        (text("report.kpi.top20_share", lang), pct(r.get("top20_share"))),
+        (text("report.kpi.gini", lang), num(r.get("gini"))),
+        (text("report.kpi.rows_loaded", lang), num(r.get("rows_loaded"))),
+        (text("report.kpi.rows_rejected", lang), num(r.get("rows_rejected"))),
+        (text("report.kpi.buying_power", lang), str(r.get("buying_power_method") or "")),
     ]
     inputs = (
         pl.DataFrame(
@@ -124,46 +120,51 @@ def _run(d: ReportData) -> str:
     )
     window = f"{r.get('window_start', '')} … {r.get('window_end', '')}"
     cards = "".join(f"<div>{escape(k)}<b>{escape(v)}</b></div>" for k, v in kpis)
+    sub = text("report.run.sub", lang, run_id=r.get("run_id", ""), window=window)
     return section(
         "run",
-        "Run",
+        text("report.run.title", lang),
         [
-            f'<p class="sub">Run {escape(str(r.get("run_id", "")))} · sales window {escape(window)}</p>',
+            f'<p class="sub">{escape(sub)}</p>',
             f'<div class="kpi">{cards}</div>',
-            "<h3>Inputs</h3>" + table(inputs) if inputs.height else "",
+            f"<h3>{escape(text('report.run.inputs', lang))}</h3>" + table(inputs, lang=lang)
+            if inputs.height
+            else "",
         ],
     )
 
 
-def _pareto(d: ReportData) -> str:
+def _pareto(d: ReportData, lang: Lang) -> str:
     a_share = d.run.get("abc_a") or 0.8
-    chart = svg.pareto_curve(d.pareto["x"].to_list(), d.pareto["y"].to_list(), a_share)
+    chart = svg.pareto_curve(d.pareto["x"].to_list(), d.pareto["y"].to_list(), a_share, lang=lang)
     abc = d.abc.with_columns(share=pl.col("revenue") / pl.col("revenue").sum())
     return section(
         "pareto",
-        "ABC / Pareto",
+        text("report.pareto.title", lang),
         [
             f'<div class="row"><div>{chart}</div><div>',
-            table(abc, {"revenue": yen, "share": pct, "up_to": pct}),
-            '<p class="note">up_to = cumulative share of customers at the end of the class.</p></div></div>',
+            table(abc, {"revenue": yen, "share": pct, "up_to": pct}, lang=lang),
+            f'<p class="note">{escape(text("report.pareto.note", lang))}</p></div></div>',
         ],
     )
 
 
-def _deciles(d: ReportData) -> str:
+def _deciles(d: ReportData, lang: Lang) -> str:
     df = d.deciles
     chart = svg.bar_chart(
-        [f"decile {v}" for v in df["decile"]], df["share"].to_list(), [pct(v) for v in df["share"]]
+        [text("report.deciles.label", lang, decile=v) for v in df["decile"]],
+        df["share"].to_list(),
+        [pct(v) for v in df["share"]],
     )
     fmts = {"revenue": yen, "min_revenue": yen, "max_revenue": yen, "share": pct, "cumulative_share": pct}
     return section(
         "deciles",
-        "Deciles (デシル分析)",
-        [f'<div class="row"><div>{table(df, fmts, "deciles")}</div><div>{chart}</div></div>'],
+        text("report.deciles.title", lang),
+        [f'<div class="row"><div>{table(df, fmts, "deciles", lang)}</div><div>{chart}</div></div>'],
     )
 
 
-def _circles(d: ReportData) -> str:
+def _circles(d: ReportData, lang: Lang) -> str:
     seg = {r["segment"]: r for r in d.segments.iter_rows(named=True)}
 
     def second(s: str) -> str:
@@ -171,7 +172,7 @@ def _circles(d: ReportData) -> str:
 
     regions = {s: (int(r["accounts"]), second(s)) for s, r in seg.items() if s != "none"}
     none = seg.get("none", {"accounts": 0})
-    chart = svg.venn(regions, (int(none["accounts"]), ""))
+    chart = svg.venn(regions, (int(none["accounts"]), ""), lang=lang)
     cols = [
         "segment",
         "approach",
@@ -185,20 +186,20 @@ def _circles(d: ReportData) -> str:
     fmts = {"revenue": yen, "account_share": pct, "revenue_share": pct}
     return section(
         "circles",
-        "Three circles (三つの輪)",
+        text("report.circles.title", lang),
         [
             f'<div class="row"><div>{chart}</div><div>',
-            table(d.segments.select(cols), fmts, "segments"),
+            table(d.segments.select(cols), fmts, "segments", lang),
             "</div></div>",
         ],
     )
 
 
-def _tiers(d: ReportData) -> str:
+def _tiers(d: ReportData, lang: Lang) -> str:
     df = d.segments.select("segment", "tier1", "tier2", "tier3").with_columns(
         targets=pl.sum_horizontal("tier1", "tier2", "tier3")
     )
-    totals = df.select(pl.lit("total").alias("segment"), pl.exclude("segment").sum())
+    totals = df.select(pl.lit(text("report.tiers.total", lang)).alias("segment"), pl.exclude("segment").sum())
     df = pl.concat([df, totals])
     chart = svg.bar_chart(
         df["segment"].to_list()[:-1],
@@ -208,101 +209,117 @@ def _tiers(d: ReportData) -> str:
     )
     return section(
         "tiers",
-        "Tiers by segment",
-        [f'<div class="row"><div>{table(df, css_class="tiers")}</div><div>{chart}</div></div>'],
+        text("report.tiers.title", lang),
+        [f'<div class="row"><div>{table(df, css_class="tiers", lang=lang)}</div><div>{chart}</div></div>'],
     )
 
 
-def _territories(d: ReportData) -> str:
+def _why(d: ReportData, lang: Lang) -> str:
+    """What top customers share: the traits behind every account's ``why``, strongest first."""
+    phrases = trait_phrases(d.traits, lang).head(WHY_TRAITS)
+    shown = phrases.join(d.traits, on=["attribute", "value"], how="left").select(
+        pl.col("phrase").alias("why"), "lift", "support", "master_companies"
+    )
+    body = (
+        table(shown, {"lift": "{:.1f}".format}, "why", lang)
+        if shown.height
+        else f"<p>{escape(text('report.why.none', lang))}</p>"
+    )
+    note = text("report.why.note", lang, min_lift=MIN_LIFT, min_support=MIN_SUPPORT)
+    return section(
+        "why",
+        text("report.why.title", lang),
+        [
+            body,
+            f'<p class="note">{escape(note)}</p>',
+        ],
+    )
+
+
+def _territories(d: ReportData, lang: Lang) -> str:
     df = d.territories.drop("owner_name")  # rep ids only: the report carries no person's name
     df = df.select([c for c in df.columns if df[c].null_count() < df.height or c in ("territory", "owner")])
     if df["owner"].is_not_null().any():  # with reps the deviations say it all; shares would overflow the page
         df = df.drop([c for c in df.columns if c.endswith("_share")])
     if df.height == 0:
-        return section("territories", "Territory balance", ["<p>No accounts in a circle.</p>"])
+        empty = escape(text("report.territories.empty", lang))
+        return section("territories", text("report.territories.title", lang), [f"<p>{empty}</p>"])
     pairs = zip(df["territory"], df["owner"], strict=True)
     label = [f"{t or '—'} / {o}" if o else (t or "—") for t, o in pairs]
     chart = svg.bar_chart(
         label, df["buying_power"].to_list(), [num(v) for v in df["buying_power"]], color="#9467bd"
     )
     fmts = {"revenue": yen, **{c: pct for c in df.columns if c.endswith(("_share", "_deviation"))}}
-    note = (
-        "Per rep (reps file given)."
-        if df["owner"].is_not_null().any()
-        else ("No reps file: load per territory (area) over accounts in a circle.")
+    note = text(
+        "report.territories.per_rep" if df["owner"].is_not_null().any() else "report.territories.per_area",
+        lang,
     )
+    bars = text("report.territories.bars", lang)
     return section(
         "territories",
-        "Territory balance",
+        text("report.territories.title", lang),
         [
-            f'<p class="note">{note} Bars: summed buying-power score.</p>',
-            f'<div class="row"><div>{table(df, fmts, "territories")}</div><div>{chart}</div></div>',
+            f'<p class="note">{escape(note)} {escape(bars)}</p>',
+            f'<div class="row"><div>{table(df, fmts, "territories", lang)}</div><div>{chart}</div></div>',
         ],
     )
 
 
-def _territory_changes(d: ReportData) -> str:
+def _territory_changes(d: ReportData, lang: Lang) -> str:
     """Counts by reason and the first changes: rep codes and account ids only, no person's name."""
-    title = "担当変更（前四半期比）"
+    title = text("report.changes.title", lang)
     if d.territory_reasons.height == 0:
-        return section(
-            "territory_changes",
-            title,
-            ["<p>担当変更はありません（担当者ファイルなし、または初回の割り当て）。</p>"],
-        )
-    label = pl.col("reason").replace_strict(REASON_LABELS, default=pl.col("reason"))
-    reasons = d.territory_reasons.select(
-        label.alias("理由"), pl.col("reason").alias("コード"), pl.col("accounts").alias("件数")
-    )
+        return section("territory_changes", title, [f"<p>{escape(text('report.changes.none', lang))}</p>"])
+    label = pl.col("reason").replace_strict(labels("reason", lang), default=pl.col("reason"))
+    reasons = d.territory_reasons.select(label.alias("reason"), pl.col("reason").alias("code"), "accounts")
     chart = svg.bar_chart(
-        reasons["理由"].to_list(),
-        reasons["件数"].to_list(),
-        [num(v) for v in reasons["件数"]],
+        reasons["reason"].to_list(),
+        reasons["accounts"].to_list(),
+        [num(v) for v in reasons["accounts"]],
         color="#17becf",
     )
-    first = d.territory_changes.with_columns(label).rename(CHANGE_COLUMNS)
-    total = int(reasons["件数"].sum())
+    first = d.territory_changes.with_columns(label)
+    total = int(reasons["accounts"].sum())
+    note = text("report.changes.note", lang, first=f"{first.height:,}", total=f"{total:,}")
     return section(
         "territory_changes",
         title,
         [
-            f'<div class="row"><div>{table(reasons, css_class="territory-reasons")}</div>'
+            f'<div class="row"><div>{table(reasons, css_class="territory-reasons", lang=lang)}</div>'
             f"<div>{chart}</div></div>",
-            f'<p class="note">最初の {first.height:,} 件（全 {total:,} 件は表 territory_changes）。'
-            "「ターゲット対象外になった」はティアも顧客区分もなくなり担当が外れたアカウント、"
-            "「ティア変更（対象内）」は対象のままティアが変わったアカウントです。</p>",
-            table(first, css_class="territory-changes"),
+            f'<p class="note">{escape(note)}</p>',
+            table(first, css_class="territory-changes", lang=lang),
         ],
     )
 
 
-def _linking(d: ReportData) -> str:
+def _linking(d: ReportData, lang: Lang) -> str:
     df = d.linking.with_columns(linked_share=(pl.col("auto") + pl.col("manual")) / pl.col("total"))
     return section(
         "linking",
-        "名寄せ quality",
+        text("report.linking.title", lang),
         [
-            table(df, {"linked_share": pct}, "linking"),
-            '<p class="note">auto = linked by the model, manual = human decision, '
-            "review = waiting in match_review, unmatched = no master company (kept as its own account).</p>",
+            table(df, {"linked_share": pct}, "linking", lang),
+            f'<p class="note">{escape(text("report.linking.note", lang))}</p>',
         ],
     )
 
 
-def _rejects(d: ReportData) -> str:
+def _rejects(d: ReportData, lang: Lang) -> str:
+    title = text("report.rejects.title", lang)
     if d.rejects.height == 0:
-        return section("rejects", "Rejected input rows", ["<p>No input row was rejected.</p>"])
+        return section("rejects", title, [f"<p>{escape(text('report.rejects.none', lang))}</p>"])
     return section(
         "rejects",
-        "Rejected input rows",
+        title,
         [
-            table(d.rejects, css_class="rejects"),
-            '<p class="note">Values are not shown here (they may be personal data): see table rejects.</p>',
+            table(d.rejects, css_class="rejects", lang=lang),
+            f'<p class="note">{escape(text("report.rejects.note", lang))}</p>',
         ],
     )
 
 
-def _timings(d: ReportData) -> str:
+def _timings(d: ReportData, lang: Lang) -> str:
     df = d.timings
     chart = svg.bar_chart(
         df["step"].to_list(), df["seconds"].to_list(), [f"{v:.2f}s" for v in df["seconds"]], color="#8c564b"
@@ -310,29 +327,36 @@ def _timings(d: ReportData) -> str:
     total = f"{df['seconds'].sum():.1f}s" if df.height else ""
     return section(
         "timings",
-        f"Run timings ({total})",
-        [f'<div class="row"><div>{table(df, {"seconds": "{:.2f}".format})}</div><div>{chart}</div></div>'],
+        text("report.timings.title", lang, total=total),
+        [
+            f'<div class="row"><div>{table(df, {"seconds": "{:.2f}".format}, lang=lang)}</div>'
+            f"<div>{chart}</div></div>"
+        ],
     )
 
 
+SECTION_RENDERERS = (
+    _run,
+    _pareto,
+    _deciles,
+    _circles,
+    _tiers,
+    _why,
+    _territories,
+    _territory_changes,
+    _linking,
+    _rejects,
+    _timings,
+)
+
+
 def render(d: ReportData) -> str:
-    parts = [
-        _run(d),
-        _pareto(d),
-        _deciles(d),
-        _circles(d),
-        _tiers(d),
-        _territories(d),
-        _territory_changes(d),
-        _linking(d),
-        _rejects(d),
-        _timings(d),
-    ]
-    title = f"abm run report {d.run.get('quarter', '')}"
+    """The whole page, in the language of the run that wrote the file (``runs.config`` ui.language)."""
+    lang = language(d.run.get("language"))
+    parts = [draw(d, lang) for draw in SECTION_RENDERERS]
+    title = text("report.title", lang, quarter=d.run.get("quarter", ""))
     return (
-        f'<!doctype html><html lang="ja"><head><meta charset="utf-8"><title>{escape(title)}</title>'
+        f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><title>{escape(title)}</title>'
         f"<style>{CSS}</style></head><body><h1>{escape(title)}</h1>"
-        f'<p class="sub">Target accounts from sales × buying power × contacts. Aggregates only.</p>'
-        + "".join(parts)
-        + "</body></html>\n"
+        f'<p class="sub">{escape(text("report.subtitle", lang))}</p>' + "".join(parts) + "</body></html>\n"
     )

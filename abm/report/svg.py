@@ -1,8 +1,13 @@
-"""Tiny inline-SVG charts drawn by hand: no plotting library, no fonts or scripts to fetch."""
+"""Tiny inline-SVG charts drawn by hand: no plotting library, no fonts or scripts to fetch.
+
+Their words (axes, circle names) come from the message catalogue in the report's language.
+"""
 
 from __future__ import annotations
 
 from html import escape
+
+from abm.messages import DEFAULT_LANGUAGE, Lang, text
 
 FONT = 'font-family="sans-serif"'
 
@@ -15,7 +20,12 @@ def _svg(width: int, height: int, body: list[str], label: str) -> str:
 
 
 def pareto_curve(
-    xs: list[float], ys: list[float], a_share: float = 0.8, width: int = 520, height: int = 340
+    xs: list[float],
+    ys: list[float],
+    a_share: float = 0.8,
+    width: int = 520,
+    height: int = 340,
+    lang: Lang = DEFAULT_LANGUAGE,
 ) -> str:
     """Cumulative revenue share (y) against cumulative customer share (x), with the diagonal and A line."""
     left, top, w, h = 50, 15, width - 70, height - 60
@@ -44,7 +54,7 @@ def pareto_curve(
     )
     body.append(
         f'<text x="{left + w - 4}" y="{ay - 5:.1f}" text-anchor="end" font-size="11" '
-        f'fill="#d62728" {FONT}>{a_share:.0%} of revenue</text>'
+        f'fill="#d62728" {FONT}>{escape(text("report.pareto.a_line", lang, share=f"{a_share:.0%}"))}</text>'
     )
     points = " ".join(px(x, y) for x, y in zip(xs, ys, strict=True))
     body.append(
@@ -52,11 +62,11 @@ def pareto_curve(
     )
     body.append(
         f'<text x="{left + w / 2}" y="{height - 8}" text-anchor="middle" font-size="12" {FONT}>'
-        "share of customers (largest first)</text>"
+        f"{escape(text('report.pareto.x_axis', lang))}</text>"
     )
     body.append(
         f'<text x="14" y="{top + h / 2}" text-anchor="middle" font-size="12" {FONT} '
-        f'transform="rotate(-90 14 {top + h / 2})">share of revenue</text>'
+        f'transform="rotate(-90 14 {top + h / 2})">{escape(text("report.pareto.y_axis", lang))}</text>'
     )
     return _svg(width, height, body, "Pareto curve")
 
@@ -74,7 +84,7 @@ def bar_chart(
     w = width - label_w - text_w
     top = max(values, default=0) or 1
     body = []
-    for i, (label, value, text) in enumerate(zip(labels, values, texts, strict=True)):
+    for i, (label, value, said) in enumerate(zip(labels, values, texts, strict=True)):
         y = 5 + i * (bar + 6)
         length = max(0.0, value) / top * w
         ty = y + bar * 0.7
@@ -87,7 +97,7 @@ def bar_chart(
         )
         body.append(
             f'<text x="{label_w + length + 6:.1f}" y="{y + bar * 0.7:.1f}" font-size="12" {FONT}>'
-            f"{escape(text)}</text>"
+            f"{escape(said)}</text>"
         )
     return _svg(width, 10 + len(labels) * (bar + 6), body, "bar chart")
 
@@ -103,11 +113,14 @@ _REGIONS = {
     "B+C": (360, 265),
     "S+B+C": (280, 210),
 }
-_NAMES = {"S": "Sales", "B": "Buying power", "C": "Contacts"}
 
 
 def venn(
-    regions: dict[str, tuple[int, str]], none: tuple[int, str], width: int = 560, height: int = 440
+    regions: dict[str, tuple[int, str]],
+    none: tuple[int, str],
+    width: int = 560,
+    height: int = 440,
+    lang: Lang = DEFAULT_LANGUAGE,
 ) -> str:
     """The three circles with, in every region, its account count and a second line (e.g. revenue)."""
     body = []
@@ -121,7 +134,7 @@ def venn(
         anchor = {"S": "start", "B": "end", "C": "middle"}[name]
         body.append(
             f'<text x="{lx}" y="{ly}" text-anchor="{anchor}" font-size="14" font-weight="bold" '
-            f'fill="{color}" {FONT}>{name} · {_NAMES[name]}</text>'
+            f'fill="{color}" {FONT}>{name} · {escape(text(f"report.circles.{name}", lang))}</text>'
         )
     for segment, (x, y) in _REGIONS.items():
         count, second = regions.get(segment, (0, ""))
@@ -137,6 +150,6 @@ def venn(
     body.append(
         f'<text class="region" data-segment="none" x="{width - 10}" y="{height - 10}" '
         f'text-anchor="end" font-size="12" fill="#666" {FONT}>'
-        f"none (outside): {none[0]:,} {escape(none[1])}</text>"
+        f"{escape(text('report.circles.none', lang))}: {none[0]:,} {escape(none[1])}</text>"
     )
     return _svg(width, height, body, "three circles")

@@ -5,73 +5,20 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import polars as pl
-import xlsxwriter
 
+from abm.sample.bad_rows import bad_companies, bad_contacts, bad_list, bad_sales
 from abm.sample.companies import make_companies, unique_ints
-from abm.sample.records import (
-    CONTACT_MIX,
-    CUSTOMER_MIX,
-    address_variants,
-    dirty_names,
-    make_contacts,
-    make_sales,
-    phone_variants,
-)
+from abm.sample.contacts import make_contacts
+from abm.sample.dirty import CONTACT_MIX, CUSTOMER_MIX, address_variants, dirty_names, phone_variants
+from abm.sample.files import COMPANY_HEADERS, CONTACT_HEADERS, SALES_HEADERS, write_frame
+from abm.sample.sales import make_sales
 
 FORMATS = ("sample", "parquet", "csv")
-COMPANY_HEADERS = {
-    "company_id": "企業コード",
-    "name": "商号",
-    "corporate_number": "法人番号",
-    "name_kana": "フリガナ",
-    "name_en": "英文商号",
-    "prefecture": "都道府県",
-    "city": "市区町村",
-    "address": "所在地",
-    "postal_code": "郵便番号",
-    "phone": "電話番号",
-    "domain": "ドメイン",
-    "industry_code": "業種コード",
-    "industry_name": "業種名",
-    "employees": "従業員数",
-    "revenue": "売上高",
-    "capital": "資本金",
-    "founded_year": "設立年",
-    "listed": "上場区分",
-}
-SALES_HEADERS = {
-    "date": "受注日",
-    "customer_code": "取引先コード",
-    "customer_name": "取引先名",
-    "amount": "売上金額",
-    "corporate_number": "法人番号",
-    "prefecture": "都道府県",
-    "address": "住所",
-    "phone": "電話番号",
-    "product": "商品名",
-}
-CONTACT_HEADERS = {
-    "contact_id": "コンタクトID",
-    "company_name": "会社名",
-    "email": "メールアドレス",
-    "opt_in": "オプトイン",
-    "person_name": "氏名",
-    "department": "部署",
-    "title": "役職",
-    "phone": "電話番号",
-    "opted_out_at": "配信停止日",
-    "prefecture": "都道府県",
-    "address": "会社住所",
-}
-MISSING, BAD_DATE, BAD_AMOUNT = "missing required value", "unparseable date", "unparseable amount"
-DUPLICATE, BAD_CN, BAD_EMAIL = "duplicate key", "invalid corporate number", "malformed email"
-BAD_RATE = 0.002
-XLSX_CREATED = datetime(2026, 1, 1, 9, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -87,159 +34,6 @@ class SampleSummary:
     seconds: float
     top20_share: float  # share of last-12-month revenue held by the top 20% of customer codes
     variants: dict[str, dict[str, int]]  # name variant counts for "customers" and "contacts"
-
-
-def _n_bad(n: int, reasons: int) -> int:
-    return max(1, round(BAD_RATE * n / reasons)) if n >= 20 else 0
-
-
-def _wrong_check_digit(rng: np.random.Generator, cn: pl.Series) -> pl.Series:
-    first = cn.str.slice(0, 1).cast(pl.Int64).to_numpy()
-    new = (first + rng.integers(1, 10, len(cn))) % 10
-    return pl.Series(new).cast(pl.String) + cn.str.slice(1)
-
-
-def _set_rows(df: pl.DataFrame, col: str, rows: np.ndarray, values) -> pl.DataFrame:
-    s = df[col].clone()
-    if len(rows):
-        s = s.scatter(rows, values)
-    return df.with_columns(s.alias(col))
-
-
-def _order_rows(base: pl.DataFrame, extra: pl.DataFrame, extra_key: np.ndarray) -> pl.DataFrame:
-    """Base rows keep their order (key 2i); extra rows go at odd keys; '_bad' marks bad rows."""
-    b = base.with_columns(_key=pl.Series(np.arange(len(base), dtype=np.int64) * 2))
-    e = extra.with_columns(_key=pl.Series(extra_key.astype(np.int64)))
-    return pl.concat([b, e], how="vertical").sort("_key", maintain_order=True).drop("_key")
-
-
-def _bad_companies(rng: np.random.Generator, co: pl.DataFrame) -> pl.DataFrame:
-    n = len(co)
-    k = _n_bad(n, 3)
-    co = co.with_columns(_bad=pl.lit(None, pl.String))
-    if not k:
-        return co
-    has_cn = np.nonzero(co["corporate_number"].is_not_null().to_numpy())[0]
-    cn_rows = np.sort(rng.choice(has_cn, min(k, len(has_cn)), replace=False))
-    co = _set_rows(
-        co, "corporate_number", cn_rows, _wrong_check_digit(rng, co["corporate_number"].gather(cn_rows))
-    )
-    co = _set_rows(co, "_bad", cn_rows, [BAD_CN] * len(cn_rows))
-    others = np.setdiff1d(np.arange(n), cn_rows)
-    src = rng.choice(others, 2 * k, replace=False)
-    dup_src, miss_src = np.sort(src[:k]), src[k:]
-    dups = co[dup_src].with_columns(_bad=pl.lit(DUPLICATE))
-    taken = set(co["company_id"].to_list())
-    new_ids = [i for i in unique_ints(rng, 100_000_000, 1_000_000_000, 3 * k).astype(str) if i not in taken][
-        :k
-    ]
-    miss = co[miss_src].with_columns(
-        company_id=pl.Series(new_ids), corporate_number=pl.lit(None, pl.String), _bad=pl.lit(MISSING)
-    )
-    blank_id = rng.random(k) < 0.4
-    miss = miss.with_columns(
-        company_id=pl.when(pl.Series(blank_id)).then(None).otherwise(pl.col("company_id")),
-        name=pl.when(pl.Series(blank_id)).then(pl.col("name")).otherwise(None),
-    )
-    keys = np.concatenate([dup_src * 2 + 1, rng.integers(0, n, k) * 2 + 1])
-    return _order_rows(co, pl.concat([dups, miss]), keys)
-
-
-def _bad_sales(rng: np.random.Generator, sales: pl.DataFrame, line_code: np.ndarray) -> pl.DataFrame:
-    n = len(sales)
-    k = _n_bad(n, 4)
-    sales = sales.with_columns(_bad=pl.lit(None, pl.String))
-    if not k:
-        return sales
-    counts = np.bincount(line_code)
-    ok = counts[line_code] >= 3  # a customer code never disappears because of its bad lines
-    has_cn = sales["corporate_number"].is_not_null().to_numpy()
-    cand_cn = np.nonzero(ok & has_cn)[0]
-    cn_rows = rng.choice(cand_cn, min(k, len(cand_cn)), replace=False)
-    rest = rng.choice(np.setdiff1d(np.nonzero(ok)[0], cn_rows), 3 * k, replace=False)
-    miss, bdate, bamt = rest[:k], rest[k : 2 * k], rest[2 * k :]
-    sales = _set_rows(
-        sales, "corporate_number", cn_rows, _wrong_check_digit(rng, sales["corporate_number"].gather(cn_rows))
-    )
-    bad_dates = np.array(["2025/13/45", "TBD", "2026/02/30", "未定", "9999/99/99"])
-    sales = _set_rows(sales, "date", bdate, bad_dates[rng.integers(0, len(bad_dates), k)].tolist())
-    bad_amounts = np.array(["abc", "12-34", "1.2.3", "#VALUE!", "未定"])
-    sales = _set_rows(sales, "amount", bamt, bad_amounts[rng.integers(0, len(bad_amounts), k)].tolist())
-    which = rng.integers(0, 4, k)
-    for j, col in enumerate(("date", "customer_code", "customer_name", "amount")):
-        rows = miss[which == j]
-        sales = _set_rows(sales, col, rows, pl.Series([None] * len(rows), dtype=pl.String))
-    for rows, reason in ((cn_rows, BAD_CN), (miss, MISSING), (bdate, BAD_DATE), (bamt, BAD_AMOUNT)):
-        sales = _set_rows(sales, "_bad", rows, [reason] * len(rows))
-    return sales
-
-
-def _bad_contacts(rng: np.random.Generator, ct: pl.DataFrame) -> pl.DataFrame:
-    n = len(ct)
-    k = _n_bad(n, 4)
-    ct = ct.with_columns(_bad=pl.lit(None, pl.String))
-    if not k:
-        return ct
-    rows = rng.choice(n, 4 * k, replace=False)
-    miss, bmail, bdate, dup_src = rows[:k], rows[k : 2 * k], rows[2 * k : 3 * k], np.sort(rows[3 * k :])
-    which = rng.integers(0, 3, k)
-    for j, col in enumerate(("company_name", "email", "opt_in")):
-        r = miss[which == j]
-        ct = _set_rows(ct, col, r, pl.Series([None] * len(r), dtype=pl.String))
-    parts = ct["email"].gather(bmail).str.split_exact("@", 1).struct.unnest()
-    style = pl.Series(rng.integers(0, 3, k))
-    broken = pl.DataFrame({"l": parts["field_0"], "d": parts["field_1"], "s": style}).select(
-        pl.when(pl.col("s") == 0)
-        .then(pl.col("l") + "@")
-        .when(pl.col("s") == 1)
-        .then(pl.col("l") + "." + pl.col("d"))
-        .otherwise("@" + pl.col("d"))
-        .alias("e")
-    )["e"]
-    ct = _set_rows(ct, "email", bmail, broken)
-    ct = _set_rows(
-        ct,
-        "opted_out_at",
-        bdate,
-        np.array(["TBD", "2025/13/45", "未定", "2024/02/31"])[rng.integers(0, 4, k)].tolist(),
-    )
-    for r, reason in ((miss, MISSING), (bmail, BAD_EMAIL), (bdate, BAD_DATE)):
-        ct = _set_rows(ct, "_bad", r, [reason] * len(r))
-    dups = ct[dup_src].with_columns(_bad=pl.lit(DUPLICATE))
-    keys = (dup_src + (rng.random(k) * (n - dup_src)).astype(np.int64)) * 2 + 1
-    return _order_rows(ct, dups, keys)
-
-
-def _write(df: pl.DataFrame, path: Path, kind: str) -> None:
-    if kind == "parquet":
-        df.write_parquet(path, compression="zstd", statistics=False)
-    elif kind == "csv":
-        df.write_csv(path)
-    elif kind == "cp932":
-        text = df.write_csv(line_terminator="\r\n")
-        path.write_bytes(text.encode("cp932"))
-    elif kind == "xlsx":
-        wb = xlsxwriter.Workbook(
-            str(path), {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
-        )
-        wb.set_properties({"created": XLSX_CREATED, "author": "abm sample"})
-        ws = wb.add_worksheet("contacts")
-        for j, col in enumerate(df.columns):
-            ws.write_string(0, j, col)
-            for i, v in enumerate(df[col].to_list(), start=1):
-                if v is not None:
-                    ws.write_string(i, j, v)
-        wb.close()
-    else:  # pragma: no cover
-        raise ValueError(kind)
-
-
-def _bad_list(df: pl.DataFrame, file: str) -> pl.DataFrame:
-    return (
-        df.with_row_index("row", offset=2)
-        .filter(pl.col("_bad").is_not_null())
-        .select(pl.lit(file).alias("file"), pl.col("row").cast(pl.Int64), pl.col("_bad").alias("reason"))
-    )
 
 
 def generate(
@@ -331,7 +125,7 @@ def generate(
         how="left",
         maintain_order="left",
     )
-    co = _bad_companies(rng_bad, co)
+    co = bad_companies(rng_bad, co)
     say(f"companies: {len(co):,} rows in {time.perf_counter() - t:.1f}s")
 
     # --- customers: master companies chosen by potential (Gumbel top-k), plus off-master companies
@@ -380,7 +174,7 @@ def generate(
         "phone",
         lines["product"].alias("product"),
     )
-    sales = _bad_sales(rng_bad, sales, line_code)
+    sales = bad_sales(rng_bad, sales, line_code)
     truth_customers = (
         pl.DataFrame(
             {
@@ -414,7 +208,7 @@ def generate(
         }
     ).with_columns(company_id=pl.when(pl.Series(ct_ent < companies)).then(pl.col("company_id")))
     ct = ct.with_columns(contact_id=ids, company_name=ctname).select(list(CONTACT_HEADERS))
-    ct = _bad_contacts(rng_bad, ct)
+    ct = bad_contacts(rng_bad, ct)
     say(f"contacts: {len(ct):,} rows in {time.perf_counter() - t:.1f}s")
 
     # --- write
@@ -433,9 +227,9 @@ def generate(
         strict=True,
     ):
         path = out_dir / f"{name}.{ext[kind]}"
-        _write(df.drop("_bad").rename(headers), path, kind)
+        write_frame(df.drop("_bad").rename(headers), path, kind)
         files[name] = path
-        bad_parts.append(_bad_list(df, path.name))
+        bad_parts.append(bad_list(df, path.name))
     bad = pl.concat(bad_parts)
     for name, df in (
         ("companies", truth_companies),

@@ -1,12 +1,10 @@
 """Tiers: 1 (1:1), 2 (1:few), 3 (1:many), filled by priority within each tier's capacity.
 
-Accounts are ordered by ``PRIORITY_ORDER`` (buying-power score, then own revenue, then account
-id, so the result is deterministic). Tier 1 takes the first ``tier1_capacity`` accounts whose
-segment is eligible for it; Tier 2 the next eligible ones not yet tiered; Tier 3 likewise. Each
-tiered account gets a ``tier_reason`` a marketer can read, and every account a ``priority``: its
-place in the target list (Tier 1 first, then 2, 3, then the untiered, each in ``PRIORITY_ORDER``).
-This module is the only place that order is written: the published ``accounts.priority`` carries
-it to the views, the API and exports.
+Accounts are ordered by the published priority order (``abm.published.contract.PRIORITY`` without
+the tier: buying-power score, then own revenue, then account id, so the result is deterministic).
+Tier 1 takes the first ``tier1_capacity`` accounts whose segment is eligible for it; Tier 2 the
+next eligible ones not yet tiered; Tier 3 likewise. Each tiered account gets a ``tier_reason`` a
+marketer can read, in ``ui.language`` (words from abm.messages).
 """
 
 from __future__ import annotations
@@ -14,8 +12,8 @@ from __future__ import annotations
 import polars as pl
 
 from abm.config.settings import TierSettings
-
-TIER_NAMES = {1: "1:1 account plan", 2: "1:few", 3: "1:many"}
+from abm.messages import DEFAULT_LANGUAGE, Lang, text, text_expr
+from abm.published.contract import PRIORITY
 
 
 def _yen(amount: pl.Expr) -> pl.Expr:
@@ -25,19 +23,16 @@ def _yen(amount: pl.Expr) -> pl.Expr:
     return pl.when(amount < 0).then(pl.lit("-") + grouped).otherwise(grouped)
 
 
-# Within a tier (and when filling tiers): higher buying power first, then more own revenue, then id.
-PRIORITY_ORDER = (
-    pl.col("buying_power_score").fill_null(-1.0),  # scores are 0..1: unscored accounts go last
-    pl.col("sales_amount").fill_null(0),
-    pl.col("account_id"),
-)
-PRIORITY_DESCENDING = (True, True, False)
-
-
-def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame:
-    """account_id, tier, tier_reason, priority from account_id, segment, buying_power_score and
-    sales_amount; rows come back in priority order (1 first)."""
-    ordered = accounts.sort(list(PRIORITY_ORDER), descending=list(PRIORITY_DESCENDING))
+def assign_tiers(
+    accounts: pl.DataFrame, settings: TierSettings, lang: Lang = DEFAULT_LANGUAGE
+) -> pl.DataFrame:
+    """account_id, tier, tier_reason and priority (the place in the target list, published as
+    ``accounts.priority``) from account_id, segment, buying_power_score and sales_amount; rows come
+    back in priority order."""
+    keys = [(name, descending) for name, descending in PRIORITY if name != "tier"]  # tier is being decided
+    ordered = accounts.sort(
+        [pl.col(n) for n, _ in keys], descending=[d for _, d in keys], nulls_last=True, maintain_order=True
+    )
     rules = (
         (1, settings.tier1_segments, settings.tier1_capacity),
         (2, settings.tier2_segments, settings.tier2_capacity),
@@ -56,26 +51,28 @@ def assign_tiers(accounts: pl.DataFrame, settings: TierSettings) -> pl.DataFrame
             pl.when(take).then(pl.col("_rank")).otherwise(pl.col("_pos")).alias("_pos"),
             pl.when(take).then(pl.lit(capacity, pl.Int64)).otherwise(pl.col("_cap")).alias("_cap"),
         )
-    name = pl.col("tier").replace_strict(TIER_NAMES, default=None, return_dtype=pl.Utf8)
+    names = {n: text(f"tier.name.{n}", lang) for n in (1, 2, 3)}
+    name = pl.col("tier").replace_strict(names, default=None, return_dtype=pl.Utf8)
     limit = (
         pl.when(pl.col("_cap").is_not_null())
-        .then(pl.format(" of {} places", pl.col("_cap")))
+        .then(text_expr("tier.capacity", lang, capacity=pl.col("_cap")))
         .otherwise(pl.lit(""))
     )
-    score = pl.col("buying_power_score").round(2).cast(pl.Utf8).fill_null("n/a")
-    reason = pl.format(
-        "Tier {} ({}): {} account, #{} by priority{} (buying power {}, own revenue ¥{})",
-        pl.col("tier"),
-        name,
-        pl.col("segment"),
-        pl.col("_pos"),
-        limit,
-        score,
-        _yen(pl.col("sales_amount").fill_null(0)),
+    score = pl.col("buying_power_score").round(2).cast(pl.Utf8).fill_null(text("tier.no_score", lang))
+    reason = text_expr(
+        "tier.reason",
+        lang,
+        tier=pl.col("tier"),
+        name=name,
+        segment=pl.col("segment"),
+        position=pl.col("_pos"),
+        capacity=limit,
+        score=score,
+        sales=_yen(pl.col("sales_amount").fill_null(0)),
     )
     tiered = frame.select(
         "account_id", "tier", pl.when(pl.col("tier").is_not_null()).then(reason).alias("tier_reason")
     )
-    # stable sort: within a tier (and among the untiered) the rows keep PRIORITY_ORDER
+    # priority = PRIORITY with the tier first: a stable sort keeps the order above within each tier
     by_tier = tiered.sort("tier", nulls_last=True, maintain_order=True)
     return by_tier.with_columns(pl.int_range(1, by_tier.height + 1, dtype=pl.Int64).alias("priority"))

@@ -35,6 +35,7 @@ SELECT
     d.owner,
     a.last_sale_date,
     coalesce(a.customer_codes, 0) AS customer_codes,
+    bp.why,  -- the traits that most raise the buying power (abm.ranking.why)
     d.priority,
     d.name_norm
 FROM work.account_base b

@@ -3,12 +3,12 @@
 -- columns at the end. Descriptions: abm/published/contract.py.
 CREATE OR REPLACE VIEW v_target_accounts AS
 SELECT
-    row_number() OVER (ORDER BY a.tier, a.buying_power_score DESC NULLS LAST, a.sales_amount DESC,
-                       a.account_id) AS priority,
+    -- the priority order: abm.published.contract.priority_sql('a.') (tests/test_bi_contract.py)
+    row_number() OVER (ORDER BY a.tier NULLS LAST, a.buying_power_score DESC NULLS LAST, a.sales_amount DESC NULLS LAST, a.account_id) AS priority,
     a.account_id, a.tier, a.tier_reason, a.segment, a.approach, a.name, a.corporate_number,
     a.prefecture, a.city, c.address, c.postal_code, c.domain, a.industry_code, a.industry_name,
     a.employees, a.buying_power_score, a.buying_power_decile, a.sales_amount, a.abc_class,
-    a.contact_count, a.territory, a.owner, a.last_sale_date
+    a.contact_count, a.territory, a.owner, a.last_sale_date, a.why
 FROM accounts a
 LEFT JOIN companies c USING (company_id)
 WHERE a.tier IS NOT NULL
@@ -19,7 +19,7 @@ SELECT
     row_number() OVER (ORDER BY buying_power_score DESC, account_id) AS whitespace_rank,
     account_id, name, corporate_number, prefecture, city, industry_code, industry_name, employees,
     revenue, buying_power_score, buying_power_decile, has_contacts, contact_count, segment, approach,
-    tier, territory, owner, last_sale_date
+    tier, territory, owner, last_sale_date, why
 FROM accounts
 WHERE has_buying_power AND NOT in_sales
 ORDER BY whitespace_rank;
@@ -74,7 +74,8 @@ SELECT
     coalesce(e.linked_by_name, 0) AS linked_by_name,
     coalesce(e.linked_manually, 0) AS linked_manually,
     coalesce(e.unmatched_records, 0) AS unmatched_records,
-    coalesce(e.in_review, 0) AS in_review
+    coalesce(e.in_review, 0) AS in_review,
+    a.why
 FROM accounts a
 LEFT JOIN evidence e USING (account_id)
 LEFT JOIN own_sales s USING (account_id)
@@ -95,4 +96,5 @@ SELECT
     s.avg_buying_power_score
 FROM segments g
 LEFT JOIN scores s USING (segment)
+-- the segment order: abm.published.contract.SEGMENTS (tests/test_bi_contract.py)
 ORDER BY list_position(['S+B+C', 'S+B', 'B+C', 'B', 'S+C', 'S', 'C', 'none'], g.segment);

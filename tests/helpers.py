@@ -1,23 +1,38 @@
-"""Tiny hand-made inputs whose right answers can be read off (shared by tests).
+"""What the tests share, in one module: the tiny hand-made inputs, settings for a run, the API's keys
+and its sample database, README's curl lines.
 
-Six master companies, five customers with known revenue, a few contacts, and one bad row of
-every kind. Files are written the way users' files arrive: the master as UTF-8 CSV, sales as a
-CP932 (Shift_JIS) CSV with Japanese headers, contacts as .xlsx.
+Test modules import from here, never from each other or from conftest (tests/test_layers.py checks),
+so a helper has one home and moving a test never breaks another. pytest fixtures live in conftest.
+
+The tiny inputs: six master companies, five customers with known revenue, a few contacts, and one bad
+row of every kind, whose right answers can be read off. Files are written the way users' files
+arrive: the master as UTF-8 CSV, sales as a CP932 (Shift_JIS) CSV with Japanese headers, contacts as
+.xlsx.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 
 import polars as pl
 
+from abm.config.settings import BuyingPowerSettings, load_settings
+from abm.sample import generate
+from api.main import create_app
+from pipelines import project
+
+README = Path(__file__).parents[1] / "README.md"
+
+# --- the tiny inputs ------------------------------------------------------------------------------
 # 法人番号 with valid check digits (computed by abm.inputs.corporate_number.check_digit)
 CN = {
     "alpha": "7000012050002",
     "beta": "1010001000006",
 }
 
-COMPANIES = [
+COMPANY_ROWS = [
     # company_id, name, corporate_number, prefecture, employees, revenue, capital, domain
     (
         "100000001",
@@ -46,7 +61,7 @@ COMPANIES = [
 ]
 
 # Own revenue in the window per customer: alpha 600, beta 250, gamma 100, epsilon 40, omega 10 (sum 1000)
-SALES = [
+SALES_ROWS = [
     # 受注日, 取引先コード, 取引先名, 売上金額
     ("2026/04/01", "C001", "株式会社アルファ商事", "700"),
     ("2026/05/10", "C001", "株式会社アルファ商事", "△100"),  # a return
@@ -62,7 +77,7 @@ SALES = [
     ("2026/05/01", "", "ベータ工業株式会社", "10"),  # missing required value
 ]
 
-CONTACTS = [
+CONTACT_ROWS = [
     # コンタクトID, 会社名, メールアドレス, オプトイン, 配信停止日
     ("L1", "株式会社アルファ商事", "taro@alpha-shoji.co.jp", "1", ""),
     ("L2", "デルタ電機株式会社", "hanako@delta-denki.com", "2025/04/01", ""),
@@ -77,7 +92,7 @@ CONTACTS = [
 def write_inputs(folder: Path, bad_corporate_number: bool = True) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     companies = pl.DataFrame(
-        COMPANIES,
+        COMPANY_ROWS,
         schema=["企業コード", "商号", "法人番号", "都道府県", "従業員数", "売上高", "資本金", "ドメイン"],
         orient="row",
     )
@@ -85,12 +100,73 @@ def write_inputs(folder: Path, bad_corporate_number: bool = True) -> Path:
         bad = ("100000007", "株式会社シータ", "7000012050003", "東京都", "10", "1", "1", "")
         companies = pl.concat([companies, pl.DataFrame([bad], schema=companies.columns, orient="row")])
     companies.write_csv(folder / "companies.csv")
-    sales = pl.DataFrame(SALES, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
+    sales = pl.DataFrame(SALES_ROWS, schema=["受注日", "取引先コード", "取引先名", "売上金額"], orient="row")
     (folder / "sales.csv").write_bytes(sales.write_csv().encode("cp932"))
     contacts = pl.DataFrame(
-        CONTACTS,
+        CONTACT_ROWS,
         schema=["コンタクトID", "会社名", "メールアドレス", "オプトイン", "配信停止日"],
         orient="row",
     )
     contacts.write_excel(folder / "contacts.xlsx")
     return folder
+
+
+# --- settings for a run ---------------------------------------------------------------------------
+
+
+def settings_for(input_dir: Path, db: Path, **overrides):
+    """Settings for a run of ``input_dir`` into ``db`` (decisions beside it), ``overrides`` by dotted key."""
+    values = {"run.input_dir": input_dir, "run.db": db, "run.decisions": db.parent / "decisions.csv"}
+    values.update(overrides)
+    return load_settings(None, **values)
+
+
+def run_settings(inputs: Path, db: Path, **extra):
+    """Settings for a fast real run: the transparent buying-power rule (no model training)."""
+    values = {"run.input_dir": inputs, "run.db": db, "run.decisions": db.parent / "decisions.csv", **extra}
+    if "method" in BuyingPowerSettings.model_fields:
+        values["buying_power.method"] = "rule"
+    return load_settings(None, **values)
+
+
+# --- the API: keys, sample database, app ----------------------------------------------------------
+
+READ_KEY = "test-read-key-0123"
+CONTACTS_KEY = "test-contacts-key-4567"
+KEYS = [
+    {"name": "reader", "key": READ_KEY, "scopes": ["read"]},
+    {
+        "name": "crm",
+        "sha256": hashlib.sha256(CONTACTS_KEY.encode()).hexdigest(),
+        "scopes": ["read", "read:contacts"],
+    },
+]
+READ = {"X-API-Key": READ_KEY}
+CONTACTS = {"X-API-Key": CONTACTS_KEY}
+
+
+def build_api_db(root: Path) -> tuple[Path, Path]:
+    """Sample inputs (small, CSV) and one published run, built once per test session."""
+    inputs, db = root / "inputs", root / "db" / "abm.duckdb"
+    if not db.exists():
+        generate(inputs, companies=1500, customers=150, contacts=500, sales_lines=3000, seed=7, fmt="csv")
+        db.parent.mkdir(parents=True, exist_ok=True)
+        project.run(run_settings(inputs, db))
+    return inputs, db
+
+
+def make_app(db: Path, **extra):
+    """The API app on ``db`` with the test keys; ``extra`` settings by dotted key."""
+    values = {"run.db": db, "api.keys": KEYS, **extra}
+    return create_app(load_settings(None, **values))
+
+
+def readme_curl_commands() -> list[str]:
+    """The curl command lines of README's code blocks, continuation lines joined."""
+    blocks = re.findall(r"```bash\n(.*?)```", README.read_text(encoding="utf-8"), re.DOTALL)
+    commands = []
+    for block in blocks:
+        for line in block.replace("\\\n", " ").splitlines():
+            if line.strip().startswith("curl "):
+                commands.append(line.strip())
+    return commands

@@ -1,0 +1,99 @@
+"""What every `abm` command shares: one `error:` line for user mistakes, output that prints names as
+written, tables that fit the terminal, and the --config / --db options.
+
+Problems with the user's files or config end with one `error:` line and exit code 2; a bug ends
+with one line and exit code 1 (set ABM_DEBUG=1 for the traceback).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from abm.config.settings import Settings, load_settings
+from abm.errors import AbmError
+
+HELP = {"help_option_names": ["-h", "--help"]}  # inherited by every command and sub-command
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+ConfigOpt = Annotated[
+    Path | None, typer.Option("--config", "-c", help="TOML config file (default ./abm.toml).")
+]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default from config: abm.duckdb).")]
+
+
+def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn AbmError into one clear line and exit 2; hide tracebacks of bugs unless ABM_DEBUG=1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except AbmError as exc:
+            err.print(Text.assemble(("error:", "bold red"), f" {exc}"), soft_wrap=True)
+            raise typer.Exit(2) from None
+        except KeyboardInterrupt:
+            say("interrupted: the published database was left as it was")
+            raise typer.Exit(130) from None
+        except Exception as exc:
+            if os.environ.get("ABM_DEBUG"):
+                raise
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+            err.print(
+                Text.assemble(
+                    ("internal error:", "bold red"),
+                    f" {type(exc).__name__}: {first} "
+                    "(set ABM_DEBUG=1 for details; the published database was left as it was)",
+                ),
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from None
+
+    return wrapper
+
+
+def say(line: str) -> None:
+    """A progress or status line on stderr, printed as written: file names, headers and values may
+    contain brackets such as ``[columns.sales]`` that Rich would otherwise read as markup."""
+    err.print(line, markup=False, soft_wrap=True)
+
+
+def tell(line: str) -> None:
+    """A result line on stdout, printed as written (no markup)."""
+    out.print(line, markup=False)  # wrapped at the terminal's width, between words
+
+
+def tell_table(
+    title: str, columns: Sequence[str], rows: Iterable[Sequence[str | Text]], left: int = 1
+) -> None:
+    """A result table on stdout that fits the terminal (80 columns included): no outer frame, one
+    space between columns, headers may break at their spaces, and a cell too long for its column
+    wraps onto a second line rather than being cut with "…" (a cut number would be a wrong number).
+    The first ``left`` columns are text, left-aligned; the others are figures, right-aligned."""
+    table = Table(title=title, box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=0)
+    for i, col in enumerate(columns):
+        figure = i >= left
+        table.add_column(
+            col.replace(" ", "\n") if figure else col,
+            justify="right" if figure else "left",
+            overflow="fold",
+            no_wrap=figure,
+        )
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+
+
+def settings_from(config: Path | None, **overrides: Any) -> Settings:
+    """The effective settings: ``config`` file, environment, defaults, then the command's options."""
+    return load_settings(config, **overrides)
