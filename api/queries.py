@@ -64,8 +64,8 @@ def _build_accounts(cur: duckdb.DuckDBPyConnection) -> None:
     matching rows; in memory it is several times faster (benchmarks/bench_api.py)."""
     _build_names(cur)
     cur.execute(
-        f"CREATE TABLE memory.main.{ACCOUNTS} AS SELECT {_ACCOUNT_SELECT}, n.name_norm "
-        f"FROM accounts a JOIN memory.main.{NAMES} n USING (account_id) ORDER BY {SORTS['priority']}"
+        f"CREATE TABLE memory.main.{ACCOUNTS} AS SELECT {_ACCOUNT_SELECT} "
+        f"FROM accounts ORDER BY {SORTS['priority']}"
     )
 
 
@@ -89,11 +89,8 @@ def warm(handle: Published) -> None:
 
 
 def _build_names(cur: duckdb.DuckDBPyConnection) -> None:
-    """account_id -> the name folded like 名寄せ folds it (a polars expression, ~1 s per million)."""
-    names = cur.sql("SELECT account_id, name FROM accounts").pl()
-    cur.register("_names", names.select("account_id", normalize_name(pl.col("name")).alias("name_norm")))
-    cur.execute(f"CREATE TABLE memory.main.{NAMES} AS SELECT * FROM _names")
-    cur.unregister("_names")
+    """account_id -> the name folded like 名寄せ folds it (published as accounts.name_norm)."""
+    cur.execute(f"CREATE TABLE memory.main.{NAMES} AS SELECT account_id, name_norm FROM accounts")
 
 
 def _build_records(cur: duckdb.DuckDBPyConnection) -> None:

@@ -273,6 +273,8 @@ ACCOUNT_EXAMPLE: dict[str, Any] = {
     "customer_codes": 1,
     "why": "業種 28 電子部品・デバイス・電子回路製造業: 上位顧客に 10.1 倍多い / 社名に「電機」: 9.5 倍 / "
     "従業員 100–299人: 8.6 倍",
+    "priority": 1,
+    "name_norm": "昭都電機",
 }
 
 

@@ -13,12 +13,14 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from fastapi.testclient import TestClient
 from helpers import CONTACTS, CONTACTS_KEY, READ, READ_KEY, build_api_db, make_app
 
 from abm.config.settings import load_settings
 from abm.errors import ConfigError
+from abm.matching.normalize import normalize_name
 from abm.matching.review import export_review
 from abm.published.export import export_targets
 from api.db import PublishedDb
@@ -347,9 +349,11 @@ def publish_copy(source: Path, target: Path, run_id: str) -> None:
         "WHERE finished_at = (SELECT max(finished_at) FROM runs)",
         {"r": run_id},
     )
+    folded = pl.select(normalize_name(pl.lit(run_id))).item()  # the run publishes name_norm beside name
     c.execute(
-        "UPDATE accounts SET name = $r WHERE account_id = (SELECT min(account_id) FROM accounts)",
-        {"r": run_id},
+        "UPDATE accounts SET name = $r, name_norm = $n "
+        "WHERE account_id = (SELECT min(account_id) FROM accounts)",
+        {"r": run_id, "n": folded},
     )
     c.execute("CHECKPOINT")
     c.close()
