@@ -46,9 +46,8 @@ def decide(ctx: RunContext) -> int:
         ),
     )
     frame = classify(ctx.sql_rows("account_frame"), playbook)
-    frame = frame.join(
-        assign_tiers(frame, ctx.settings.tiers, ctx.settings.ui.language), on="account_id", how="left"
-    )
+    tiers = assign_tiers(frame, ctx.settings.tiers, ctx.settings.ui.language)
+    frame = frame.join(tiers, on="account_id", how="left")
     frame = frame.join(owners(ctx, frame), on="account_id", how="left").with_columns(
         normalize_name(pl.col("name")).alias("name_norm"),
         area_expr(pl.col("prefecture")).alias("territory"),
