@@ -10,9 +10,9 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-import duckdb
 import pytest
 
+from abm.published.reader import reading
 from abm.report import collect, render, report_path, write_report
 from abm.report.page import SECTIONS
 from abm.report.svg import venn
@@ -97,11 +97,8 @@ def test_report_is_japanese_by_default(page):
 
 
 def test_report_in_english_for_a_run_in_english(tiny_db, tmp_path):
-    con = duckdb.connect(str(tiny_db), read_only=True)
-    try:
-        data = collect(con)
-    finally:
-        con.close()
+    with reading(tiny_db) as session:
+        data = collect(session)
     html = render(replace(data, run={**data.run, "language": "en"}))
     assert '<html lang="en">' in html and "abm run report" in html and "Three circles" in html
     assert "三つの輪</h2>" not in html and "none (outside)" in html and ">Accounts</th>" in html
