@@ -15,6 +15,7 @@ from pathlib import Path
 import polars as pl
 
 from abm.config.settings import Settings, load_settings
+from abm.matching import is_linked
 from abm.published.reader import reading
 from pipelines import project
 
@@ -83,7 +84,7 @@ def link_accuracy(db: Path, truth: Path) -> pl.DataFrame:
             on="source_key",
             how="left",
         )
-        linked = joined.filter(pl.col("status").is_in(["auto", "manual"]))
+        linked = joined.filter(is_linked())
         correct = int((linked["company_id"] == linked["true_id"]).sum())
         in_master = int(joined["true_id"].is_not_null().sum())
         rows.append(
