@@ -247,7 +247,9 @@ class PublishedFile:
                 log.info("reading %s (run %s)", self.path.name, fresh.run_id)
                 if self.warm is not None:
                     fresh.users += 1  # the warm-up counts as a user: the handle stays open for it
-                    threading.Thread(target=self._warm_up, args=(self.warm, fresh), daemon=True).start()
+                    # not a daemon: the interpreter waits for it at exit instead of tearing DuckDB down
+                    # under a running query (seconds at 1M accounts)
+                    threading.Thread(target=self._warm_up, args=(self.warm, fresh), daemon=False).start()
             current.users += 1
             return current
 
