@@ -113,6 +113,7 @@ STEPS: tuple[Step, ...] = (
         reads=("contacts", "work.account_base"),
         writes=(CONTACT_ENGAGEMENT, ACCOUNT_ENGAGEMENT),
         may_read=("activities",),
+        may_write=("work.activity_type_points", "work.engagement_sums"),
     ),
     Step(
         "carry_over",

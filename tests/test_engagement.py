@@ -11,14 +11,16 @@ import polars as pl
 import pytest
 from helpers import settings_for, write_inputs
 
-from abm.config.settings import load_settings
+from abm.config.settings import Settings, load_settings
 from abm.engagement.activity_types import type_codes
-from abm.engagement.score import engagement_frames, level, surging, with_levels
+from abm.engagement.score import ACTIVITY_SUMS, engagement_frames, level, surging, with_levels
 from abm.engagement.score_settings import EngagementSettings
 from abm.engagement.zeroing import competitor_accounts, contact_zeroing
 from abm.errors import ConfigError
 from abm.matching.settings import FREE_MAIL_DOMAINS
 from pipelines import project
+from pipelines.context import RunContext
+from pipelines.engagement import activity_sums
 from pipelines.runner import Step
 
 AS_OF = date(2026, 9, 30)
@@ -40,9 +42,29 @@ def activity(
     }
 
 
+ACTIVITY_SCHEMA = {
+    "contact_id": pl.String,
+    "account_id": pl.String,
+    "attributed_by": pl.String,
+    "date": pl.Date,
+    "activity_type": pl.String,
+    "points": pl.Float64,
+}
+
+
 def frames(rows: list[dict], zeroed=NO_ZEROING, competitors=NO_COMPETITORS, **settings):
-    s = EngagementSettings(**settings)
-    return engagement_frames(pl.DataFrame(rows), AS_OF, zeroed, competitors, s)
+    """(contact_engagement, account_engagement) of ``rows`` through the step's own path: the SQL pass
+    (engagement_sums.sql) on a DuckDB `activities` table, then the polars scoring."""
+    config = Settings(engagement=EngagementSettings(**settings))
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE SCHEMA work")
+        con.register("_rows", pl.DataFrame(rows, schema=ACTIVITY_SCHEMA))
+        con.execute("CREATE TABLE activities AS SELECT * FROM _rows")
+        sums = activity_sums(RunContext(con, config, "test", 0.0, as_of=AS_OF))
+    finally:
+        con.close()
+    return engagement_frames(sums, zeroed, competitors, config.engagement)
 
 
 # --- types and points -----------------------------------------------------------------------------
@@ -269,17 +291,8 @@ def test_surging_windows_from_activity_dates():
 
 
 def test_no_activities_gives_empty_typed_frames():
-    empty = pl.DataFrame(
-        schema={
-            "contact_id": pl.String,
-            "account_id": pl.String,
-            "attributed_by": pl.String,
-            "date": pl.Date,
-            "activity_type": pl.String,
-            "points": pl.Float64,
-        }
-    )
-    contacts, accounts = engagement_frames(empty, AS_OF, NO_ZEROING, NO_COMPETITORS, EngagementSettings())
+    empty = pl.DataFrame(schema=ACTIVITY_SUMS)
+    contacts, accounts = engagement_frames(empty, NO_ZEROING, NO_COMPETITORS, EngagementSettings())
     assert contacts.height == accounts.height == 0
     assert accounts.schema["engagement_decile"] == pl.Int32
 
