@@ -12,12 +12,13 @@ import pytest
 from helpers import settings_for, write_inputs
 
 from abm.config.settings import Settings, load_settings
-from abm.engagement.activity_types import type_codes
+from abm.engagement.activity_types import CODES, type_codes
 from abm.engagement.score import ACTIVITY_SUMS, engagement_frames, level, surging, with_levels
 from abm.engagement.score_settings import EngagementSettings
 from abm.engagement.zeroing import competitor_accounts, contact_zeroing
 from abm.errors import ConfigError
 from abm.matching.settings import FREE_MAIL_DOMAINS
+from abm.messages import labels
 from pipelines import project
 from pipelines.context import RunContext
 from pipelines.engagement import activity_sums
@@ -372,3 +373,10 @@ def test_two_runs_score_and_append_engagement_history(tmp_path: Path, with_activ
     assert runs == [first.run_id] * 2 + [second.run_id] * 2  # the accounts scoring above 0, per run
     assert [str(r[1]) for r in history] == ["2026-09-30"] * 2 + ["2026-12-31"] * 2
     assert history[2][3] < history[0][3]  # 92 days later the same activities count less
+
+
+def test_every_code_has_a_label_in_both_languages():
+    for lang in ("ja", "en"):
+        assert set(labels("activity", lang)) == set(CODES)
+        assert set(labels("engagement_level", lang)) == {"high", "mid", "low", "none"}
+        assert set(labels("zeroed", lang)) == {"opted_out", "competitor", "student"}
