@@ -63,6 +63,7 @@ class RunContext:
             "surge_recent_days": self.settings.engagement.surge_recent_days,
             "surge_previous_days": self.settings.engagement.surge_previous_days,
             "other_points": self.settings.engagement.points["other"],
+            "free_mail_domains": [d.lower() for d in self.settings.match.free_mail_domains],
         }
 
     def sql(self, name: str) -> None:

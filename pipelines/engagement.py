@@ -1,7 +1,8 @@
 """Step engagement: score web and MA behaviour per contact and per account (abm.engagement.score).
 
-Reads the attributed `activities` (optional input: without it both tables are written empty, so
-readers never need to ask whether they exist), the contacts zeroing needs, and — only when
+Reads the attributed `activities` (published by the attribute step, empty without an activities file:
+then both tables are written empty, so readers never need to ask whether they exist), the contacts
+zeroing needs, and — only when
 ``[engagement] competitors`` is set — the engaged accounts' corporate numbers and names. The one pass
 over every activity row (10M at national scale) is DuckDB SQL (engagement_sums.sql); the rest is
 polars over one row per contact or account.
@@ -11,20 +12,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.engagement.score import ACTIVITY_SUMS, engagement_frames, type_points
+from abm.engagement.score import engagement_frames, type_points
 from abm.engagement.zeroing import competitor_accounts, contact_zeroing
 from pipelines.context import RunContext
 
-ACTIVITIES = "activities"
 CONTACT_ENGAGEMENT = "contact_engagement"
 ACCOUNT_ENGAGEMENT = "account_engagement"
 
 
 def activity_sums(ctx: RunContext) -> pl.DataFrame:
     """Points, decay and surging windows of every attributed activity, summed per contact and per
-    company-level account (``ACTIVITY_SUMS``); empty without an `activities` table."""
-    if not ctx.exists(ACTIVITIES):
-        return pl.DataFrame(schema=ACTIVITY_SUMS)
+    company-level account (``ACTIVITY_SUMS``)."""
     given = ctx.sql_rows("activity_types_given")["activity_type"]
     ctx.write("work.activity_type_points", type_points(given, ctx.settings.engagement))
     ctx.sql("engagement_sums")

@@ -22,7 +22,6 @@ from abm.messages import labels
 from pipelines import project
 from pipelines.context import RunContext
 from pipelines.engagement import activity_sums
-from pipelines.runner import Step
 
 AS_OF = date(2026, 9, 30)
 NO_ZEROING = pl.DataFrame(schema={"contact_id": pl.String, "zeroed_reason": pl.String})
@@ -306,46 +305,22 @@ def test_a_run_without_activities_publishes_empty_tables(tiny_con):
         assert tiny_con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
-def _hand_made_activities(ctx) -> int:
-    """Stands in for the attribute step: activities of the tiny contacts (dated before 2026-09-30, the
-    tiny run's as-of), attributed through the contacts' own accounts (work.record_account), plus one
-    company-level row for ガンマ精機."""
-    rows = pl.DataFrame(
-        {
-            "contact_id": ["L1", "L1", "L2", "L3", None],
-            "days_ago": [0, 93, 5, 1, 2],
-            "activity_type": ["お問い合わせ", "問い合わせ", "ウェビナー参加", "資料DL", "展示会来場"],
-            "company_account": [None, None, None, None, "100000003"],
-        }
-    )
-    ctx.write("work.hand_made_activities", rows)
-    ctx.execute(
-        """CREATE TABLE activities AS
-        SELECT 'activities.csv' AS source_file, row_number() OVER () AS row_number,
-               DATE '2026-09-30' - CAST(days_ago AS INTEGER) AS date, activity_type,
-               CAST(NULL AS DOUBLE) AS points,
-               coalesce(r.account_id, h.company_account) AS account_id, h.contact_id,
-               CASE WHEN h.contact_id IS NULL THEN 'company' ELSE 'contact_id' END AS attributed_by
-        FROM work.hand_made_activities h
-        LEFT JOIN work.record_account r ON r.source = 'contacts' AND r.source_key = h.contact_id"""
-    )
-    return ctx.count("activities")
+# An activities file for the tiny inputs (as-of 2026-09-30): L1 inquiries today and 93 days ago, L2
+# (デルタ電機, a competitor below) a webinar, L3 (opted out) a download, and a trade-show visit known only
+# by its company, attributed to ガンマ精機 through 名寄せ.
+ACTIVITY_ROWS = [
+    ("L1", "2026-09-30", "お問い合わせ", ""),
+    ("L1", "2026-06-29", "問い合わせ", ""),
+    ("L2", "2026-09-25", "ウェビナー参加", ""),
+    ("L3", "2026-09-29", "資料DL", ""),
+    ("", "2026-09-28", "展示会来場", "有限会社ガンマ精機"),
+]
 
 
-@pytest.fixture
-def with_activities(monkeypatch):
-    steps = []
-    for step in project.STEPS:
-        steps.append(step)
-        if step.name == "accounts":
-            steps.append(
-                Step("activities", _hand_made_activities, "hand-made activities", writes=("activities",))
-            )
-    monkeypatch.setattr(project, "STEPS", tuple(steps))
-
-
-def test_two_runs_score_and_append_engagement_history(tmp_path: Path, with_activities):
+def test_two_runs_score_and_append_engagement_history(tmp_path: Path):
     inputs = write_inputs(tmp_path / "in")
+    header = ["contact_id", "date", "activity_type", "company_name"]
+    pl.DataFrame(ACTIVITY_ROWS, schema=header, orient="row").write_csv(inputs / "activities.csv")
     db = tmp_path / "abm.duckdb"
     competitor = {"engagement.competitors": ["デルタ電機(株)"]}
     first = project.run(settings_for(inputs, db, **competitor))
