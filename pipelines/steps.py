@@ -121,8 +121,7 @@ STEPS: tuple[Step, ...] = (
         engagement,
         "engagement score per contact and account: points, decay, zeroing, decile, level, surging",
         reads=("activities", "contacts", "work.account_base"),
-        writes=(CONTACT_ENGAGEMENT, ACCOUNT_ENGAGEMENT),
-        may_write=("work.activity_type_points", "work.engagement_sums"),
+        writes=("work.activity_type_points", "work.engagement_sums", CONTACT_ENGAGEMENT, ACCOUNT_ENGAGEMENT),
     ),
     Step(
         "carry_over",
