@@ -115,6 +115,7 @@ def account_engagement(
             pl.col("engagement_score", "recent_points", "previous_points", "engaged_contacts").sum(),
             pl.col("last_activity_date").max(),
         )
+        .with_columns(pl.col("engagement_score").round(9))  # summation order must not move a decile edge
     )
     return with_levels(summed, s).select(list(ACCOUNT_ENGAGEMENT)).cast(ACCOUNT_ENGAGEMENT)
 

@@ -4,7 +4,8 @@
 -- earlier as-of does not see later behaviour). points: the input's own value wins, else the configured
 -- points of the row's type (work.activity_type_points, from abm.engagement.score.type_points).
 -- Decay: points × 0.5^(age in days / half-life). Recent window: age 0 .. recent_days-1; previous: the
--- previous_days before it.
+-- previous_days before it. The decayed sum is rounded to 9 decimals: parallel summation order must not
+-- move an account across a decile edge between two runs on the same input.
 CREATE OR REPLACE TABLE work.engagement_sums AS
 WITH scored AS (
     SELECT
@@ -21,7 +22,7 @@ SELECT
     contact_key,
     account_id,
     sum(points) AS raw_points,
-    sum(points * pow(0.5, age_days / $half_life_days)) AS engagement_score,
+    round(sum(points * pow(0.5, age_days / $half_life_days)), 9) AS engagement_score,
     count(*) AS activities,
     max(date) AS last_activity_date,
     coalesce(sum(points) FILTER (WHERE age_days < $surge_recent_days), 0) AS recent_points,
