@@ -15,6 +15,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from abm.engagement.role_settings import RolesSettings
 from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
 from abm.messages import DEFAULT_LANGUAGE, Lang, playbook
@@ -302,6 +303,7 @@ class Settings(BaseSettings):
     )
     tiers: TierSettings = Field(default_factory=TierSettings, description="Tiers")
     territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
+    roles: RolesSettings = Field(default_factory=RolesSettings, description="Buying-committee roles")
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")
     web: WebSettings = Field(default_factory=WebSettings, description="Workspace (`abm serve`, at `/`)")
