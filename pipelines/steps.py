@@ -177,8 +177,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "check",
         check,
-        "invariants: window revenue = Σ accounts, every line and contact in one account",
-        reads=("sales", "contacts", "matches", "accounts"),
+        "invariants: window revenue = Σ accounts, every line and contact in one account with one role",
+        reads=("sales", "contacts", "matches", "accounts", "contact_roles"),
     ),
 )
 

@@ -2,7 +2,8 @@
 -- (none when all hold). Nothing lost, nothing counted twice:
 --   1. revenue in the window = Σ accounts.sales_amount (a line whose account has no row would vanish);
 --   2. every loaded sales line and contact reaches exactly one account through matches.account_id
---      (rejected rows are in `rejects` and never landed; their count is checked in pipelines/checks.py).
+--      (rejected rows are in `rejects` and never landed; their count is checked in pipelines/checks.py);
+--   3. every loaded contact has exactly one buying-committee role (contact_roles).
 WITH window_revenue AS (
     SELECT coalesce(sum(amount) FILTER (WHERE date BETWEEN $window_start AND $window_end), 0) AS revenue
     FROM sales
@@ -32,6 +33,15 @@ contact_reach AS (
     FROM contacts c
     LEFT JOIN record_accounts r ON r.source = 'contacts' AND r.source_key = c.contact_id
     WHERE r.matches IS DISTINCT FROM 1 OR r.accounts IS DISTINCT FROM 1
+),
+contact_roles_per_contact AS (
+    SELECT contact_id, count(*) AS roles FROM contact_roles GROUP BY contact_id
+),
+contact_role_reach AS (
+    SELECT count(*) AS contacts, min(c.contact_id) AS example
+    FROM contacts c
+    LEFT JOIN contact_roles_per_contact r USING (contact_id)
+    WHERE r.roles IS DISTINCT FROM 1
 )
 SELECT 'revenue' AS rule,
        format('window revenue {} in sales but {} in accounts.sales_amount (difference {})',
@@ -46,4 +56,8 @@ FROM sales_reach WHERE lines > 0
 UNION ALL
 SELECT 'contacts_reach',
        format('{} contacts reach no account or more than one, e.g. contact {}', contacts, example)
-FROM contact_reach WHERE contacts > 0;
+FROM contact_reach WHERE contacts > 0
+UNION ALL
+SELECT 'contact_roles',
+       format('{} contacts have no role in contact_roles or more than one, e.g. contact {}', contacts, example)
+FROM contact_role_reach WHERE contacts > 0;
