@@ -101,6 +101,10 @@ def test_config_adds_rules_before_the_defaults_or_replaces_them(tmp_path):
     assert _roles(pairs) == ["user", "champion", "champion"]
     assert _roles(pairs, roles) == ["decision_maker", "finance", "champion"]
 
+    # patterns are NFKC-folded but keep their case: \S stays "not a space"; matching ignores case
+    shape = load_settings(None, **{"roles.extra_rules": [{"role": "finance", "title": [r"^Ｘ\S+長$"]}]}).roles
+    assert _roles([("x部長", None), ("X 部長", None)], shape) == ["finance", "champion"]
+
     only = load_settings(None, **{"roles.rules": [{"role": "technical", "department": ["ＩＴ"]}]}).roles
     assert _roles([("部長", "IT部"), ("取締役", "営業部")], only) == ["technical", "user"]
 
