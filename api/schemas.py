@@ -275,6 +275,12 @@ ACCOUNT_EXAMPLE: dict[str, Any] = {
     "従業員 100–299人: 8.6 倍",
     "priority": 1,
     "name_norm": "昭都電機",
+    "priority_score": 1.193,
+    "engagement_score": 42.5,
+    "engagement_level": "high",
+    "surging": False,
+    "roles_missing": "technical,finance",
+    "next_action": None,
 }
 
 

@@ -19,6 +19,7 @@ from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
 from abm.messages import DEFAULT_LANGUAGE, Lang, playbook
 from abm.published.contract import SEGMENTS
+from abm.targeting.action_settings import ActionSettings
 
 
 class Section(BaseModel):
@@ -302,6 +303,9 @@ class Settings(BaseSettings):
     )
     tiers: TierSettings = Field(default_factory=TierSettings, description="Tiers")
     territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
+    actions: ActionSettings = Field(
+        default_factory=ActionSettings, description="Next actions and the engagement priority weight"
+    )
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")
     web: WebSettings = Field(default_factory=WebSettings, description="Workspace (`abm serve`, at `/`)")

@@ -40,6 +40,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "MA nurture (1:many), watch for signals",
     },
     "approach.none": {"ja": "対象外", "en": "Not targeted"},
+    # -- next actions (abm/targeting/actions.py): what approach says, and why tier_reason gives
+    "action.do.inside_sales_now": {
+        "ja": "インサイドセールスで即時アプローチ",
+        "en": "Inside sales: approach now",
+    },
+    "action.do.follow_up_offline": {
+        "ja": "Web以外で至急フォロー (テレセールス・訪問)",
+        "en": "Follow up now off the web (telesales, visits)",
+    },
+    "action.do.reach_decision_maker": {
+        "ja": "決裁者との接点づくり",
+        "en": "Build a contact with the decision maker",
+    },
+    "action.level.high": {"ja": "多い", "en": "high"},
+    "action.level.mid": {"ja": "中程度", "en": "moderate"},
+    "action.level.low": {"ja": "少ない", "en": "low"},
+    "action.level.none": {"ja": "ない", "en": "absent"},
+    "action.why.inside_sales_now": {
+        "ja": "ホワイトスペース（{segment}）で直近のWeb行動がそれ以前を大きく上回る急上昇"
+        "（エンゲージメント {score}）",
+        "en": "whitespace ({segment}) whose recent web activity is well above its own previous level "
+        "(engagement {score})",
+    },
+    "action.why.follow_up_offline": {
+        "ja": "ティア{tier}の対象なのにWeb行動が{level}（エンゲージメント {score}）",
+        "en": "a Tier {tier} target whose web activity is {level} (engagement {score})",
+    },
+    "action.why.reach_decision_maker": {
+        "ja": "ターゲットなのに決裁者（経営層）のオプトイン済みコンタクトがいない",
+        "en": "a target without an opted-in decision-maker contact",
+    },
+    "action.reason": {"ja": "次のアクション「{action}」: {why}", "en": 'Next action "{action}": {why}'},
+    "action.separator": {"ja": "。", "en": ". "},
     # -- tier_reason (abm/targeting/tiers.py)
     "tier.name.1": {"ja": "1:1 アカウントプラン", "en": "1:1 account plan"},
     "tier.name.2": {"ja": "1:few", "en": "1:few"},

@@ -25,11 +25,12 @@ from abm.inputs.schema import INPUTS, Kind
 # The three-circle segments in the order people read them (domain.md): strongest first, none last.
 SEGMENTS: tuple[str, ...] = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")
 
-# The order targets are worked in: tier, then buying power, then own revenue; account_id breaks ties
+# The order targets are worked in: tier, then priority_score (buying power lifted by engagement,
+# `actions.priority_weight`; weight 0 = buying power alone), then own revenue; account_id breaks ties
 # so every reader (v_target_accounts.priority, the API's `priority` sort, tiering) agrees on it.
 PRIORITY: tuple[tuple[str, bool], ...] = (
     ("tier", False),
-    ("buying_power_score", True),
+    ("priority_score", True),
     ("sales_amount", True),
     ("account_id", False),
 )
@@ -186,10 +187,16 @@ ACCOUNT: dict[str, Column] = {
         Column(
             "approach",
             "VARCHAR",
-            "Approach for the segment: circles.playbook, else the message catalogue's in ui.language.",
+            "Approach: the next_action's text when one is set, else the segment's (circles.playbook, else "
+            "the message catalogue's in ui.language).",
         ),
         Column("tier", "TINYINT", "ABM tier: 1 = 1:1, 2 = 1:few, 3 = 1:many; empty = not targeted."),
-        Column("tier_reason", "VARCHAR", "Why the account got its tier (segment, rank, capacity)."),
+        Column(
+            "tier_reason",
+            "VARCHAR",
+            "Why the account got its tier (segment, rank, capacity), then why its next_action when one "
+            "is set.",
+        ),
         Column("territory", "VARCHAR", "Sales territory (area of the prefecture, or the rep's territory)."),
         Column("owner", "VARCHAR", "Sales rep who owns the account; empty until reps are assigned."),
         Column(
@@ -217,8 +224,45 @@ ACCOUNT: dict[str, Column] = {
         Column(
             "priority",
             "BIGINT",
-            "Place in the target list (1 = first): Tier 1, 2, 3, then untiered accounts, each by buying "
-            "power, then own revenue, then account_id (PRIORITY, computed in abm.targeting.tiers).",
+            "Place in the target list (1 = first): Tier 1, 2, 3, then untiered accounts, each by "
+            "priority_score, then own revenue, then account_id (PRIORITY, computed in abm.targeting.tiers).",
+        ),
+        Column(
+            "priority_score",
+            "DOUBLE",
+            "What orders accounts within a tier: buying_power_score + actions.priority_weight × engagement "
+            "(1.0 for engagement decile 1 … 0.1 for decile 10, 0 without); equals buying_power_score when "
+            "the weight is 0 or the account shows no engagement (abm.targeting.actions).",
+        ),
+        Column(
+            "engagement_score",
+            "DOUBLE",
+            "Decayed engagement points of the account (account_engagement); 0 without attributed activity.",
+        ),
+        Column(
+            "engagement_level",
+            "VARCHAR",
+            "Engagement level: high, mid, low or none (none = no engagement; account_engagement).",
+        ),
+        Column(
+            "surging",
+            "BOOLEAN",
+            "Recent engagement well above the account's own previous level (account_engagement).",
+        ),
+        Column(
+            "roles_missing",
+            "VARCHAR",
+            "Buying-committee roles without a consented contact, comma-separated in the order "
+            "decision_maker, champion, technical, finance, user (account_coverage); every role when the "
+            "account has no contact, empty when all are reached.",
+        ),
+        Column(
+            "next_action",
+            "VARCHAR",
+            "What to do next, first rule wins: inside_sales_now (whitespace B / B+C that is surging), "
+            "follow_up_offline (Tier 1/2 with low or no engagement: telesales, visits), "
+            "reach_decision_maker (tiered, no consented decision maker); empty = the segment's playbook. "
+            "approach then says the action and tier_reason why (abm.targeting.actions).",
         ),
         Column(
             "name_norm",
@@ -227,6 +271,13 @@ ACCOUNT: dict[str, Column] = {
         ),
     )
 }
+
+# A segment's own approach (segments, v_segment_summary): the playbook, before any next_action.
+SEGMENT_APPROACH = Column(
+    "approach",
+    "VARCHAR",
+    "Approach for the segment: circles.playbook, else the message catalogue's in ui.language.",
+)
 
 VIEWS: tuple[Table, ...] = (
     Table(
@@ -375,7 +426,7 @@ VIEWS: tuple[Table, ...] = (
         description="Per three-circle segment: accounts, revenue, contacts, whitespace, tiers and shares.",
         columns=(
             ACCOUNT["segment"],
-            ACCOUNT["approach"],
+            SEGMENT_APPROACH,
             Column("accounts", "BIGINT", "Accounts in the segment."),
             Column("revenue", "DOUBLE", "Own net revenue in the look-back window (yen)."),
             Column("contacts", "BIGINT", "Reachable contacts of those accounts."),
@@ -507,6 +558,12 @@ TABLES: tuple[Table, ...] = (
             ACCOUNT["why"],
             ACCOUNT["priority"],
             ACCOUNT["name_norm"],
+            ACCOUNT["priority_score"],
+            ACCOUNT["engagement_score"],
+            ACCOUNT["engagement_level"],
+            ACCOUNT["surging"],
+            ACCOUNT["roles_missing"],
+            ACCOUNT["next_action"],
         ),
     ),
     Table(
@@ -516,7 +573,7 @@ TABLES: tuple[Table, ...] = (
         description="One row per three-circle segment with counts and revenue.",
         columns=(
             ACCOUNT["segment"],
-            ACCOUNT["approach"],
+            SEGMENT_APPROACH,
             Column("accounts", "BIGINT", "Accounts in the segment."),
             Column("revenue", "DOUBLE", "Own net revenue in the look-back window (yen)."),
             Column("contacts", "BIGINT", "Reachable contacts of those accounts."),
