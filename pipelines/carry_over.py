@@ -1,7 +1,8 @@
 """Step carry_over: the tables that span runs, copied from the previously published file.
 
-The published file is rebuilt on every run, so `runs`, `run_steps`, `account_history` and
-`territory_areas` are copied from the previous file first: they survive the atomic swap.
+The published file is rebuilt on every run, so `runs`, `run_steps`, `account_history`,
+`engagement_history` and `territory_areas` are copied from the previous file first: they survive
+the atomic swap.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from abm.errors import AbmError
 from abm.published.file import LOCKED, is_corrupt, move_aside
 from pipelines.context import RunContext, StepError
 
-CARRIED = ("runs", "run_steps", "account_history", "territory_areas")
+CARRIED = ("runs", "run_steps", "account_history", "engagement_history", "territory_areas")
 PREVIOUS = "previous"  # the previous file, attached read-only while copying
 
 

@@ -11,7 +11,8 @@ from pipelines.carry_over import CARRIED, carry_over
 from pipelines.checks import check
 from pipelines.context import RunContext
 from pipelines.decide import decide
-from pipelines.history import history
+from pipelines.engagement import ACCOUNT_ENGAGEMENT, CONTACT_ENGAGEMENT, engagement
+from pipelines.history import ENGAGEMENT_HISTORY, HISTORY, history
 from pipelines.link import link
 from pipelines.load import load
 from pipelines.pareto import pareto
@@ -106,6 +107,14 @@ STEPS: tuple[Step, ...] = (
         writes=("work.account_contacts", "work.account_flags"),
     ),
     Step(
+        "engagement",
+        engagement,
+        "engagement score per contact and account: points, decay, zeroing, decile, level, surging",
+        reads=("contacts", "work.account_base"),
+        writes=(CONTACT_ENGAGEMENT, ACCOUNT_ENGAGEMENT),
+        may_read=("activities",),
+    ),
+    Step(
         "carry_over",
         carry_over,
         "runs, account history, territory figures from the previous file",
@@ -146,9 +155,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "history",
         history,
-        "append this run to account_history",
-        reads=("accounts",),
-        writes=("account_history",),
+        "append this run to account_history and engagement_history",
+        reads=("accounts", ACCOUNT_ENGAGEMENT),
+        writes=(HISTORY, ENGAGEMENT_HISTORY),
     ),
     Step("record_run", record_run, "append this run to runs and run_steps", writes=("runs", "run_steps")),
     Step(

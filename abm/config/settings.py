@@ -15,11 +15,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from abm.engagement.score_settings import EngagementSettings
 from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
 from abm.messages import DEFAULT_LANGUAGE, Lang, playbook
 from abm.published.contract import SEGMENTS
-from abm.targeting.action_settings import ActionSettings
 
 
 class Section(BaseModel):
@@ -303,8 +303,8 @@ class Settings(BaseSettings):
     )
     tiers: TierSettings = Field(default_factory=TierSettings, description="Tiers")
     territories: TerritorySettings = Field(default_factory=TerritorySettings, description="Territories")
-    actions: ActionSettings = Field(
-        default_factory=ActionSettings, description="Next actions and the engagement priority weight"
+    engagement: EngagementSettings = Field(
+        default_factory=EngagementSettings, description="Engagement score (web and MA activities)"
     )
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")

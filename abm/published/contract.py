@@ -820,6 +820,95 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "contact_engagement",
+        "table",
+        grain="one row per contact with at least one attributed activity",
+        description="Engagement per contact: points of their web and MA activities, decayed at as-of, zeroed "
+        "when opted out, at a competitor or a free-mail student.",
+        columns=(
+            Column("contact_id", "VARCHAR", "Contact id (contacts.contact_id)."),
+            ACCOUNT["account_id"],
+            Column(
+                "engagement_score",
+                "DOUBLE",
+                "Σ points × 0.5^(age in days / engagement.half_life_days) at as-of; 0 when zeroed.",
+            ),
+            Column("raw_points", "DOUBLE", "Σ points without decay (before zeroing)."),
+            Column("activities", "BIGINT", "Activities of the contact dated on or before as-of."),
+            Column("last_activity_date", "DATE", "Date of the latest activity."),
+            Column(
+                "zeroed_reason",
+                "VARCHAR",
+                "Why the score is 0: opted_out (not consented at as-of), competitor "
+                "(engagement.competitors), student (free-mail address and 学生/student in title, "
+                "department or company); NULL = counted.",
+            ),
+        ),
+    ),
+    Table(
+        "account_engagement",
+        "table",
+        grain="one row per account with at least one attributed activity",
+        description="Engagement per account: its contacts' scores (each capped) plus company-level "
+        "activity, decile, level and surging. Accounts absent have level none, score 0, not surging.",
+        columns=(
+            ACCOUNT["account_id"],
+            Column(
+                "engagement_score",
+                "DOUBLE",
+                "Σ over contacts of min(contact score, engagement.contact_cap) + the decayed points of "
+                "activity attributed to the company itself (0 for a competitor).",
+            ),
+            Column(
+                "engagement_decile",
+                "INTEGER",
+                "Engagement decile among accounts scoring above 0 (1 = most engaged; ties share the lower "
+                "decile); NULL at score 0.",
+            ),
+            Column(
+                "engagement_level",
+                "VARCHAR",
+                "high / mid / low from the decile (engagement.level_high_max_decile, "
+                "level_mid_max_decile); none at score 0.",
+            ),
+            Column(
+                "surging",
+                "BOOLEAN",
+                "Recent points ≥ engagement.surge_ratio × the previous window's points per the same "
+                "number of days, and ≥ engagement.surge_min_points.",
+            ),
+            Column(
+                "recent_points",
+                "DOUBLE",
+                "Undecayed points of the last engagement.surge_recent_days days up to as-of (zeroed "
+                "contacts excluded).",
+            ),
+            Column(
+                "previous_points",
+                "DOUBLE",
+                "Undecayed points of the engagement.surge_previous_days days before the recent ones.",
+            ),
+            Column("engaged_contacts", "BIGINT", "Contacts of the account with an engagement score above 0."),
+            Column("last_activity_date", "DATE", "Date of the account's latest activity."),
+        ),
+    ),
+    Table(
+        "engagement_history",
+        "table",
+        grain="one row per engaged account per run (all runs kept)",
+        description="Engagement per account per run (accounts scoring above 0): how engagement moves "
+        "across quarters.",
+        columns=(
+            Column("run_id", "VARCHAR", "Run id."),
+            Column("quarter", "VARCHAR", "Quarter label of the run."),
+            Column("as_of", "DATE", "Reference date of the run."),
+            ACCOUNT["account_id"],
+            Column("engagement_score", "DOUBLE", "Engagement score of the account in that run."),
+            Column("engagement_level", "VARCHAR", "Engagement level (high / mid / low) in that run."),
+            Column("surging", "BOOLEAN", "Whether the account was surging in that run."),
+        ),
+    ),
+    Table(
         "buying_power_traits",
         "table",
         grain="one row per master attribute and value",
