@@ -10,6 +10,7 @@ from pipelines.buying_power import buying_power
 from pipelines.carry_over import CARRIED, carry_over
 from pipelines.checks import check
 from pipelines.context import RunContext
+from pipelines.coverage import coverage
 from pipelines.decide import decide
 from pipelines.engagement import ACCOUNT_ENGAGEMENT, CONTACT_ENGAGEMENT, engagement
 from pipelines.history import ENGAGEMENT_HISTORY, HISTORY, history
@@ -39,6 +40,7 @@ def _accounts(ctx: RunContext) -> int:
 
 
 def _flags(ctx: RunContext) -> int:
+    ctx.sql("contact_consent")
     ctx.sql("account_contacts")
     ctx.sql("account_flags")
     return ctx.count("work.account_flags")
@@ -104,7 +106,14 @@ STEPS: tuple[Step, ...] = (
         _flags,
         "the three circle facts per account: sales (S), buying power (B), reachable contacts (C)",
         reads=("contacts", "work.record_account", "work.account_base", "work.account_sales"),
-        writes=("work.account_contacts", "work.account_flags"),
+        writes=("work.contact_consent", "work.account_contacts", "work.account_flags"),
+    ),
+    Step(
+        "coverage",
+        coverage,
+        "buying-committee role per contact (title, department rules); roles reached and missing per account",
+        reads=("contacts", "work.record_account", "work.contact_consent"),
+        writes=("work.title_roles", "contact_roles", "account_coverage"),
     ),
     Step(
         "engagement",

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from abm.engagement.score_settings import EngagementSettings
+from abm.engagement.role_settings import RolesSettings
 from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
 from abm.messages import DEFAULT_LANGUAGE, Lang, playbook
@@ -306,6 +307,7 @@ class Settings(BaseSettings):
     engagement: EngagementSettings = Field(
         default_factory=EngagementSettings, description="Engagement score (web and MA activities)"
     )
+    roles: RolesSettings = Field(default_factory=RolesSettings, description="Buying-committee roles")
     duckdb: DuckDBSettings = Field(default_factory=DuckDBSettings, description="DuckDB resources")
     api: ApiSettings = Field(default_factory=ApiSettings, description="HTTP API (`abm serve`)")
     web: WebSettings = Field(default_factory=WebSettings, description="Workspace (`abm serve`, at `/`)")

@@ -73,6 +73,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "action.reason": {"ja": "次のアクション「{action}」: {why}", "en": 'Next action "{action}": {why}'},
     "action.separator": {"ja": "。", "en": ". "},
+    # -- buying-committee roles (abm/engagement/roles.py), per role code
+    "role.decision_maker": {"ja": "決裁者", "en": "Decision maker"},
+    "role.champion": {"ja": "推進者", "en": "Champion"},
+    "role.technical": {"ja": "技術評価者", "en": "Technical evaluator"},
+    "role.finance": {"ja": "財務", "en": "Finance"},
+    "role.user": {"ja": "利用者", "en": "User"},
     # -- tier_reason (abm/targeting/tiers.py)
     "tier.name.1": {"ja": "1:1 アカウントプラン", "en": "1:1 account plan"},
     "tier.name.2": {"ja": "1:few", "en": "1:few"},

@@ -643,6 +643,60 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
     Table(
+        "contact_roles",
+        "table",
+        grain="one row per contact",
+        description="Each contact's buying-committee role (決裁者, 推進者, 技術評価者, 財務, 利用者) "
+        "from its title and department by the `[roles]` rules, and whether we may contact it.",
+        columns=(
+            Column("contact_id", "VARCHAR", "Contact id (contacts.contact_id)."),
+            ACCOUNT["account_id"],
+            Column(
+                "role",
+                "VARCHAR",
+                "decision_maker (決裁者: 経営層, 本部長), champion (推進者: 部門マネージャー), technical "
+                "(技術評価者: 情報システム, engineering), finance (財務: 経理・財務・購買) or user (利用者).",
+            ),
+            Column(
+                "role_rule",
+                "VARCHAR",
+                "The pattern that decided, e.g. `title:取締役` or `department:経理`; `default` when no rule "
+                "matched (role user).",
+            ),
+            Column(
+                "consented",
+                "BOOLEAN",
+                "Opted in and not opted out by as-of: the one consent rule (the C circle counts these).",
+            ),
+        ),
+    ),
+    Table(
+        "account_coverage",
+        "table",
+        grain="one row per account with at least one contact",
+        description="Buying-committee coverage per account: the roles its consented contacts reach, the "
+        "roles missing, consented contacts per role. Accounts absent: nothing reached, every role missing.",
+        columns=(
+            ACCOUNT["account_id"],
+            Column(
+                "roles_reached",
+                "VARCHAR",
+                "Roles with a consented contact, comma-separated in the order decision_maker, champion, "
+                "technical, finance, user; empty when none.",
+            ),
+            Column(
+                "roles_missing", "VARCHAR", "Roles without a consented contact, same order; empty when none."
+            ),
+            Column("roles_reached_count", "INTEGER", "Number of roles reached (0–5)."),
+            Column("has_decision_maker", "BOOLEAN", "A consented decision_maker (決裁者) contact exists."),
+            Column("contacts_decision_maker", "INTEGER", "Consented decision_maker contacts."),
+            Column("contacts_champion", "INTEGER", "Consented champion contacts."),
+            Column("contacts_technical", "INTEGER", "Consented technical contacts."),
+            Column("contacts_finance", "INTEGER", "Consented finance contacts."),
+            Column("contacts_user", "INTEGER", "Consented user contacts."),
+        ),
+    ),
+    Table(
         "matches",
         "table",
         grain="one row per source record (sales customer code or contact)",

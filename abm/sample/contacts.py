@@ -160,9 +160,10 @@ def make_contacts(
         )
         .alias("x")
     )["x"]
-    title = np.array(L.TITLES)[
-        rng.choice(len(L.TITLES), n, p=np.array(L.TITLE_WEIGHTS) / sum(L.TITLE_WEIGHTS))
-    ]
+    weights = np.array([w for _, w, _ in L.TITLES])
+    card = rng.choice(len(L.TITLES), n, p=weights / weights.sum())
+    title = np.array([t for t, _, _ in L.TITLES])[card]
+    kind = np.array([k for _, _, k in L.TITLES])[card]
     # one contact in five works at a branch office: another street, mostly another city and prefecture;
     # the address is given when the source asks for it (business cards, events; web forms less, MA rarely)
     branch = rng.random(n) < 0.2
@@ -180,6 +181,13 @@ def make_contacts(
         .then(branch_addr)
         .otherwise(address_variants(pl.Series(ents["address"].to_numpy()[ent]), pl.Series(rng.random(n))))
     ).to_series()
+    dept = rng.integers(0, len(L.DEPARTMENTS), n)
+    department = np.where(
+        kind == "en",
+        np.array([en for _, en in L.DEPARTMENTS])[dept],
+        np.array([ja for ja, _ in L.DEPARTMENTS])[dept],
+    )
+    department[(kind == "exec") & (dept % 2 == 0)] = ""  # half the executives' cards name no department
     return (
         pl.DataFrame(
             {
@@ -187,9 +195,7 @@ def make_contacts(
                 "person_name": person,
                 "email": pl.Series(email.astype(str)),
                 "opt_in": opt_in,
-                "department": pl.Series(L.DEPARTMENTS).gather(
-                    pl.Series(rng.integers(0, len(L.DEPARTMENTS), n))
-                ),
+                "department": pl.Series(department.tolist(), dtype=pl.String).replace("", None),
                 "title": pl.Series(title.tolist(), dtype=pl.String).replace("", None),
                 "phone": phone,
                 "opted_out_at": opted_out,
