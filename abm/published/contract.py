@@ -511,6 +511,43 @@ VIEWS: tuple[Table, ...] = (
             ),
         ),
     ),
+    Table(
+        "v_next_actions",
+        "view",
+        grain="one row per account with a next action or in Tier 1/2, by owner then priority",
+        description="This week's actions per owner (rep), best first: accounts whose next_action is set "
+        "(surging whitespace, low-engagement Tier 1/2, targets without a decision maker) and every Tier 1/2 "
+        "account, with what to do and why. Without a reps file owner is empty and every account is listed.",
+        columns=(
+            ACCOUNT["owner"],
+            Column("owner_rank", "BIGINT", "Place in the owner's list (1 = first to work), by priority."),
+            ACCOUNT["priority"],
+            ACCOUNT["account_id"],
+            ACCOUNT["name"],
+            ACCOUNT["tier"],
+            ACCOUNT["segment"],
+            ACCOUNT["next_action"],
+            Column(
+                "action",
+                "VARCHAR",
+                "What to do, in ui.language: the next_action's text, else the segment's playbook approach.",
+            ),
+            Column(
+                "reason",
+                "VARCHAR",
+                "Why: the tier's reason, then the facts behind the next_action (accounts.tier_reason).",
+            ),
+            ACCOUNT["engagement_level"],
+            ACCOUNT["engagement_score"],
+            ACCOUNT["surging"],
+            ACCOUNT["roles_missing"],
+            ACCOUNT["buying_power_score"],
+            ACCOUNT["sales_amount"],
+            ACCOUNT["contact_count"],
+            ACCOUNT["territory"],
+            ACCOUNT["prefecture"],
+        ),
+    ),
 )
 
 TABLES: tuple[Table, ...] = (

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from abm.engagement.roles import ROLES
 from abm.messages import DEFAULT_LANGUAGE, Lang, text, text_expr
 
 NEXT_ACTIONS: tuple[str, ...] = ("inside_sales_now", "follow_up_offline", "reach_decision_maker")
@@ -28,6 +29,18 @@ WHITESPACE_SEGMENTS: tuple[str, ...] = ("B", "B+C")
 FOLLOW_UP_TIERS: tuple[int, ...] = (1, 2)
 LOW_LEVELS: tuple[str, ...] = ("low", "none")
 LEVELS: tuple[str, ...] = ("high", "mid", "low", "none")
+
+
+def with_defaults(frame: pl.DataFrame) -> pl.DataFrame:
+    """Fill what an account absent from account_engagement / account_coverage means (the interface):
+    score 0, level none, not surging, no decision maker, every role missing."""
+    return frame.with_columns(
+        pl.col("engagement_score").fill_null(0.0),
+        pl.col("engagement_level").fill_null("none"),
+        pl.col("surging").fill_null(False),
+        pl.col("has_decision_maker").fill_null(False),
+        pl.col("roles_missing").fill_null(",".join(ROLES)),
+    )
 
 
 def _level() -> pl.Expr:
