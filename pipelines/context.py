@@ -59,6 +59,7 @@ class RunContext:
             "abc_a": self.settings.abc.a,
             "abc_b": self.settings.abc.b,
             "history_segments_only": self.settings.run.history_segments_only,
+            "free_mail_domains": [d.lower() for d in self.settings.match.free_mail_domains],
         }
 
     def sql(self, name: str) -> None:

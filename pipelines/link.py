@@ -1,7 +1,10 @@
-"""Step link: 名寄せ of sales customers and contacts to the master (see ``abm.matching``).
+"""Step link: 名寄せ of sales customers, contacts and the companies of activities to the master (see
+``abm.matching``).
 
 Its result is ``work.link_matches``; the ``matches`` step adds each record's account and publishes
-``matches`` once."""
+``matches`` once. Activity records (rows no known contact accounts for, one per distinct company) never
+form an account of their own: unlinked, they join the off-master group of a sales or contact record
+sharing their name key or domain, else they stay unattributed."""
 
 from __future__ import annotations
 
@@ -9,12 +12,17 @@ from collections.abc import Callable
 
 import polars as pl
 
-from abm.matching import MASTER_COLUMNS, is_linked, offmaster_groups, record_keys
+from abm.matching import MASTER_COLUMNS, attach_groups, is_linked, offmaster_groups, record_keys
 from abm.matching import link as link_records
 from abm.matching.decision_store import read_decisions
 from pipelines.context import RunContext
 
-SOURCES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
+SOURCES = {
+    "sales": "work.sales_customers",
+    "contacts": "work.contact_records",
+    "activities": "work.activity_records",
+}
+ATTACHING = ("activities",)  # sources whose unlinked records join existing groups only
 
 
 def _indented(ctx: RunContext) -> Callable[[str], None]:
@@ -25,10 +33,15 @@ def _indented(ctx: RunContext) -> Callable[[str], None]:
 def link(ctx: RunContext) -> int:
     ctx.sql("sales_customers")
     ctx.sql("contact_records")
+    if ctx.exists("activities"):  # optional input
+        ctx.sql("activity_rows")
+        ctx.sql("activity_records")
     companies = ctx.read_table("companies", MASTER_COLUMNS)
     decisions = read_decisions(ctx.settings.run.decisions)
     matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():
+        if not ctx.exists(table):
+            continue
         records = ctx.read_table(table)
         result = link_records(
             companies,
@@ -52,7 +65,13 @@ def link(ctx: RunContext) -> int:
         unlinked.append(keys.select(pl.lit(source).alias("source"), "source_key", "nname", "pref", "domain"))
     ctx.write("work.link_matches", pl.concat(matches, how="diagonal_relaxed"))
     companies_unknown = pl.concat(unlinked)
-    groups = companies_unknown.select("source", "source_key", offmaster_groups(companies_unknown))
-    ctx.write("work.offmaster_groups", groups)
+    attaching = pl.col("source").is_in(ATTACHING)
+    grouping = companies_unknown.filter(~attaching)
+    grouped = grouping.with_columns(offmaster_groups(grouping))
+    joining = companies_unknown.filter(attaching)
+    attached = joining.select("source", "source_key", attach_groups(joining, grouped))
+    ctx.write(
+        "work.offmaster_groups", pl.concat([grouped.select("source", "source_key", "group_label"), attached])
+    )
     ctx.write("match_review", pl.concat(reviews, how="diagonal_relaxed"))
     return ctx.count("work.link_matches")

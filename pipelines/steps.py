@@ -6,6 +6,7 @@ step table is generated from these declarations (``step_table``, via ``abm dev d
 
 from __future__ import annotations
 
+from pipelines.attribute import attribute
 from pipelines.buying_power import buying_power
 from pipelines.carry_over import CARRIED, carry_over
 from pipelines.checks import check
@@ -58,12 +59,12 @@ STEPS: tuple[Step, ...] = (
         load,
         "read and validate inputs → companies, sales, contacts, rejects",
         writes=("companies", "sales", "contacts", "rejects"),
-        may_write=("reps", "pins", "companies_enrich"),
+        may_write=("reps", "pins", "companies_enrich", "activities"),
     ),
     Step(
         "link",
         link,
-        "名寄せ: sales customers and contacts → master company, or review",
+        "名寄せ: sales customers, contacts and activities' companies → master company, or review",
         reads=("companies", "sales", "contacts"),
         writes=(
             "work.sales_customers",
@@ -72,6 +73,8 @@ STEPS: tuple[Step, ...] = (
             "work.offmaster_groups",
             "match_review",
         ),
+        may_read=("activities",),
+        may_write=("work.activity_rows", "work.activity_records"),
     ),
     Step(
         "matches",
@@ -86,6 +89,13 @@ STEPS: tuple[Step, ...] = (
         "one account per master company or unmatched source company",
         reads=("companies", "matches", "work.link_matches", "work.sales_customers", "work.contact_records"),
         writes=("work.record_account", "work.offmaster_accounts", "work.account_base"),
+    ),
+    Step(
+        "attribute",
+        attribute,
+        "each activity row → its contact (id, else email) and account, or its company's account via 名寄せ",
+        writes=("activities",),
+        may_read=("activities", "contacts", "work.activity_rows", "work.record_account"),
     ),
     Step(
         "pareto",
@@ -187,8 +197,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "check",
         check,
-        "invariants: window revenue = Σ accounts, every line and contact in one account",
-        reads=("sales", "contacts", "matches", "accounts"),
+        "invariants: window revenue = Σ accounts, every line and contact in one account, every "
+        "attributed activity's account exists",
+        reads=("sales", "contacts", "matches", "accounts", "activities"),
     ),
 )
 

@@ -128,7 +128,9 @@ def _dates(texts: pl.Series) -> pl.Series:
     """The staged parse behind ``date``: each step is materialised once, so the regexes run once
     per row instead of once per use (expressions are not shared between uses: 4x slower)."""
     frame = texts.to_frame("raw").select(
-        _folded(pl.col("raw")).str.replace(r"[ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$", "").alias("s")
+        _folded(pl.col("raw"))
+        .str.replace(r"[ t]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?( ?([ap]m|z|[+\-]\d{2}:?\d{2}))?$", "")
+        .alias("s")
     )
     frame = frame.select(
         pl.col("s").str.extract_groups(r"^(\d{4})[/\-.年]?(\d{1,2})[/\-.月]?(\d{1,2})日?$").alias("w"),

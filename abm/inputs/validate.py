@@ -27,6 +27,7 @@ DUPLICATE = "duplicate key"
 BAD_CORPORATE_NUMBER = "invalid corporate number"
 BAD_EMAIL = "malformed email"
 RAGGED = "wrong number of fields"
+NO_IDENTIFIER = "no identifying value"  # none of the spec's any_of columns holds a usable value
 
 ROW_LEVEL = "row"  # the row did not land
 VALUE_LEVEL = "value"  # the row landed with this value as null
@@ -101,17 +102,24 @@ def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.D
     """Split ``raw`` (text columns named as in ``spec``, plus the reader's ``ROW`` and optional
     ``SOURCE`` / ``FIELDS``) into (landed rows, rejects)."""
     parsed = [_parse(c) for c in spec.columns]
-    values = raw.select(pl.col(ROW).cast(pl.Int64).alias("source_row"), *[v for v, _ in parsed])
+    origin = [pl.col(ROW).cast(pl.Int64).alias("source_row")]
+    if spec.keeps_source:
+        source = pl.col(SOURCE) if SOURCE in raw.columns else pl.lit(source_file)
+        origin.append(source.cast(pl.Utf8).alias("source_file"))
+    values = raw.select(*origin, *[v for v, _ in parsed])
     texts = raw.select(pl.col(c.name).alias(_raw(c.name)) for c in spec.columns)
     problems = pl.concat([values, texts], how="horizontal").select(
         *[p for (_, p), c in zip(parsed, spec.columns, strict=True) if _can_fail(c) or c.required]
     )
+    if spec.any_of:
+        problems = problems.with_columns(_no_identifier(values, problems, spec))
     if FIELDS in raw.columns:  # the reader counted fields: a ragged line's fields are shifted, so
         ragged = raw[FIELDS].is_not_null()  # its one problem is the field count, not its values
         problems = problems.select(pl.when(~ragged).then(pl.all()).name.keep()).with_columns(
             pl.when(ragged).then(pl.lit(RAGGED)).alias(WHOLE_ROW)
         )
     row_level = [c.name for c in spec.columns if c.required] + [WHOLE_ROW] * (FIELDS in raw.columns)
+    row_level += [any_of_label(spec)] * bool(spec.any_of)
     row_is_bad = problems.select(pl.any_horizontal(pl.col(row_level).is_not_null())).to_series()
 
     if spec.key is not None:
@@ -131,6 +139,21 @@ def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.D
     )
     rejects = _rejects(raw, problems, row_is_bad, spec, source_file)
     return landed, rejects
+
+
+def any_of_label(spec: InputSpec) -> str:
+    """The rejects' ``column`` for a row with none of the identifying columns: all their names."""
+    return "/".join(spec.any_of)
+
+
+def _no_identifier(values: pl.DataFrame, problems: pl.DataFrame, spec: InputSpec) -> pl.Series:
+    """NO_IDENTIFIER where no ``any_of`` column holds a usable value (a malformed email or 法人番号 is
+    left empty, so it does not count); such a row can be attributed to no contact and no company."""
+    present = pl.repeat(False, values.height, eager=True)
+    for c in spec.any_of:
+        usable = values[c].is_not_null()
+        present = present | (usable & problems[c].is_null() if c in problems.columns else usable)
+    return pl.select(pl.when(~present).then(pl.lit(NO_IDENTIFIER))).to_series().alias(any_of_label(spec))
 
 
 def _later_duplicates(values: pl.DataFrame, key: str, row_is_bad: pl.Series) -> pl.Series:
@@ -160,6 +183,12 @@ def _rejects(
         pl.when(row_is_bad).then(pl.lit(ROW_LEVEL)).otherwise(pl.lit(VALUE_LEVEL)).alias("severity"),
     )
     texts = [pl.col(c.name).cast(pl.Utf8) for c in spec.columns]
+    if spec.any_of:  # the row's identifying values as read, all blank or unusable
+        texts.append(
+            pl.concat_str([pl.col(c) for c in spec.any_of], separator="/", ignore_nulls=True).alias(
+                any_of_label(spec)
+            )
+        )
     if FIELDS in raw.columns:
         texts.append(pl.format("{} fields", pl.col(FIELDS)).alias(WHOLE_ROW))
     long = (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abm.matching.decisions import DECISION_SCHEMA, latest_decisions
-from abm.matching.grouping import offmaster_groups
+from abm.matching.grouping import attach_groups, offmaster_groups
 from abm.matching.keys import MASTER_COLUMNS, record_keys
 from abm.matching.linking import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, is_linked, link
 from abm.matching.settings import FREE_MAIL_DOMAINS, MatchSettings
@@ -16,6 +16,7 @@ __all__ = [
     "REVIEW_SCHEMA",
     "LinkResult",
     "MatchSettings",
+    "attach_groups",
     "is_linked",
     "latest_decisions",
     "link",

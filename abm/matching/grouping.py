@@ -57,3 +57,23 @@ def offmaster_groups(records: pl.DataFrame) -> pl.Series:
         .to_series()
         .alias("group_label")
     )
+
+
+def attach_groups(records: pl.DataFrame, grouped: pl.DataFrame) -> pl.Series:
+    """The group label of each of ``records`` that shares a key with an already grouped record, else null.
+
+    For sources that must not create accounts of their own nor merge existing ones (activities: a web
+    visit from an unknown company is no account): the groups stay as the other sources formed them.
+    ``records`` and ``grouped`` hold source, source_key, nname, pref and domain; ``grouped`` also
+    group_label. A record touching several groups takes the smallest label, so the result is stable.
+    """
+    df = records.with_row_index("rid")
+    base = grouped.with_row_index("rid")
+    key_label = (
+        _keys(base)
+        .join(base.select("rid", "group_label"), on="rid")
+        .group_by("key")
+        .agg(pl.col("group_label").min())
+    )
+    found = _keys(df).join(key_label, on="key").group_by("rid").agg(pl.col("group_label").min())
+    return df.join(found, on="rid", how="left", maintain_order="left")["group_label"].alias("group_label")

@@ -736,12 +736,17 @@ TABLES: tuple[Table, ...] = (
     Table(
         "matches",
         "table",
-        grain="one row per source record (sales customer code or contact)",
-        description="名寄せ result: one row per source record (sales customer code or contact) and its "
-        "master company.",
+        grain="one row per source record (sales customer code, contact, or company of activity rows)",
+        description="名寄せ result: one row per source record (sales customer code, contact, or company "
+        "named by activity rows no known contact accounts for) and its master company.",
         columns=(
-            Column("source", "VARCHAR", "Source of the record: sales or contacts."),
-            Column("source_key", "VARCHAR", "Customer code (sales) or contact id (contacts)."),
+            Column("source", "VARCHAR", "Source of the record: sales, contacts or activities."),
+            Column(
+                "source_key",
+                "VARCHAR",
+                "Customer code (sales), contact id (contacts), or a hash of the normalised company "
+                "name, 法人番号 and domain (activities).",
+            ),
             Column("source_name", "VARCHAR", "Company name as written in the source."),
             Column(
                 "company_id", "VARCHAR", "Linked master company (auto or manual status); empty otherwise."
@@ -763,7 +768,9 @@ TABLES: tuple[Table, ...] = (
                 "account_id",
                 "VARCHAR",
                 "Account the record counts for: its master company when linked, else the off-master "
-                "account of its company (records grouped across sources by name key or email domain).",
+                "account of its company (records grouped across sources by name key or email domain). "
+                "An activities record never makes an account: empty when it matches neither a master "
+                "company nor the company of a sales or contact record.",
             ),
         ),
     ),
@@ -1202,4 +1209,47 @@ TABLES: tuple[Table, ...] = (
         ),
     ),
 )
-CONTRACT: dict[str, Table] = {t.name: t for t in (*VIEWS, *TABLES, *(_input_table(n) for n in INPUTS))}
+# Activities land like every input, then the `attribute` step publishes them with who they belong to.
+ACTIVITIES = Table(
+    "activities",
+    "table",
+    grain="one row per landed row of the activities file",
+    description="Web and MA activity rows (page views, downloads, webinars, inquiries) and the contact and "
+    "account each is attributed to: by contact_id, else by email, else by 名寄せ of its company fields.",
+    columns=(
+        Column(
+            "source_file", "VARCHAR", "Input file name (like `rejects`); an Excel file as `file.xlsx#sheet`."
+        ),
+        Column("row_number", "BIGINT", "Row of the input file (header = row 1), as in `rejects`."),
+        Column("date", "DATE", "Date of the activity."),
+        Column("activity_type", "VARCHAR", "Activity type as the file names it."),
+        Column("points", "DOUBLE", "Points the MA tool gave it, as given (empty when not given)."),
+        Column("campaign", "VARCHAR", "Campaign or program."),
+        Column("url", "VARCHAR", "Page or asset acted on."),
+        Column("email", "VARCHAR", "Email address of the person who acted.", personal=True),
+        Column("company_name", "VARCHAR", "Company as given in the row."),
+        Column("corporate_number", "VARCHAR", "法人番号 as given in the row (check digit validated)."),
+        Column("domain", "VARCHAR", "Company domain as given in the row."),
+        Column(
+            "contact_id",
+            "VARCHAR",
+            "Contact: as given, or the contact whose email the row carries (case-insensitive).",
+        ),
+        Column(
+            "account_id",
+            "VARCHAR",
+            "Account the activity is attributed to; empty when it could not be attributed (counted in "
+            "`runs.input_files`, activities.unattributed).",
+        ),
+        Column(
+            "attributed_by",
+            "VARCHAR",
+            "How: `contact_id` (a known contact), `email` (a known contact's email), `company` (名寄せ of "
+            "the company fields, source `activities` in `matches`); empty when not attributed.",
+        ),
+    ),
+)
+CONTRACT: dict[str, Table] = {
+    t.name: t
+    for t in (*VIEWS, *TABLES, ACTIVITIES, *(_input_table(n) for n in INPUTS if n != ACTIVITIES.name))
+}

@@ -13,6 +13,7 @@ from abm.sample.companies import unique_ints
 
 MISSING, BAD_DATE, BAD_AMOUNT = "missing required value", "unparseable date", "unparseable amount"
 DUPLICATE, BAD_CN, BAD_EMAIL = "duplicate key", "invalid corporate number", "malformed email"
+NO_IDENTIFIER = "no identifying value"
 BAD_RATE = 0.002
 
 

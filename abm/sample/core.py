@@ -11,11 +11,12 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
+from abm.sample.activities import make_activities
 from abm.sample.bad_rows import bad_companies, bad_contacts, bad_list, bad_sales
 from abm.sample.companies import make_companies, unique_ints
 from abm.sample.contacts import make_contacts
 from abm.sample.dirty import CONTACT_MIX, CUSTOMER_MIX, address_variants, dirty_names, phone_variants
-from abm.sample.files import COMPANY_HEADERS, CONTACT_HEADERS, SALES_HEADERS, write_frame
+from abm.sample.files import ACTIVITY_HEADERS, COMPANY_HEADERS, CONTACT_HEADERS, SALES_HEADERS, write_frame
 from abm.sample.sales import make_sales
 
 FORMATS = ("sample", "parquet", "csv")
@@ -46,10 +47,13 @@ def generate(
     fmt: str = "sample",
     end_date: date = date(2026, 9, 30),
     progress: Callable[[str], None] | None = None,
+    activities: int | None = None,
 ) -> SampleSummary:
     """Write companies / sales / contacts input files and ``truth/`` into ``out_dir``.
 
-    ``fmt``: "sample" (companies.parquet, CP932 sales.csv, contacts.xlsx), "parquet" or "csv" (UTF-8).
+    ``fmt``: "sample" (companies.parquet, CP932 sales.csv, contacts.xlsx, activities.csv), "parquet" or
+    "csv" (UTF-8). ``activities``: web / MA activity rows, 10 per contact by default (national
+    proportions: 10M rows at 1M contacts), with the hidden interest behind them in truth/engagement.csv.
     Same arguments give byte-identical files.
     """
     if fmt not in FORMATS:
@@ -60,8 +64,10 @@ def generate(
     say = progress or (lambda _msg: None)
     out_dir = Path(out_dir)
     (out_dir / "truth").mkdir(parents=True, exist_ok=True)
-    streams = np.random.SeedSequence(seed).spawn(7)
-    rng_co, rng_cu, rng_sa, rng_ct, rng_nm, rng_bad, rng_vis = (np.random.default_rng(s) for s in streams)
+    streams = np.random.SeedSequence(seed).spawn(8)  # the 8th (activities) leaves the first 7 as they were
+    rng_co, rng_cu, rng_sa, rng_ct, rng_nm, rng_bad, rng_vis, rng_act = (
+        np.random.default_rng(s) for s in streams
+    )
 
     # --- customer entity structure, off-master companies needed
     n_multi = round(0.05 * customers / 1.075)
@@ -208,12 +214,31 @@ def generate(
         }
     ).with_columns(company_id=pl.when(pl.Series(ct_ent < companies)).then(pl.col("company_id")))
     ct = ct.with_columns(contact_id=ids, company_name=ctname).select(list(CONTACT_HEADERS))
+    clean_contacts = ct.select("contact_id", "email", "company_name").with_columns(
+        truth_contacts["company_id"]
+    )
     ct = bad_contacts(rng_bad, ct)
     say(f"contacts: {len(ct):,} rows in {time.perf_counter() - t:.1f}s")
 
+    # --- activities, drawn from a hidden interest per company
+    t = time.perf_counter()
+    n_act = 10 * contacts if activities is None else activities
+    act, truth_engagement = make_activities(
+        rng_act,
+        master.select("company_id", "name", "corporate_number", "domain", "potential"),
+        clean_contacts,
+        n_act,
+        end_date,
+    )
+    say(f"activities: {len(act):,} rows in {time.perf_counter() - t:.1f}s")
+
     # --- write
     t = time.perf_counter()
-    kinds = {"sample": ("parquet", "cp932", "xlsx"), "parquet": ("parquet",) * 3, "csv": ("csv",) * 3}[fmt]
+    kinds = {
+        "sample": ("parquet", "cp932", "xlsx", "csv"),
+        "parquet": ("parquet",) * 4,
+        "csv": ("csv",) * 4,
+    }[fmt]
     ext = {"parquet": "parquet", "cp932": "csv", "csv": "csv", "xlsx": "xlsx"}
     files: dict[str, Path] = {}
     bad_parts = []
@@ -222,6 +247,7 @@ def generate(
             ("companies", co, COMPANY_HEADERS),
             ("sales", sales, SALES_HEADERS),
             ("contacts", ct, CONTACT_HEADERS),
+            ("activities", act, ACTIVITY_HEADERS),
         ),
         kinds,
         strict=True,
@@ -235,6 +261,7 @@ def generate(
         ("companies", truth_companies),
         ("customers", truth_customers),
         ("contacts", truth_contacts),
+        ("engagement", truth_engagement),
         ("bad_rows", bad),
     ):
         path = out_dir / "truth" / f"{name}.csv"
@@ -253,7 +280,13 @@ def generate(
         fmt=fmt,
         seed=seed,
         files=files,
-        rows={"companies": len(co), "sales": len(sales), "contacts": len(ct), "customers": customers},
+        rows={
+            "companies": len(co),
+            "sales": len(sales),
+            "contacts": len(ct),
+            "customers": customers,
+            "activities": len(act),
+        },
         bad_rows={f: int(c) for f, c in bad.group_by("file").len().sort("file").iter_rows()},
         seconds=seconds,
         top20_share=share,

@@ -52,6 +52,18 @@ CONTACT_HEADERS = {
     "prefecture": "都道府県",
     "address": "会社住所",
 }
+ACTIVITY_HEADERS = {  # SATORI-like Japanese headers
+    "date": "アクション日時",
+    "activity_type": "アクション",
+    "contact_id": "コンタクトID",
+    "email": "メールアドレス",
+    "company_name": "会社名",
+    "corporate_number": "法人番号",
+    "domain": "ドメイン",
+    "url": "URL",
+    "points": "スコア",
+    "campaign": "キャンペーン",
+}
 XLSX_CREATED = datetime(2026, 1, 1, 9, 0, 0)
 
 

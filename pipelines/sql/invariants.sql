@@ -2,7 +2,8 @@
 -- (none when all hold). Nothing lost, nothing counted twice:
 --   1. revenue in the window = Σ accounts.sales_amount (a line whose account has no row would vanish);
 --   2. every loaded sales line and contact reaches exactly one account through matches.account_id
---      (rejected rows are in `rejects` and never landed; their count is checked in pipelines/checks.py).
+--      (rejected rows are in `rejects` and never landed; their count is checked in pipelines/checks.py);
+--   3. every attributed activity row's account exists (unattributed rows are counted in runs, not here).
 WITH window_revenue AS (
     SELECT coalesce(sum(amount) FILTER (WHERE date BETWEEN $window_start AND $window_end), 0) AS revenue
     FROM sales
@@ -27,6 +28,12 @@ sales_reach AS (
     LEFT JOIN record_accounts r ON r.source = 'sales' AND r.source_key = s.customer_code
     WHERE r.matches IS DISTINCT FROM 1 OR r.accounts IS DISTINCT FROM 1
 ),
+activity_reach AS (
+    SELECT count(*) AS n_rows, min(x.account_id) AS example
+    FROM activities x
+    LEFT JOIN accounts a USING (account_id)
+    WHERE x.account_id IS NOT NULL AND a.account_id IS NULL
+),
 contact_reach AS (
     SELECT count(*) AS contacts, min(c.contact_id) AS example
     FROM contacts c
@@ -46,4 +53,8 @@ FROM sales_reach WHERE lines > 0
 UNION ALL
 SELECT 'contacts_reach',
        format('{} contacts reach no account or more than one, e.g. contact {}', contacts, example)
-FROM contact_reach WHERE contacts > 0;
+FROM contact_reach WHERE contacts > 0
+UNION ALL
+SELECT 'activities_reach',
+       format('{} attributed activity rows name an account that does not exist, e.g. account {}', n_rows, example)
+FROM activity_reach WHERE n_rows > 0;

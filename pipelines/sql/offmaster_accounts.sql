@@ -1,5 +1,6 @@
 -- One account per company that linked to no master company: its records grouped across sales and
--- contacts (work.offmaster_groups), named after our own sales records' spelling first.
+-- contacts (work.offmaster_groups), named after our own sales records' spelling first. Activity records
+-- only join these groups (pipelines/link.py), so they add nothing here.
 CREATE OR REPLACE TABLE work.offmaster_accounts AS
 WITH records AS (
     SELECT r.account_id, r.source, r.source_key, r.source_name,
@@ -9,7 +10,7 @@ WITH records AS (
     FROM work.record_account r
     LEFT JOIN work.sales_customers sc ON r.source = 'sales' AND sc.source_key = r.source_key
     LEFT JOIN work.contact_records cr ON r.source = 'contacts' AND cr.source_key = r.source_key
-    WHERE NOT r.linked
+    WHERE NOT r.linked AND r.source IN ('sales', 'contacts')  -- activities never make an account
 )
 SELECT
     account_id,

@@ -27,6 +27,7 @@ ORDER BY whitespace_rank;
 CREATE OR REPLACE VIEW v_account_360 AS
 WITH records AS (
     SELECT source, source_key, status, method, account_id FROM matches
+    WHERE source IN ('sales', 'contacts')  -- the account's own records; activities are in `activities`
 ),
 evidence AS (
     SELECT

@@ -1,0 +1,33 @@
+"""Step attribute: publish `activities`, each row with the contact and account it belongs to.
+
+Runs after `accounts`: a row's account is its contact's (matched by contact_id, else by email) or the
+account 名寄せ gave its company fields (pipelines/sql/activities.sql). Without an activities file the
+table is still published, empty, so every reader (engagement, BI) can rely on it.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from abm.published.contract import ACTIVITIES
+from pipelines.context import RunContext
+
+_POLARS = {"VARCHAR": pl.Utf8, "BIGINT": pl.Int64, "DATE": pl.Date, "DOUBLE": pl.Float64}
+
+
+def attribute(ctx: RunContext) -> int:
+    if not ctx.exists("work.activity_rows"):  # no activities file: an empty table, same columns
+        ctx.write("activities", pl.DataFrame(schema={c.name: _POLARS[c.type] for c in ACTIVITIES.columns}))
+        return 0
+    ctx.sql("activities")
+    by = dict(ctx.sql_rows("activity_attribution").iter_rows())
+    unattributed = by.pop(None, 0)
+    ctx.input_rows["activities"] = {
+        **ctx.input_rows.get("activities", {}),
+        "unattributed": unattributed,
+        **{f"attributed_by_{how}": n for how, n in by.items()},
+    }
+    total = unattributed + sum(by.values())
+    how = ", ".join(f"by {k} {n:,}" for k, n in by.items())
+    ctx.progress(f"  activities: {total:,} rows; {how or 'none attributed'}; {unattributed:,} not attributed")
+    return total
