@@ -147,6 +147,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "column.up_to": {"ja": "顧客累積シェア", "en": "Up to (customers)"},
     "column.decile": {"ja": "デシル", "en": "Decile"},
     "column.accounts": {"ja": "アカウント数", "en": "Accounts"},
+    "column.engaged": {"ja": "エンゲージメントあり", "en": "Engaged"},
+    "column.high": {"ja": "高", "en": "High"},
+    "column.mid": {"ja": "中", "en": "Mid"},
+    "column.low": {"ja": "低", "en": "Low"},
+    "column.surging": {"ja": "急上昇", "en": "Surging"},
+    "column.engagement_score": {"ja": "エンゲージメント", "en": "Engagement"},
+    "column.next_action": {"ja": "次のアクション", "en": "Next action"},
+    "column.untiered": {"ja": "ティアなし", "en": "Untiered"},
+    "column.with_contacts": {"ja": "コンタクトあり", "en": "With contacts"},
+    "column.missing_decision_maker": {"ja": "決裁者なし", "en": "No decision maker"},
+    "column.missing_champion": {"ja": "推進者なし", "en": "No champion"},
+    "column.missing_technical": {"ja": "技術評価者なし", "en": "No technical evaluator"},
+    "column.missing_finance": {"ja": "財務なし", "en": "No finance"},
+    "column.missing_user": {"ja": "利用者なし", "en": "No user"},
     "column.min_revenue": {"ja": "最小売上", "en": "Min revenue"},
     "column.max_revenue": {"ja": "最大売上", "en": "Max revenue"},
     "column.cumulative_share": {"ja": "累積シェア", "en": "Cumulative share"},
@@ -250,6 +264,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "column.lift": {"ja": "倍率", "en": "Lift"},
     "column.support": {"ja": "上位顧客数", "en": "Top customers"},
     "column.master_companies": {"ja": "マスター社数", "en": "Master companies"},
+    "report.engagement.title": {"ja": "セグメント別エンゲージメント", "en": "Engagement by segment"},
+    "report.engagement.none": {
+        "ja": "エンゲージメントのあるアカウントはありません"
+        "（行動データ activities がないか、紐づきません）。",
+        "en": "No account shows engagement (no activities input, or none attributed).",
+    },
+    "report.engagement.actions": {"ja": "次のアクション（ティア別）", "en": "Next actions by tier"},
+    "report.engagement.note": {
+        "ja": "エンゲージメント: 行動ポイントを経過日数で減衰させた合計。高・中・低はデシル、"
+        "急上昇は直近の行動がそれ以前を大きく上回るもの。"
+        "次のアクションは v_next_actions に担当者別の一覧があります。",
+        "en": "Engagement: activity points decayed by age, summed. High / mid / low by decile; surging = "
+        "recent activity well above the account's own earlier level. v_next_actions lists the actions per "
+        "owner.",
+    },
+    "report.coverage.title": {"ja": "購買委員会のカバレッジ不足", "en": "Buying-committee coverage gaps"},
+    "report.coverage.none": {"ja": "ティア付きのアカウントがありません。", "en": "No tiered account."},
+    "report.coverage.note": {
+        "ja": "ターゲット（ティア1〜3）のうち、"
+        "オプトイン済みコンタクトがいない役割ごとのアカウント数。"
+        "決裁者がいなければ次のアクションは「決裁者との接点づくり」です。",
+        "en": "Targets (Tier 1–3) without a consented contact in each role. Without a decision maker the "
+        "next action is to build a contact with one.",
+    },
     "report.territories.title": {"ja": "テリトリーの負荷バランス", "en": "Territory balance"},
     "report.territories.empty": {"ja": "輪に入るアカウントがありません。", "en": "No accounts in a circle."},
     "report.territories.per_rep": {
