@@ -11,7 +11,7 @@ import numpy as np
 import polars as pl
 import pytest
 
-from abm.inputs.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
+from abm.inputs.schema import ACTIVITIES, COMPANIES, CONTACTS, SALES, alias_map, header_key
 from abm.sample import SampleSummary, generate
 from abm.sample import lexicon as lex
 from abm.sample.dirty import VARIANTS
@@ -120,6 +120,16 @@ def find_bad_rows(summary: SampleSummary) -> dict[tuple[str, int], str]:
         elif out_at and parse_date(out_at) is None:
             out[f, i] = "unparseable date"
         seen.add(cid)
+    ac = read(summary, "activities")
+    f = summary.files["activities"].name
+    ids = ("コンタクトID", "メールアドレス", "会社名", "法人番号", "ドメイン")
+    for i, (d, kind, *who) in enumerate(ac.select("アクション日時", "アクション", *ids).iter_rows(), start=2):
+        if not (d and kind):
+            out[f, i] = "missing required value"
+        elif parse_date(d.split(" ")[0]) is None:
+            out[f, i] = "unparseable date"
+        elif not any(who):
+            out[f, i] = "no identifying value"
     return out
 
 
@@ -143,7 +153,9 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path: Path) -> None:
         "truth/companies.csv",
         "truth/customers.csv",
         "truth/contacts.csv",
+        "truth/engagement.csv",
         "truth/bad_rows.csv",
+        "activities.csv",
     }
     assert fa == fb
     for name in ("companies.parquet", "sales.csv", "contacts.xlsx", "truth/companies.csv"):
@@ -156,7 +168,7 @@ def test_other_formats_deterministic(tmp_path: Path, fmt: str) -> None:
     b = generate(tmp_path / "b", fmt=fmt, **SMALL)
     ext = "parquet" if fmt == "parquet" else "csv"
     assert {p.name for p in a.files.values() if p.parent == a.out_dir} == {
-        f"{n}.{ext}" for n in ("companies", "sales", "contacts")
+        f"{n}.{ext}" for n in ("companies", "sales", "contacts", "activities")
     }
     assert all_files(a) == all_files(b)
     if fmt == "csv":
@@ -275,8 +287,9 @@ def test_bad_rows_truth_matches_files(medium: SampleSummary, medium_csv: SampleS
             "duplicate key",
             "invalid corporate number",
             "malformed email",
+            "no identifying value",
         }
-        for name in ("companies", "sales", "contacts"):
+        for name in ("companies", "sales", "contacts", "activities"):
             share = sum(f == s.files[name].name for f, _ in listed) / s.rows[name]
             assert 0.001 < share < 0.004, name
     # rows are numbered the same in every format
@@ -323,13 +336,50 @@ def test_contacts_xlsx_readable(medium: SampleSummary) -> None:
 
 def test_headers_map_through_aliases(medium: SampleSummary, medium_csv: SampleSummary) -> None:
     for s in (medium, medium_csv):
-        for name, spec in (("companies", COMPANIES), ("sales", SALES), ("contacts", CONTACTS)):
+        specs = (
+            ("companies", COMPANIES),
+            ("sales", SALES),
+            ("contacts", CONTACTS),
+            ("activities", ACTIVITIES),
+        )
+        for name, spec in specs:
             df = read(s, name)
             amap = alias_map(spec)
             mapped = [amap.get(header_key(h)) for h in df.columns]
             assert None not in mapped, (name, df.columns)
             assert len(set(mapped)) == len(mapped)
             assert set(spec.required) <= set(mapped)
+
+
+def test_activities_follow_the_hidden_interest(medium: SampleSummary) -> None:
+    """People at interested companies act more and in weightier ways; surging ones did it lately."""
+    truth = pl.read_csv(medium.files["truth_engagement"], schema_overrides={"company_id": pl.String})
+    assert truth.height == MEDIUM["companies"] and 0.02 < truth["surging"].mean() < 0.1
+    contacts = pl.read_csv(medium.files["truth_contacts"], infer_schema=False)
+    rows = read(medium, "activities").join(
+        contacts.select(pl.col("contact_id").alias("コンタクトID"), "company_id"), on="コンタクトID"
+    )
+    day = pl.col("アクション日時").str.slice(0, 10).str.replace_all("/", "-").str.to_date(strict=False)
+    per_company = (
+        rows.group_by("company_id")
+        .agg(
+            pl.len().alias("n"),
+            (day >= date(2026, 9, 1)).mean().alias("recent"),
+            pl.col("アクション")
+            .is_in(["問い合わせ", "資料ダウンロード", "ウェビナー参加"])
+            .mean()
+            .alias("weighty"),
+        )
+        .join(contacts.group_by("company_id").len("people"), on="company_id")
+        .join(truth, on="company_id")
+    )
+    per_person = per_company.select(
+        pl.corr(pl.col("n") / pl.col("people"), "interest", method="spearman")
+    ).item()
+    assert per_person > 0.5
+    assert per_company.select(pl.corr("weighty", "interest", method="spearman")).item() > 0.1
+    recent = per_company.group_by("surging").agg(pl.col("recent").mean()).sort("surging")["recent"]
+    assert recent[1] > 3 * recent[0]  # a 30-day burst against a year spread evenly
 
 
 def test_truth_covers_files(medium: SampleSummary) -> None:

@@ -51,7 +51,7 @@ def generate(
 ) -> SampleSummary:
     """Write companies / sales / contacts input files and ``truth/`` into ``out_dir``.
 
-    ``fmt``: "sample" (companies.parquet, CP932 sales.csv, contacts.xlsx, activities.csv), "parquet" or
+    ``fmt``: "sample" (companies.parquet, CP932 sales.csv, contacts.xlsx, CP932 activities.csv), "parquet" or
     "csv" (UTF-8). ``activities``: web / MA activity rows, 10 per contact by default (national
     proportions: 10M rows at 1M contacts), with the hidden interest behind them in truth/engagement.csv.
     Same arguments give byte-identical files.
@@ -235,7 +235,7 @@ def generate(
     # --- write
     t = time.perf_counter()
     kinds = {
-        "sample": ("parquet", "cp932", "xlsx", "csv"),
+        "sample": ("parquet", "cp932", "xlsx", "cp932"),  # activities as SATORI writes them: Shift_JIS
         "parquet": ("parquet",) * 4,
         "csv": ("csv",) * 4,
     }[fmt]
