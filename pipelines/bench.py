@@ -1,5 +1,6 @@
 """`abm bench`: generate data at a named scale (cached), run the whole pipeline, print where time
-and memory go, and how accurate linking was against the generator's ground truth.
+and memory go, how accurate linking was against the generator's ground truth, and how well the
+published engagement score recovers the generator's hidden interest.
 
 Scales keep the national proportions (5M companies : 100k customers : 1M contacts : 10M sales
 lines), so time can be compared across them.
@@ -49,6 +50,7 @@ def dataset(
 ) -> Path:
     """The generated inputs for ``scale``, made once and kept under ``cache``."""
     from abm.sample import generate
+    from abm.sample.activities import add_activities
 
     size = SCALES[scale]
     folder = cache / f"{scale}-seed{seed}"
@@ -67,6 +69,10 @@ def dataset(
         )
         done.write_text(f"{time.perf_counter() - t0:.1f}s\n")
         progress(f"generated {scale} in {time.perf_counter() - t0:.1f}s → {folder}")
+    if not any((folder / f"activities.{ext}").exists() for ext in ("parquet", "csv")):
+        t0 = time.perf_counter()  # a dataset cached before activities existed: add them to it
+        add_activities(folder, seed)
+        progress(f"added activities to {scale} in {time.perf_counter() - t0:.1f}s")
     return folder
 
 
@@ -98,6 +104,28 @@ def link_accuracy(db: Path, truth: Path) -> pl.DataFrame:
             }
         )
     return pl.DataFrame(rows)
+
+
+def engagement_recovery(db: Path, truth: Path) -> dict[str, float | int | None] | None:
+    """Spearman rank correlation of ``account_engagement.engagement_score`` with the generator's hidden
+    interest, over master accounts with at least one activity, and precision / recall of ``surging``.
+    None while the run publishes no engagement scores."""
+    with reading(db) as session:
+        if not session.has("account_engagement"):
+            return None
+        scores = session.frame("SELECT account_id, engagement_score, surging FROM account_engagement")
+    hidden = pl.read_csv(truth / "engagement.csv", schema_overrides={"company_id": pl.String})
+    both = scores.join(
+        hidden.rename({"company_id": "account_id", "surging": "truly_surging"}), on="account_id"
+    )
+    flagged, truly = both["surging"].fill_null(False), both["truly_surging"]
+    hits = int((flagged & truly).sum())
+    return {
+        "accounts": both.height,
+        "spearman": both.select(pl.corr("engagement_score", "interest", method="spearman")).item(),
+        "surging_precision": hits / int(flagged.sum()) if flagged.any() else None,
+        "surging_recall": hits / int(truly.sum()) if truly.any() else None,
+    }
 
 
 def run_bench(
@@ -132,4 +160,5 @@ def run_bench(
         "steps": steps,
         "peak_rss_mb": max(t.peak_rss_mb for t in result.timings),
         "accuracy": link_accuracy(db, folder / "truth"),
+        "engagement": engagement_recovery(db, folder / "truth"),
     }

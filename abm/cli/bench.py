@@ -49,3 +49,16 @@ def bench(
     )
     tell(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
     out.print(str(figures["accuracy"]), markup=False, soft_wrap=True)  # a polars frame: its own layout
+    recovery = figures["engagement"]
+    if recovery is None:
+        tell("engagement: no account_engagement table in this run, hidden interest not compared")
+    else:
+        tell(
+            f"engagement vs hidden interest over {recovery['accounts']:,} accounts with activity: "
+            f"Spearman {recovery['spearman']:.3f}; surging precision "
+            f"{_share(recovery['surging_precision'])}, recall {_share(recovery['surging_recall'])}"
+        )
+
+
+def _share(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"

@@ -8,47 +8,11 @@ the config's ``[columns.<input>]`` table. Types here drive validation (``abm.inp
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
-from typing import Literal
 
-# id: text compared after NFKC + trim (full-width "１００" is "100"); year: 1955, 昭和30年, H2, 1955年4月.
-Kind = Literal["text", "id", "int", "number", "year", "date", "bool", "opt_in", "corporate_number", "email"]
+from abm.inputs.activities import ACTIVITIES
+from abm.inputs.spec import CN_ALIASES, Column, InputSpec
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: Kind = "text"
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-    description: str = ""
-    personal: bool = False  # identifies a person (contact or rep): the published contract flags it
-
-
-@dataclass(frozen=True)
-class InputSpec:
-    """One input file kind (companies, sales, contacts, reps, pins, activities)."""
-
-    name: str
-    columns: tuple[Column, ...]
-    key: str | None = None  # column that must be unique, if any
-    optional: bool = False  # the file itself may be absent
-    # a row needs a usable value in at least one of these (none = the row cannot be placed anywhere)
-    any_of: tuple[str, ...] = ()
-    # landed rows keep the file (and sheet) they came from as `source_file`, next to `source_row`
-    keeps_source: bool = False
-    description: str = ""
-    by_name: dict[str, Column] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "by_name", {c.name: c for c in self.columns})
-
-    @property
-    def required(self) -> list[str]:
-        return [c.name for c in self.columns if c.required]
-
-
-_CN = ("法人番号", "corporate number", "houjin bangou", "corporate_no")
+_CN = CN_ALIASES
 _PREF = ("都道府県", "都道府県名", "県", "prefecture")
 _PHONE = ("電話番号", "電話", "tel", "phone number", "telephone")
 
@@ -328,131 +292,6 @@ PINS = InputSpec(
             required=True,
             aliases=("担当者コード", "営業担当コード"),
             description="Rep it stays with.",
-        ),
-    ),
-)
-
-ACTIVITIES = InputSpec(
-    name="activities",
-    optional=True,
-    keeps_source=True,
-    any_of=("contact_id", "email", "company_name", "corporate_number", "domain"),
-    description="Web and MA activity (page views, downloads, webinars, inquiries) exported from an MA "
-    "tool (Marketo, Account Engagement, HubSpot, SATORI, b→dash) or web analytics. Personal data.",
-    columns=(
-        Column(
-            "date",
-            "date",
-            required=True,
-            aliases=(
-                "日時",
-                "日付",
-                "アクション日時",
-                "活動日",
-                "活動日時",
-                "行動日時",
-                "アクセス日時",
-                "発生日時",
-                "activity date",
-                "activity date/time",
-                "activitydate",
-                "created date",
-                "created at",
-                "timestamp",
-            ),
-            description="Date of the activity (a time of day, if any, is dropped).",
-        ),
-        Column(
-            "activity_type",
-            required=True,
-            aliases=(
-                "アクション",
-                "アクション種別",
-                "アクション名",
-                "活動種別",
-                "活動タイプ",
-                "行動種別",
-                "イベント種別",
-                "種別",
-                "activity type",
-                "activity type name",
-                "activity",
-                "type",
-                "type name",
-                "event type",
-            ),
-            description="Activity type as the tool names it (資料ダウンロード, Visit Web Page, Form...).",
-        ),
-        Column(
-            "contact_id",
-            "id",
-            aliases=(
-                "コンタクトid",
-                "コンタクトコード",
-                "リードid",
-                "顧客id",
-                "カスタマーid",
-                "lead id",
-                "leadid",
-                "prospect id",
-                "contact id",
-                "record id",
-                "person id",
-            ),
-            description="Contact id as in the contacts file.",
-        ),
-        Column(
-            "email",
-            "email",
-            aliases=("メールアドレス", "メール", "e-mail", "email address", "mail"),
-            description="Email address of the person who acted.",
-            personal=True,
-        ),
-        Column(
-            "company_name",
-            aliases=(
-                "会社名",
-                "企業名",
-                "勤務先",
-                "組織名",
-                "company",
-                "company name",
-                "account name",
-                "associated company",
-            ),
-            description="Company as the person typed it, or as an IP-to-company service named it.",
-        ),
-        Column("corporate_number", "corporate_number", aliases=_CN, description="法人番号 if known."),
-        Column(
-            "domain",
-            aliases=("ドメイン", "企業ドメイン", "website", "company domain name", "company domain"),
-            description="Company web / email domain.",
-        ),
-        Column(
-            "url",
-            aliases=(
-                "url",
-                "ページurl",
-                "アクセスurl",
-                "閲覧ページ",
-                "ページ",
-                "page url",
-                "web page",
-                "primary attribute value",
-                "details",
-            ),
-            description="Page or asset acted on.",
-        ),
-        Column(
-            "points",
-            "number",
-            aliases=("ポイント", "スコア", "点数", "score", "points", "score change"),
-            description="Points the MA tool gave the activity (kept as given).",
-        ),
-        Column(
-            "campaign",
-            aliases=("キャンペーン", "キャンペーン名", "施策", "campaign", "campaign name"),
-            description="Campaign or program.",
         ),
     ),
 )

@@ -20,7 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from abm.inputs.schema import INPUTS, Kind
+from abm.inputs.schema import INPUTS
+from abm.inputs.spec import Kind
 
 # The three-circle segments in the order people read them (domain.md): strongest first, none last.
 SEGMENTS: tuple[str, ...] = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")

@@ -12,6 +12,7 @@ activities to a cached dataset generated before they existed.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -48,15 +49,18 @@ CAMPAIGNS = (
     "展示会 Japan IT Week",
     "ニュースレター",
 )
-SHARE_KNOWN, SHARE_COMPANY = 0.75, 0.15  # the rest: unknown people's emails
+# rows at a company with known people: 75% name one of them, 15% the company alone, 10% an unknown person
+SHARE_KNOWN, SHARE_COMPANY = 0.75, 0.15
 DAYS, RECENT = 365, 30
 
 
-def hidden_interest(rng: np.random.Generator, potential: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(interest >= 0, surging) per company: one in six is in market (more likely with more potential),
-    a fifth of those surging now."""
+def hidden_interest(
+    rng: np.random.Generator, potential: np.ndarray, known: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """(interest >= 0, surging) per company. Some are in market: more likely with more potential, and
+    far more where we already know people (they met us before); a fifth of those surge now."""
     rank = potential.argsort().argsort() / max(len(potential) - 1, 1)
-    in_market = rng.random(len(potential)) < 0.08 + 0.16 * rank
+    in_market = rng.random(len(potential)) < 0.06 + 0.12 * rank + 0.35 * known
     interest = np.exp(rng.normal(0.0, 0.8, len(potential))) * np.where(in_market, 4.0, 0.4)
     surging = in_market & (rng.random(len(potential)) < 0.2)
     return interest, surging
@@ -64,6 +68,15 @@ def hidden_interest(rng: np.random.Generator, potential: np.ndarray) -> tuple[np
 
 def _pick(rng: np.random.Generator, weights: np.ndarray, n: int) -> np.ndarray:
     return rng.choice(len(weights), n, p=weights / weights.sum()) if n and len(weights) else np.zeros(0, int)
+
+
+def _person_at(rng: np.random.Generator, company: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """A random contact (index) of each master company in ``at`` (each has one at least); ``company``:
+    each contact's company index."""
+    order = np.argsort(company, kind="stable")
+    first = np.searchsorted(company[order], at, "left")
+    count = np.searchsorted(company[order], at, "right") - first
+    return order[first + (rng.random(len(at)) * count).astype(np.int64)]
 
 
 def _name_variant(names: pl.Series, r: np.ndarray) -> pl.Series:
@@ -92,19 +105,35 @@ def make_activities(
     ``companies``: company_id, name, corporate_number, domain, potential (the master, one row each);
     ``contacts``: contact_id, email, company_name, company_id (null when off the master)."""
     nc = companies.height
-    interest, surging = hidden_interest(rng, companies["potential"].to_numpy().astype(float))
     index = pl.DataFrame({"company_id": companies["company_id"], "i": np.arange(nc)})
     ct_co = contacts.select("company_id").join(index, on="company_id", how="left", maintain_order="left")["i"]
     ct_i = ct_co.fill_null(-1).to_numpy()
+    people = np.bincount(ct_i[ct_i >= 0], minlength=nc)
+    interest, surging = hidden_interest(rng, companies["potential"].to_numpy().astype(float), people > 0)
     # an off-master contact's company has an interest of its own, not in the truth (no company_id)
     ct_interest = np.where(ct_i >= 0, interest[np.maximum(ct_i, 0)], np.exp(rng.normal(-0.5, 1.0, len(ct_i))))
     ct_surging = np.where(ct_i >= 0, surging[np.maximum(ct_i, 0)], False)
 
-    n_known = round(SHARE_KNOWN * n) if contacts.height else 0
-    n_company = round(SHARE_COMPANY * n) if contacts.height else round((1 - SHARE_KNOWN) * n)
-    n_unknown = n - n_known - n_company
-    who = _pick(rng, ct_interest, n_known)
-    co_rows = _pick(rng, interest, n_company + n_unknown)
+    # who acted: a company drawn by its interest, so its activity follows its interest whether or not
+    # we know its people; then one of its known people, the company alone, or an unknown person.
+    # An off-master contact is a company of its own, seen through that person only.
+    off = np.nonzero(ct_i < 0)[0]
+    weight = np.concatenate([interest, ct_interest[off]])
+    unit = _pick(rng, weight, n)
+    master_unit = np.minimum(unit, nc - 1)
+    is_off = unit >= nc
+    has_people = is_off | (people[master_unit] > 0)
+    u = rng.random(n)
+    known_row = is_off | (has_people & (u < SHARE_KNOWN))
+    company_row = ~known_row & np.where(has_people, u < SHARE_KNOWN + SHARE_COMPANY, u < 0.6)
+    unknown_row = ~known_row & ~company_row
+    at_known = unit[known_row]
+    who = np.empty(len(at_known), np.int64)
+    known_off = at_known >= nc
+    who[known_off] = off[at_known[known_off] - nc]
+    who[~known_off] = _person_at(rng, ct_i, at_known[~known_off])
+    co_rows = np.concatenate([unit[company_row], unit[unknown_row]])
+    n_known, n_company, n_unknown = len(who), int(company_row.sum()), int(unknown_row.sum())
     row_interest = np.concatenate([ct_interest[who], interest[co_rows]])
     row_surging = np.concatenate([ct_surging[who], surging[co_rows]])
 
@@ -235,3 +264,56 @@ def bad_activities(rng: np.random.Generator, df: pl.DataFrame) -> pl.DataFrame:
     for r, reason in ((nodate, MISSING), (baddate, BAD_DATE), (notype, MISSING), (noid, NO_IDENTIFIER)):
         df = _set_rows(df, "_bad", r, [reason] * len(r))
     return df
+
+
+def add_activities(folder: Path, seed: int = 42, end_date: date = date(2026, 9, 30)) -> Path:
+    """Write activities (and truth/engagement.csv, their bad rows appended to truth/bad_rows.csv) into a
+    generated dataset that has none: one generated before activities existed (``abm bench``'s cache).
+
+    Reads the dataset's own companies, contacts and truth; writes the activities file in the dataset's
+    format, atomically (a half-written file is never taken for a whole one)."""
+    from abm.sample.bad_rows import bad_list
+    from abm.sample.files import ACTIVITY_HEADERS, write_frame
+
+    parquet = (folder / "companies.parquet").exists() and (folder / "contacts.parquet").exists()
+    kind, ext = ("parquet", "parquet") if parquet else ("csv", "csv")
+    target = folder / f"activities.{ext}"
+    if target.exists():
+        return target
+    read = pl.read_parquet if parquet else (lambda p: pl.read_csv(p, infer_schema=False))
+    master = (
+        read(folder / f"companies.{ext}")
+        .select(
+            pl.col("企業コード").cast(pl.String).alias("company_id"),
+            pl.col("商号").alias("name"),
+            pl.col("法人番号").cast(pl.String).alias("corporate_number"),
+            pl.col("ドメイン").alias("domain"),
+        )
+        .drop_nulls(["company_id", "name"])
+        .unique("company_id", keep="first", maintain_order=True)
+    )
+    potential = pl.read_csv(folder / "truth" / "companies.csv", schema_overrides={"company_id": pl.String})
+    master = master.join(potential, on="company_id", how="inner", maintain_order="left")
+    people = read(folder / f"contacts.{ext}").select(
+        pl.col("コンタクトID").alias("contact_id"),
+        pl.col("メールアドレス").alias("email"),
+        pl.col("会社名").alias("company_name"),
+    )
+    truth = pl.read_csv(folder / "truth" / "contacts.csv", infer_schema=False).select(
+        "contact_id", "company_id"
+    )
+    people = (
+        people.filter(pl.col("email").str.contains("^[^@]+@[^@]+\\.[^@]+$"))
+        .unique("contact_id", keep="first", maintain_order=True)
+        .join(truth, on="contact_id", how="left", maintain_order="left")
+    )
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(8)[7])  # generate()'s activities stream
+    rows, engagement = make_activities(rng, master, people, 10 * people.height, end_date)
+    part = folder / f".activities.{ext}.part"
+    write_frame(rows.drop("_bad").rename(ACTIVITY_HEADERS), part, kind)
+    engagement.write_csv(folder / "truth" / "engagement.csv")
+    bad = pl.read_csv(folder / "truth" / "bad_rows.csv", schema_overrides={"row": pl.Int64})
+    bad = bad.filter(pl.col("file") != target.name)
+    pl.concat([bad, bad_list(rows, target.name)]).write_csv(folder / "truth" / "bad_rows.csv")
+    part.rename(target)
+    return target
