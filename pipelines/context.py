@@ -59,6 +59,10 @@ class RunContext:
             "abc_a": self.settings.abc.a,
             "abc_b": self.settings.abc.b,
             "history_segments_only": self.settings.run.history_segments_only,
+            "half_life_days": self.settings.engagement.half_life_days,
+            "surge_recent_days": self.settings.engagement.surge_recent_days,
+            "surge_previous_days": self.settings.engagement.surge_previous_days,
+            "other_points": self.settings.engagement.points["other"],
             "free_mail_domains": [d.lower() for d in self.settings.match.free_mail_domains],
         }
 

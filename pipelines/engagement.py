@@ -1,45 +1,47 @@
 """Step engagement: score web and MA behaviour per contact and per account (abm.engagement.score).
 
-Reads the attributed `activities` (optional input: without it both tables are written empty, so
-readers never need to ask whether they exist), the contacts zeroing needs, and — only when
-``[engagement] competitors`` is set — the engaged accounts' corporate numbers and names. The heavy
-grouping (10M rows) is vectorised polars over the few columns the score needs.
+Reads the attributed `activities` (published by the attribute step, empty without an activities file:
+then both tables are written empty, so readers never need to ask whether they exist), the contacts
+zeroing needs, and — only when
+``[engagement] competitors`` is set — the engaged accounts' corporate numbers and names. The one pass
+over every activity row (10M at national scale) is DuckDB SQL (engagement_sums.sql); the rest is
+polars over one row per contact or account.
 """
 
 from __future__ import annotations
 
 import polars as pl
 
-from abm.engagement.score import ACTIVITY_SCHEMA, engagement_frames
+from abm.engagement.score import engagement_frames, type_points
 from abm.engagement.zeroing import competitor_accounts, contact_zeroing
 from pipelines.context import RunContext
 
-ACTIVITIES = "activities"
 CONTACT_ENGAGEMENT = "contact_engagement"
 ACCOUNT_ENGAGEMENT = "account_engagement"
 
 
+def activity_sums(ctx: RunContext) -> pl.DataFrame:
+    """Points, decay and surging windows of every attributed activity, summed per contact and per
+    company-level account (``ACTIVITY_SUMS``)."""
+    given = ctx.sql_rows("activity_types_given")["activity_type"]
+    ctx.write("work.activity_type_points", type_points(given, ctx.settings.engagement))
+    ctx.sql("engagement_sums")
+    return ctx.read_table("work.engagement_sums")
+
+
 def engagement(ctx: RunContext) -> int:
     s = ctx.settings.engagement
-    assert ctx.as_of is not None  # fixed by the load step
-    if ctx.exists(ACTIVITIES):
-        activities = ctx.sql_rows("engagement_activities")
+    sums = activity_sums(ctx)
+    zeroed = pl.DataFrame(schema={"contact_id": pl.String, "zeroed_reason": pl.String})
+    competitors = pl.Series([], dtype=pl.String)
+    if sums.height:
         zeroed = contact_zeroing(ctx.sql_rows("engagement_contacts"), ctx.settings.match.free_mail_domains)
-        accounts = ctx.sql_rows("engagement_accounts") if s.competitors else None
-    else:
-        activities = pl.DataFrame(schema=ACTIVITY_SCHEMA)
-        zeroed = pl.DataFrame(schema={"contact_id": pl.String, "zeroed_reason": pl.String})
-        accounts = None
-    competitors = (
-        competitor_accounts(accounts, s.competitors)
-        if accounts is not None
-        else pl.Series([], dtype=pl.String)
-    )
-    contacts, account_rows = engagement_frames(activities, ctx.as_of, zeroed, competitors, s)
-    del activities
+        if s.competitors:
+            competitors = competitor_accounts(ctx.sql_rows("engagement_accounts"), s.competitors)
+    contacts, accounts = engagement_frames(sums, zeroed, competitors, s)
     ctx.write(CONTACT_ENGAGEMENT, contacts)
-    n = ctx.write(ACCOUNT_ENGAGEMENT, account_rows)
+    n = ctx.write(ACCOUNT_ENGAGEMENT, accounts)
     if n:
-        surging = int(account_rows["surging"].sum())
+        surging = int(accounts["surging"].sum())
         ctx.progress(f"  engagement: {n:,} accounts, {contacts.height:,} contacts, {surging:,} surging")
     return n

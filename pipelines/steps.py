@@ -129,9 +129,8 @@ STEPS: tuple[Step, ...] = (
         "engagement",
         engagement,
         "engagement score per contact and account: points, decay, zeroing, decile, level, surging",
-        reads=("contacts", "work.account_base"),
-        writes=(CONTACT_ENGAGEMENT, ACCOUNT_ENGAGEMENT),
-        may_read=("activities",),
+        reads=("activities", "contacts", "work.account_base"),
+        writes=("work.activity_type_points", "work.engagement_sums", CONTACT_ENGAGEMENT, ACCOUNT_ENGAGEMENT),
     ),
     Step(
         "carry_over",

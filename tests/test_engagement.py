@@ -11,15 +11,17 @@ import polars as pl
 import pytest
 from helpers import settings_for, write_inputs
 
-from abm.config.settings import load_settings
-from abm.engagement.activity_types import type_codes
-from abm.engagement.score import engagement_frames, level, surging, with_levels
+from abm.config.settings import Settings, load_settings
+from abm.engagement.activity_types import CODES, type_codes
+from abm.engagement.score import ACTIVITY_SUMS, engagement_frames, level, surging, with_levels
 from abm.engagement.score_settings import EngagementSettings
 from abm.engagement.zeroing import competitor_accounts, contact_zeroing
 from abm.errors import ConfigError
 from abm.matching.settings import FREE_MAIL_DOMAINS
+from abm.messages import labels
 from pipelines import project
-from pipelines.runner import Step
+from pipelines.context import RunContext
+from pipelines.engagement import activity_sums
 
 AS_OF = date(2026, 9, 30)
 NO_ZEROING = pl.DataFrame(schema={"contact_id": pl.String, "zeroed_reason": pl.String})
@@ -40,9 +42,29 @@ def activity(
     }
 
 
+ACTIVITY_SCHEMA = {
+    "contact_id": pl.String,
+    "account_id": pl.String,
+    "attributed_by": pl.String,
+    "date": pl.Date,
+    "activity_type": pl.String,
+    "points": pl.Float64,
+}
+
+
 def frames(rows: list[dict], zeroed=NO_ZEROING, competitors=NO_COMPETITORS, **settings):
-    s = EngagementSettings(**settings)
-    return engagement_frames(pl.DataFrame(rows), AS_OF, zeroed, competitors, s)
+    """(contact_engagement, account_engagement) of ``rows`` through the step's own path: the SQL pass
+    (engagement_sums.sql) on a DuckDB `activities` table, then the polars scoring."""
+    config = Settings(engagement=EngagementSettings(**settings))
+    con = duckdb.connect()
+    try:
+        con.execute("CREATE SCHEMA work")
+        con.register("_rows", pl.DataFrame(rows, schema=ACTIVITY_SCHEMA))
+        con.execute("CREATE TABLE activities AS SELECT * FROM _rows")
+        sums = activity_sums(RunContext(con, config, "test", 0.0, as_of=AS_OF))
+    finally:
+        con.close()
+    return engagement_frames(sums, zeroed, competitors, config.engagement)
 
 
 # --- types and points -----------------------------------------------------------------------------
@@ -269,17 +291,8 @@ def test_surging_windows_from_activity_dates():
 
 
 def test_no_activities_gives_empty_typed_frames():
-    empty = pl.DataFrame(
-        schema={
-            "contact_id": pl.String,
-            "account_id": pl.String,
-            "attributed_by": pl.String,
-            "date": pl.Date,
-            "activity_type": pl.String,
-            "points": pl.Float64,
-        }
-    )
-    contacts, accounts = engagement_frames(empty, AS_OF, NO_ZEROING, NO_COMPETITORS, EngagementSettings())
+    empty = pl.DataFrame(schema=ACTIVITY_SUMS)
+    contacts, accounts = engagement_frames(empty, NO_ZEROING, NO_COMPETITORS, EngagementSettings())
     assert contacts.height == accounts.height == 0
     assert accounts.schema["engagement_decile"] == pl.Int32
 
@@ -292,46 +305,22 @@ def test_a_run_without_activities_publishes_empty_tables(tiny_con):
         assert tiny_con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0
 
 
-def _hand_made_activities(ctx) -> int:
-    """Stands in for the attribute step: activities of the tiny contacts (dated before 2026-09-30, the
-    tiny run's as-of), attributed through the contacts' own accounts (work.record_account), plus one
-    company-level row for ガンマ精機."""
-    rows = pl.DataFrame(
-        {
-            "contact_id": ["L1", "L1", "L2", "L3", None],
-            "days_ago": [0, 93, 5, 1, 2],
-            "activity_type": ["お問い合わせ", "問い合わせ", "ウェビナー参加", "資料DL", "展示会来場"],
-            "company_account": [None, None, None, None, "100000003"],
-        }
-    )
-    ctx.write("work.hand_made_activities", rows)
-    ctx.execute(
-        """CREATE TABLE activities AS
-        SELECT 'activities.csv' AS source_file, row_number() OVER () AS row_number,
-               DATE '2026-09-30' - CAST(days_ago AS INTEGER) AS date, activity_type,
-               CAST(NULL AS DOUBLE) AS points,
-               coalesce(r.account_id, h.company_account) AS account_id, h.contact_id,
-               CASE WHEN h.contact_id IS NULL THEN 'company' ELSE 'contact_id' END AS attributed_by
-        FROM work.hand_made_activities h
-        LEFT JOIN work.record_account r ON r.source = 'contacts' AND r.source_key = h.contact_id"""
-    )
-    return ctx.count("activities")
+# An activities file for the tiny inputs (as-of 2026-09-30): L1 inquiries today and 93 days ago, L2
+# (デルタ電機, a competitor below) a webinar, L3 (opted out) a download, and a trade-show visit known only
+# by its company, attributed to ガンマ精機 through 名寄せ.
+ACTIVITY_ROWS = [
+    ("L1", "2026-09-30", "お問い合わせ", ""),
+    ("L1", "2026-06-29", "問い合わせ", ""),
+    ("L2", "2026-09-25", "ウェビナー参加", ""),
+    ("L3", "2026-09-29", "資料DL", ""),
+    ("", "2026-09-28", "展示会来場", "有限会社ガンマ精機"),
+]
 
 
-@pytest.fixture
-def with_activities(monkeypatch):
-    steps = []
-    for step in project.STEPS:
-        steps.append(step)
-        if step.name == "accounts":
-            steps.append(
-                Step("activities", _hand_made_activities, "hand-made activities", writes=("activities",))
-            )
-    monkeypatch.setattr(project, "STEPS", tuple(steps))
-
-
-def test_two_runs_score_and_append_engagement_history(tmp_path: Path, with_activities):
+def test_two_runs_score_and_append_engagement_history(tmp_path: Path):
     inputs = write_inputs(tmp_path / "in")
+    header = ["contact_id", "date", "activity_type", "company_name"]
+    pl.DataFrame(ACTIVITY_ROWS, schema=header, orient="row").write_csv(inputs / "activities.csv")
     db = tmp_path / "abm.duckdb"
     competitor = {"engagement.competitors": ["デルタ電機(株)"]}
     first = project.run(settings_for(inputs, db, **competitor))
@@ -359,3 +348,10 @@ def test_two_runs_score_and_append_engagement_history(tmp_path: Path, with_activ
     assert runs == [first.run_id] * 2 + [second.run_id] * 2  # the accounts scoring above 0, per run
     assert [str(r[1]) for r in history] == ["2026-09-30"] * 2 + ["2026-12-31"] * 2
     assert history[2][3] < history[0][3]  # 92 days later the same activities count less
+
+
+def test_every_code_has_a_label_in_both_languages():
+    for lang in ("ja", "en"):
+        assert set(labels("activity", lang)) == set(CODES)
+        assert set(labels("engagement_level", lang)) == {"high", "mid", "low", "none"}
+        assert set(labels("zeroed", lang)) == {"opted_out", "competitor", "student"}
