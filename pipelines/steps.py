@@ -196,9 +196,9 @@ STEPS: tuple[Step, ...] = (
     Step(
         "check",
         check,
-        "invariants: window revenue = Σ accounts, every line and contact in one account, every "
-        "attributed activity's account exists",
-        reads=("sales", "contacts", "matches", "accounts", "activities"),
+        "invariants: window revenue = Σ accounts, every line and contact in one account with one role, "
+        "every attributed activity's account exists",
+        reads=("sales", "contacts", "matches", "accounts", "activities", "contact_roles"),
     ),
 )
 

@@ -18,9 +18,11 @@ from helpers import run_settings, write_inputs
 from abm.config.settings import load_settings
 from abm.engagement.role_settings import RolesSettings
 from abm.engagement.roles import ROLES, classify
-from abm.errors import ConfigError
+from abm.errors import ConfigError, RunCheckError
 from abm.messages import labels
 from pipelines import project
+from pipelines.runner import Step
+from pipelines.steps import STEPS
 
 DATA = Path(__file__).parent / "data"
 SQL = Path(__file__).parents[1] / "pipelines" / "sql"
@@ -98,6 +100,10 @@ def test_config_adds_rules_before_the_defaults_or_replaces_them(tmp_path):
     pairs = [("ユニット長", None), ("FP&A Manager", None), ("部長", None)]
     assert _roles(pairs) == ["user", "champion", "champion"]
     assert _roles(pairs, roles) == ["decision_maker", "finance", "champion"]
+
+    # patterns are NFKC-folded but keep their case: \S stays "not a space"; matching ignores case
+    shape = load_settings(None, **{"roles.extra_rules": [{"role": "finance", "title": [r"^Ｘ\S+長$"]}]}).roles
+    assert _roles([("x部長", None), ("X 部長", None)], shape) == ["finance", "champion"]
 
     only = load_settings(None, **{"roles.rules": [{"role": "technical", "department": ["ＩＴ"]}]}).roles
     assert _roles([("部長", "IT部"), ("取締役", "営業部")], only) == ["technical", "user"]
@@ -186,3 +192,17 @@ def test_coverage_per_account_from_a_real_run(coverage_db):
     # one consent rule: the C circle counts exactly the consented contacts of contact_roles
     for account, row in coverage.items():
         assert reachable[account] == sum(row[4:])
+
+
+def test_a_contact_without_a_role_fails_the_run_check(tmp_path, monkeypatch):
+    """Nothing silent: a contact dropped from contact_roles (e.g. a join that missed it) stops the run."""
+    inputs = write_inputs(tmp_path / "in")
+
+    def lose_a_role(ctx) -> int:
+        ctx.execute("DELETE FROM contact_roles WHERE contact_id = 'L2'")
+        return 0
+
+    steps = (*STEPS[:-1], Step("bug", lose_a_role, "drops a role"), STEPS[-1])
+    monkeypatch.setattr(project, "STEPS", steps)
+    with pytest.raises(RunCheckError, match=r"contact_roles: 1 contacts have no role .* e.g. contact L2"):
+        project.run(run_settings(inputs, tmp_path / "abm.duckdb"))

@@ -141,11 +141,13 @@ DEFAULT_RULES: list[dict[str, object]] = [
 RADICALS = {"\u2ed1": "長", "\u2ed8": "青", "\u2ec4": "西"}
 
 
-def fold(text: str) -> str:
-    """NFKC, lower case, single spaces: ``ＩＴ推進部　課長`` → ``it推進部 課長`` (patterns and texts)."""
+def fold_pattern(pattern: str) -> str:
+    """A pattern as written in the config, in the text's forms: NFKC (ＣＥＯ → CEO, ｼｽﾃﾑ → システム) and
+    kanji for radicals. Not lower-cased: that would turn ``\\S`` into ``\\s``; matching is
+    case-insensitive instead (``abm.engagement.roles``)."""
     for radical, kanji in RADICALS.items():
-        text = text.replace(radical, kanji)
-    return " ".join(unicodedata.normalize("NFKC", text).lower().split())
+        pattern = pattern.replace(radical, kanji)
+    return unicodedata.normalize("NFKC", pattern)
 
 
 class RoleRule(BaseModel):
@@ -163,10 +165,10 @@ class RoleRule(BaseModel):
     @field_validator("title", "department")
     @classmethod
     def _valid_patterns(cls, patterns: list[str]) -> list[str]:
-        folded = [fold(p) for p in patterns]
+        folded = [fold_pattern(p) for p in patterns]
         for pattern in folded:
             try:
-                pl.Series([""]).str.contains(pattern)
+                pl.Series([""]).str.contains(f"(?i){pattern}")
             except pl.exceptions.PolarsError:
                 raise ValueError(f"not a valid regular expression: {pattern!r}") from None
         return folded
@@ -184,7 +186,7 @@ class RolesSettings(BaseModel):
     rules: list[RoleRule] = Field(
         default_factory=lambda: [RoleRule.model_validate(r) for r in DEFAULT_RULES],
         description="Ordered role rules (`[[roles.rules]]` role, title, department: regular expressions "
-        "matched on NFKC + lower-case text); the first match decides, no match = `user`. Setting it "
+        "matched case-insensitively on NFKC text); the first match decides, no match = `user`. Setting it "
         "replaces the defaults (executives → decision_maker; IT/技術 → technical; 経理/財務/購買 → "
         "finance; managers → champion).",
     )

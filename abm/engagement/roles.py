@@ -36,7 +36,8 @@ NO_RULE = "default"  # role_rule of a contact no rule matched
 
 
 def folded(column: str) -> pl.Expr:
-    """The column as the rules see it: NFKC, lower case, single spaces, '' for NULL (see ``fold``)."""
+    """The column as the rules see it: NFKC, kanji for radicals (部⻑ → 部長), lower case, single
+    spaces, '' for NULL; patterns get the same NFKC and match case-insensitively."""
     return (
         pl.col(column)
         .fill_null("")
@@ -50,9 +51,10 @@ def folded(column: str) -> pl.Expr:
 
 def _first_match(column: str, patterns: list[str]) -> pl.Expr:
     """``column:pattern`` of the first pattern the folded column matches, else NULL."""
-    expr = pl.when(pl.col(f"_{column}").str.contains(patterns[0])).then(pl.lit(f"{column}:{patterns[0]}"))
+    text = pl.col(f"_{column}")
+    expr = pl.when(text.str.contains(f"(?i){patterns[0]}")).then(pl.lit(f"{column}:{patterns[0]}"))
     for pattern in patterns[1:]:
-        expr = expr.when(pl.col(f"_{column}").str.contains(pattern)).then(pl.lit(f"{column}:{pattern}"))
+        expr = expr.when(text.str.contains(f"(?i){pattern}")).then(pl.lit(f"{column}:{pattern}"))
     return expr.otherwise(pl.lit(None, pl.String))
 
 

@@ -3,7 +3,8 @@
 --   1. revenue in the window = Σ accounts.sales_amount (a line whose account has no row would vanish);
 --   2. every loaded sales line and contact reaches exactly one account through matches.account_id
 --      (rejected rows are in `rejects` and never landed; their count is checked in pipelines/checks.py);
---   3. every attributed activity row's account exists (unattributed rows are counted in runs, not here).
+--   3. every attributed activity row's account exists (unattributed rows are counted in runs, not here);
+--   4. every loaded contact has exactly one buying-committee role (contact_roles).
 WITH window_revenue AS (
     SELECT coalesce(sum(amount) FILTER (WHERE date BETWEEN $window_start AND $window_end), 0) AS revenue
     FROM sales
@@ -39,6 +40,15 @@ contact_reach AS (
     FROM contacts c
     LEFT JOIN record_accounts r ON r.source = 'contacts' AND r.source_key = c.contact_id
     WHERE r.matches IS DISTINCT FROM 1 OR r.accounts IS DISTINCT FROM 1
+),
+contact_roles_per_contact AS (
+    SELECT contact_id, count(*) AS roles FROM contact_roles GROUP BY contact_id
+),
+contact_role_reach AS (
+    SELECT count(*) AS contacts, min(c.contact_id) AS example
+    FROM contacts c
+    LEFT JOIN contact_roles_per_contact r USING (contact_id)
+    WHERE r.roles IS DISTINCT FROM 1
 )
 SELECT 'revenue' AS rule,
        format('window revenue {} in sales but {} in accounts.sales_amount (difference {})',
@@ -57,4 +67,8 @@ FROM contact_reach WHERE contacts > 0
 UNION ALL
 SELECT 'activities_reach',
        format('{} attributed activity rows name an account that does not exist, e.g. account {}', n_rows, example)
-FROM activity_reach WHERE n_rows > 0;
+FROM activity_reach WHERE n_rows > 0
+UNION ALL
+SELECT 'contact_roles',
+       format('{} contacts have no role in contact_roles or more than one, e.g. contact {}', contacts, example)
+FROM contact_role_reach WHERE contacts > 0;
