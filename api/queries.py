@@ -50,6 +50,8 @@ _IN_FILTERS = {
     "buying_power_decile": ("buying_power_decile",),
     "prefecture": ("prefecture",),
     "industry": ("industry_code", "industry_name"),
+    "engagement": ("engagement_level",),
+    "next_action": ("next_action",),
 }
 _CORPORATE_NUMBER = re.compile(r"^\d{13}$")
 
@@ -147,10 +149,16 @@ def account_where(session: Session, f: AccountFilters) -> tuple[str, dict[str, A
         ("approach", "approach = $approach"),
         ("owner", "owner = $owner"),
         ("min_score", "buying_power_score >= $min_score"),
+        ("surging", "surging = $surging"),
     ):
         if getattr(f, name) is not None:
             clauses.append(sql)
             params[name] = getattr(f, name)
+    if f.missing_role:  # roles_missing is a comma-separated list of role codes (no LIST columns)
+        names = [f"missing_role_{i}" for i in range(len(f.missing_role))]
+        params.update(zip(names, f.missing_role, strict=True))
+        missing = " OR ".join(f"list_contains(string_split(roles_missing, ','), ${n})" for n in names)
+        clauses.append(f"({missing})")
     if f.q is not None:
         params["q"] = normalise_query(f.q)
         search = "contains(name_norm, $q)"  # accounts.name_norm: folded by the run like 名寄せ folds

@@ -14,8 +14,10 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, create_model
 
+from abm.engagement.roles import ROLES
 from abm.messages import playbook
 from abm.published.contract import CONTRACT, PRIORITY, SEGMENTS
+from abm.targeting.actions import LEVELS, NEXT_ACTIONS
 
 MAX_LIMIT = 1000  # page size cap: bigger lists go through /exports/targets.csv
 
@@ -23,9 +25,12 @@ MAX_LIMIT = 1000  # page size cap: bigger lists go through /exports/targets.csv
 UtcDatetime = Annotated[datetime, AfterValidator(lambda d: d if d.tzinfo else d.replace(tzinfo=UTC))]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 if TYPE_CHECKING:
-    Segment = str
+    Segment = EngagementLevel = Role = NextAction = str
 else:
     Segment = Literal[SEGMENTS]  # the contract's list; Literal flattens the tuple
+    EngagementLevel = Literal[LEVELS]  # abm.targeting.actions: high, mid, low, none
+    Role = Literal[ROLES]  # abm.engagement.roles: the buying-committee role codes
+    NextAction = Literal[NEXT_ACTIONS]
 Tier = Annotated[int, Field(ge=1, le=3)]
 Decile = Annotated[int, Field(ge=1, le=10)]
 SortKey = Literal[
@@ -76,6 +81,8 @@ COLUMN_FILTERS = (
     "revenue_decile",
     "buying_power_decile",
     "prefecture",
+    "surging",
+    "next_action",
 )
 
 
@@ -97,6 +104,20 @@ class AccountFilters(BaseModel):
     buying_power_decile: list[Decile] = Field([], description=_matches("buying_power_decile"))
     prefecture: list[Text] = Field([], description=_matches("prefecture"), examples=[["東京都"]])
     industry: list[Text] = Field([], description="JSIC industry code or industry name.")
+    engagement: list[EngagementLevel] = Field(
+        [],
+        description="Accounts whose `engagement_level` is one of these values (repeat for several). "
+        + CONTRACT["accounts"].column("engagement_level").description,
+        examples=[["low", "none"]],
+    )
+    surging: bool | None = Field(None, description=_matches("surging", one=True))
+    missing_role: list[Role] = Field(
+        [],
+        description="Accounts missing any of these buying-committee roles: `roles_missing` lists it "
+        "(repeat for several). " + CONTRACT["accounts"].column("roles_missing").description,
+        examples=[["decision_maker"]],
+    )
+    next_action: list[NextAction] = Field([], description=_matches("next_action"))
     min_score: float | None = Field(None, ge=0, le=1, description="Minimum buying-power score (0..1).")
     q: Text | None = Field(
         None,
@@ -275,6 +296,12 @@ ACCOUNT_EXAMPLE: dict[str, Any] = {
     "従業員 100–299人: 8.6 倍",
     "priority": 1,
     "name_norm": "昭都電機",
+    "priority_score": 1.193,
+    "engagement_score": 42.5,
+    "engagement_level": "high",
+    "surging": False,
+    "roles_missing": "technical,finance",
+    "next_action": None,
 }
 
 

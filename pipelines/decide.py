@@ -1,7 +1,8 @@
 """Step decide: every account's decisions in one frame, written once.
 
-The account frame (base attributes and the three circle flags) is read once; segment and approach
-(``abm.targeting.circles``), tier, tier_reason and priority (``abm.targeting.tiers``), the
+The account frame (base attributes, the three circle flags, engagement and buying-committee
+coverage) is read once; segment and approach (``abm.targeting.circles``), priority_score and the
+next action (``abm.targeting.actions``), tier, tier_reason and priority (``abm.targeting.tiers``), the
 normalised name (``abm.matching.normalize``), territory (``abm.geo``) and owner
 (``abm.territories``, when a reps file is given) are added in polars, and the result is written
 once as ``work.account_decisions``. The rules stay pure functions in ``abm``; this step only feeds
@@ -15,6 +16,7 @@ import polars as pl
 from abm.config.settings import SEGMENTS
 from abm.geo import area_expr
 from abm.matching.normalize import normalize_name
+from abm.targeting.actions import apply_actions, with_defaults, with_priority_score
 from abm.targeting.circles import classify
 from abm.targeting.tiers import assign_tiers
 from pipelines.context import RunContext
@@ -30,6 +32,12 @@ DECISIONS = (
     "priority",
     "territory",
     "owner",
+    "priority_score",
+    "engagement_score",
+    "engagement_level",
+    "surging",
+    "roles_missing",
+    "next_action",
 )
 
 
@@ -45,9 +53,11 @@ def decide(ctx: RunContext) -> int:
             }
         ),
     )
-    frame = classify(ctx.sql_rows("account_frame"), playbook)
-    tiers = assign_tiers(frame, ctx.settings.tiers, ctx.settings.ui.language)
-    frame = frame.join(tiers, on="account_id", how="left")
+    lang = ctx.settings.ui.language
+    frame = with_defaults(classify(ctx.sql_rows("account_frame"), playbook))
+    frame = with_priority_score(frame, ctx.settings.engagement.priority_weight)
+    tiers = assign_tiers(frame, ctx.settings.tiers, lang)
+    frame = apply_actions(frame.join(tiers, on="account_id", how="left"), lang)
     frame = frame.join(owners(ctx, frame), on="account_id", how="left").with_columns(
         normalize_name(pl.col("name")).alias("name_norm"),
         area_expr(pl.col("prefecture")).alias("territory"),

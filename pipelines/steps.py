@@ -141,8 +141,8 @@ STEPS: tuple[Step, ...] = (
     Step(
         "decide",
         decide,
-        "segment, approach, tier, priority, territory and owner per account, in one pass",
-        reads=("work.account_base", "work.account_flags"),
+        "segment, tier, priority, next action, territory and owner per account, in one pass",
+        reads=("work.account_base", "work.account_flags", ACCOUNT_ENGAGEMENT, "account_coverage"),
         writes=("work.playbook", "work.account_decisions"),
         may_read=("reps", "pins", "runs", "account_history"),
         may_write=(*TERRITORY_TABLES, "rejects"),
@@ -189,6 +189,7 @@ STEPS: tuple[Step, ...] = (
             "v_account_360",
             "v_segment_summary",
             "v_territory_balance",
+            "v_next_actions",
         ),
         may_read=TERRITORY_TABLES,
     ),

@@ -17,6 +17,7 @@ log = logging.getLogger("abm.pipeline")
 
 def contract(ctx: RunContext) -> int:
     ctx.sql("views")
+    ctx.sql("views_next_actions")
     with_reps = _has_rows(ctx, "territory_balance")
     ctx.sql("views_territory_balance_table" if with_reps else "views_territory_balance")
     objects = ctx.query(OBJECTS_SQL)

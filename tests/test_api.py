@@ -205,7 +205,7 @@ def test_default_order_is_priority_and_pages_tile_the_list(client, con):
     expected = ids(
         con,
         "SELECT account_id FROM accounts WHERE tier = 3 "
-        "ORDER BY buying_power_score DESC NULLS LAST, sales_amount DESC, account_id",
+        "ORDER BY priority_score DESC NULLS LAST, sales_amount DESC, account_id",  # PRIORITY within a tier
     )
     assert pages == expected and len(expected) > 10
 

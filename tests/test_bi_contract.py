@@ -17,6 +17,7 @@ from abm.published.contract import CONTRACT, PRIORITY, SEGMENTS
 from abm.published.dictionary import comment_statements, differences, published_objects, render_markdown
 from abm.published.export import COLUMNS as EXPORT_COLUMNS
 from abm.published.export import MADE_HERE
+from abm.targeting.actions import with_priority_score
 from abm.targeting.tiers import assign_tiers
 from api import queries, schemas
 from pipelines import project
@@ -198,7 +199,8 @@ def test_account_example_is_a_real_row_with_the_current_tier_reason():
     alone = pl.DataFrame(
         {k: [example[k]] for k in ("account_id", "segment", "buying_power_score", "sales_amount")}
     )
-    tiered = assign_tiers(alone, TierSettings())  # the example is #1 of the default 50 Tier 1 places
+    # the example is #1 of the default 50 Tier 1 places
+    tiered = assign_tiers(with_priority_score(alone, 0.0), TierSettings())
     assert tiered["tier"].to_list() == [example["tier"]]
     assert tiered["tier_reason"].to_list() == [example["tier_reason"]]
 

@@ -16,7 +16,7 @@ from helpers import CONTACT_ROWS, READ, SALES_ROWS, make_app, settings_for, writ
 
 from abm.errors import AbmError
 from abm.matching.review import export_review
-from abm.messages import playbook
+from abm.messages import labels, playbook
 from abm.published.csv_safety import formula_safe, formula_safe_frame, restore_text
 from abm.published.export import export_targets, headers
 from pipelines import project
@@ -52,8 +52,9 @@ def test_headers_and_texts_are_japanese_by_default(tiny_db, tmp_path):
     frame = pl.read_csv(out, infer_schema=False)
     assert {"ティア", "ティアの理由", "アプローチ", "購買力の理由"} <= set(frame.columns)
     assert all(r.startswith("ティア") for r in frame["ティアの理由"])
-    assert set(frame["アプローチ"]) <= set(playbook("ja").values())
-    assert any(a.startswith("1:1 ABM: アカウントプラン") for a in frame["アプローチ"])
+    # the segment's playbook, or the next action's text (abm.targeting.actions) when one is set
+    assert set(frame["アプローチ"]) <= set(playbook("ja").values()) | set(labels("action.do", "ja").values())
+    assert "Web以外で至急フォロー (テレセールス・訪問)" in set(frame["アプローチ"])  # no activities: Tier 1/2
 
 
 def test_a_run_in_english_exports_english_headers_tier_reason_and_approach(tmp_path):
@@ -66,7 +67,8 @@ def test_a_run_in_english_exports_english_headers_tier_reason_and_approach(tmp_p
     assert frame.columns == list(headers("salesforce", "en").values())
     assert {"Tier", "Tier reason", "Approach", "Why (buying power)", "Account Name"} <= set(frame.columns)
     assert all(re.match(r"Tier [123] \(", r) for r in frame["Tier reason"])
-    assert "1:1 ABM: account plan, field sales, upsell / cross-sell" in set(frame["Approach"])
+    assert "Follow up now off the web (telesales, visits)" in set(frame["Approach"])  # a Tier 1/2 action
+    assert set(frame["Approach"]) <= set(playbook("en").values()) | set(labels("action.do", "en").values())
     con = duckdb.connect(str(db), read_only=True)
     try:
         approaches = dict(con.execute("SELECT segment, approach FROM segments").fetchall())

@@ -6,6 +6,7 @@ import polars as pl
 
 from abm.config.settings import TierSettings
 from abm.messages import Lang
+from abm.targeting.actions import with_priority_score
 from abm.targeting.tiers import assign_tiers
 
 # account_id, segment, buying_power_score, sales_amount (priority = score, then own revenue, then id)
@@ -27,7 +28,7 @@ def tiers(settings: TierSettings, lang: Lang = "en") -> dict[str, tuple[int | No
     frame = pl.DataFrame(
         ACCOUNTS, schema=["account_id", "segment", "buying_power_score", "sales_amount"], orient="row"
     )
-    out = assign_tiers(frame, settings, lang)
+    out = assign_tiers(with_priority_score(frame, 0.0), settings, lang)
     return {r["account_id"]: (r["tier"], r["tier_reason"]) for r in out.iter_rows(named=True)}
 
 
@@ -76,7 +77,8 @@ def test_tier_reason_is_japanese_by_default():
     frame = pl.DataFrame(
         ACCOUNTS, schema=["account_id", "segment", "buying_power_score", "sales_amount"], orient="row"
     )
-    out = assign_tiers(frame, TierSettings(tier1_capacity=2))  # no language given: Japanese
+    # no language given: Japanese
+    out = assign_tiers(with_priority_score(frame, 0.0), TierSettings(tier1_capacity=2))
     got = dict(zip(out["account_id"], out["tier_reason"], strict=True))
     assert got["a1"] == (
         "ティア1（1:1 アカウントプラン）: S+B+C のアカウント、優先順位 1 位（2 枠中）、"

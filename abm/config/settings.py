@@ -15,8 +15,8 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from abm.engagement.score_settings import EngagementSettings
 from abm.engagement.role_settings import RolesSettings
+from abm.engagement.score_settings import EngagementSettings
 from abm.errors import ConfigError
 from abm.matching.settings import MatchSettings
 from abm.messages import DEFAULT_LANGUAGE, Lang, playbook

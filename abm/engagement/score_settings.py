@@ -61,6 +61,14 @@ class EngagementSettings(BaseModel):
     surge_min_points: float = Field(
         10.0, ge=0, description="Surging also needs at least this many recent points (noise floor)."
     )
+    priority_weight: float = Field(
+        0.2,
+        ge=0,
+        le=10,
+        description="How much engagement moves an account up within its tier (abm.targeting.actions): "
+        "priority_score = buying_power_score + weight × (11 − engagement_decile) / 10, 0 without "
+        "engagement. 0 keeps the order by buying power, then own revenue.",
+    )
 
     @field_validator("points")
     @classmethod

@@ -40,6 +40,45 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "MA nurture (1:many), watch for signals",
     },
     "approach.none": {"ja": "対象外", "en": "Not targeted"},
+    # -- next actions (abm/targeting/actions.py): what approach says, and why tier_reason gives
+    "action.do.inside_sales_now": {
+        "ja": "インサイドセールスで即時アプローチ",
+        "en": "Inside sales: approach now",
+    },
+    "action.do.follow_up_offline": {
+        "ja": "Web以外で至急フォロー (テレセールス・訪問)",
+        "en": "Follow up now off the web (telesales, visits)",
+    },
+    "action.do.reach_decision_maker": {
+        "ja": "決裁者との接点づくり",
+        "en": "Build a contact with the decision maker",
+    },
+    "action.level.high": {"ja": "多い", "en": "high"},
+    "action.level.mid": {"ja": "中程度", "en": "moderate"},
+    "action.level.low": {"ja": "少ない", "en": "low"},
+    "action.level.none": {"ja": "ない", "en": "absent"},
+    "action.why.inside_sales_now": {
+        "ja": "ホワイトスペース（{segment}）で直近のWeb行動がそれ以前を大きく上回る急上昇"
+        "（エンゲージメント {score}）",
+        "en": "whitespace ({segment}) whose recent web activity is well above its own previous level "
+        "(engagement {score})",
+    },
+    "action.why.follow_up_offline": {
+        "ja": "ティア{tier}の対象なのにWeb行動が{level}（エンゲージメント {score}）",
+        "en": "a Tier {tier} target whose web activity is {level} (engagement {score})",
+    },
+    "action.why.reach_decision_maker": {
+        "ja": "ターゲットなのに決裁者（経営層）のオプトイン済みコンタクトがいない",
+        "en": "a target without an opted-in decision-maker contact",
+    },
+    "action.reason": {"ja": "次のアクション「{action}」: {why}", "en": 'Next action "{action}": {why}'},
+    "action.separator": {"ja": "。", "en": ". "},
+    # -- buying-committee roles (abm/engagement/roles.py), per role code
+    "role.decision_maker": {"ja": "決裁者", "en": "Decision maker"},
+    "role.champion": {"ja": "推進者", "en": "Champion"},
+    "role.technical": {"ja": "技術評価者", "en": "Technical evaluator"},
+    "role.finance": {"ja": "財務", "en": "Finance"},
+    "role.user": {"ja": "利用者", "en": "User"},
     # -- engagement (abm/engagement): activity types, levels and zeroing reasons, by code
     "activity.download": {"ja": "資料DL", "en": "Download"},
     "activity.webinar": {"ja": "ウェビナー参加", "en": "Webinar"},
@@ -58,12 +97,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "zeroed.opted_out": {"ja": "配信停止・未許諾", "en": "Opted out / no consent"},
     "zeroed.competitor": {"ja": "競合", "en": "Competitor"},
     "zeroed.student": {"ja": "学生", "en": "Student"},
-    # -- buying-committee roles (abm/engagement/roles.py), per role code
-    "role.decision_maker": {"ja": "決裁者", "en": "Decision maker"},
-    "role.champion": {"ja": "推進者", "en": "Champion"},
-    "role.technical": {"ja": "技術評価者", "en": "Technical evaluator"},
-    "role.finance": {"ja": "財務", "en": "Finance"},
-    "role.user": {"ja": "利用者", "en": "User"},
     # -- tier_reason (abm/targeting/tiers.py)
     "tier.name.1": {"ja": "1:1 アカウントプラン", "en": "1:1 account plan"},
     "tier.name.2": {"ja": "1:few", "en": "1:few"},
@@ -132,6 +165,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "column.up_to": {"ja": "顧客累積シェア", "en": "Up to (customers)"},
     "column.decile": {"ja": "デシル", "en": "Decile"},
     "column.accounts": {"ja": "アカウント数", "en": "Accounts"},
+    "column.engaged": {"ja": "エンゲージメントあり", "en": "Engaged"},
+    "column.high": {"ja": "高", "en": "High"},
+    "column.mid": {"ja": "中", "en": "Mid"},
+    "column.low": {"ja": "低", "en": "Low"},
+    "column.surging": {"ja": "急上昇", "en": "Surging"},
+    "column.engagement_score": {"ja": "エンゲージメント", "en": "Engagement"},
+    "column.next_action": {"ja": "次のアクション", "en": "Next action"},
+    "column.untiered": {"ja": "ティアなし", "en": "Untiered"},
+    "column.with_contacts": {"ja": "コンタクトあり", "en": "With contacts"},
+    "column.missing_decision_maker": {"ja": "決裁者なし", "en": "No decision maker"},
+    "column.missing_champion": {"ja": "推進者なし", "en": "No champion"},
+    "column.missing_technical": {"ja": "技術評価者なし", "en": "No technical evaluator"},
+    "column.missing_finance": {"ja": "財務なし", "en": "No finance"},
+    "column.missing_user": {"ja": "利用者なし", "en": "No user"},
     "column.min_revenue": {"ja": "最小売上", "en": "Min revenue"},
     "column.max_revenue": {"ja": "最大売上", "en": "Max revenue"},
     "column.cumulative_share": {"ja": "累積シェア", "en": "Cumulative share"},
@@ -235,6 +282,30 @@ MESSAGES: dict[str, dict[str, str]] = {
     "column.lift": {"ja": "倍率", "en": "Lift"},
     "column.support": {"ja": "上位顧客数", "en": "Top customers"},
     "column.master_companies": {"ja": "マスター社数", "en": "Master companies"},
+    "report.engagement.title": {"ja": "セグメント別エンゲージメント", "en": "Engagement by segment"},
+    "report.engagement.none": {
+        "ja": "エンゲージメントのあるアカウントはありません"
+        "（行動データ activities がないか、紐づきません）。",
+        "en": "No account shows engagement (no activities input, or none attributed).",
+    },
+    "report.engagement.actions": {"ja": "次のアクション（ティア別）", "en": "Next actions by tier"},
+    "report.engagement.note": {
+        "ja": "エンゲージメント: 行動ポイントを経過日数で減衰させた合計。高・中・低はデシル、"
+        "急上昇は直近の行動がそれ以前を大きく上回るもの。"
+        "次のアクションは v_next_actions に担当者別の一覧があります。",
+        "en": "Engagement: activity points decayed by age, summed. High / mid / low by decile; surging = "
+        "recent activity well above the account's own earlier level. v_next_actions lists the actions per "
+        "owner.",
+    },
+    "report.coverage.title": {"ja": "購買委員会のカバレッジ不足", "en": "Buying-committee coverage gaps"},
+    "report.coverage.none": {"ja": "ティア付きのアカウントがありません。", "en": "No tiered account."},
+    "report.coverage.note": {
+        "ja": "ターゲット（ティア1〜3）のうち、"
+        "オプトイン済みコンタクトがいない役割ごとのアカウント数。"
+        "決裁者がいなければ次のアクションは「決裁者との接点づくり」です。",
+        "en": "Targets (Tier 1–3) without a consented contact in each role. Without a decision maker the "
+        "next action is to build a contact with one.",
+    },
     "report.territories.title": {"ja": "テリトリーの負荷バランス", "en": "Territory balance"},
     "report.territories.empty": {"ja": "輪に入るアカウントがありません。", "en": "No accounts in a circle."},
     "report.territories.per_rep": {

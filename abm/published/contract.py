@@ -26,11 +26,12 @@ from abm.inputs.spec import Kind
 # The three-circle segments in the order people read them (domain.md): strongest first, none last.
 SEGMENTS: tuple[str, ...] = ("S+B+C", "S+B", "B+C", "B", "S+C", "S", "C", "none")
 
-# The order targets are worked in: tier, then buying power, then own revenue; account_id breaks ties
+# The order targets are worked in: tier, then priority_score (buying power lifted by engagement,
+# `actions.priority_weight`; weight 0 = buying power alone), then own revenue; account_id breaks ties
 # so every reader (v_target_accounts.priority, the API's `priority` sort, tiering) agrees on it.
 PRIORITY: tuple[tuple[str, bool], ...] = (
     ("tier", False),
-    ("buying_power_score", True),
+    ("priority_score", True),
     ("sales_amount", True),
     ("account_id", False),
 )
@@ -187,10 +188,16 @@ ACCOUNT: dict[str, Column] = {
         Column(
             "approach",
             "VARCHAR",
-            "Approach for the segment: circles.playbook, else the message catalogue's in ui.language.",
+            "Approach: the next_action's text when one is set, else the segment's (circles.playbook, else "
+            "the message catalogue's in ui.language).",
         ),
         Column("tier", "TINYINT", "ABM tier: 1 = 1:1, 2 = 1:few, 3 = 1:many; empty = not targeted."),
-        Column("tier_reason", "VARCHAR", "Why the account got its tier (segment, rank, capacity)."),
+        Column(
+            "tier_reason",
+            "VARCHAR",
+            "Why the account got its tier (segment, rank, capacity), then why its next_action when one "
+            "is set.",
+        ),
         Column("territory", "VARCHAR", "Sales territory (area of the prefecture, or the rep's territory)."),
         Column("owner", "VARCHAR", "Sales rep who owns the account; empty until reps are assigned."),
         Column(
@@ -218,8 +225,45 @@ ACCOUNT: dict[str, Column] = {
         Column(
             "priority",
             "BIGINT",
-            "Place in the target list (1 = first): Tier 1, 2, 3, then untiered accounts, each by buying "
-            "power, then own revenue, then account_id (PRIORITY, computed in abm.targeting.tiers).",
+            "Place in the target list (1 = first): Tier 1, 2, 3, then untiered accounts, each by "
+            "priority_score, then own revenue, then account_id (PRIORITY, computed in abm.targeting.tiers).",
+        ),
+        Column(
+            "priority_score",
+            "DOUBLE",
+            "What orders accounts within a tier: buying_power_score + actions.priority_weight × engagement "
+            "(1.0 for engagement decile 1 … 0.1 for decile 10, 0 without); equals buying_power_score when "
+            "the weight is 0 or the account shows no engagement (abm.targeting.actions).",
+        ),
+        Column(
+            "engagement_score",
+            "DOUBLE",
+            "Decayed engagement points of the account (account_engagement); 0 without attributed activity.",
+        ),
+        Column(
+            "engagement_level",
+            "VARCHAR",
+            "Engagement level: high, mid, low or none (none = no engagement; account_engagement).",
+        ),
+        Column(
+            "surging",
+            "BOOLEAN",
+            "Recent engagement well above the account's own previous level (account_engagement).",
+        ),
+        Column(
+            "roles_missing",
+            "VARCHAR",
+            "Buying-committee roles without a consented contact, comma-separated in the order "
+            "decision_maker, champion, technical, finance, user (account_coverage); every role when the "
+            "account has no contact, empty when all are reached.",
+        ),
+        Column(
+            "next_action",
+            "VARCHAR",
+            "What to do next, first rule wins: inside_sales_now (whitespace B / B+C that is surging), "
+            "follow_up_offline (Tier 1/2 with low or no engagement: telesales, visits), "
+            "reach_decision_maker (tiered, no consented decision maker); empty = the segment's playbook. "
+            "approach then says the action and tier_reason why (abm.targeting.actions).",
         ),
         Column(
             "name_norm",
@@ -228,6 +272,13 @@ ACCOUNT: dict[str, Column] = {
         ),
     )
 }
+
+# A segment's own approach (segments, v_segment_summary): the playbook, before any next_action.
+SEGMENT_APPROACH = Column(
+    "approach",
+    "VARCHAR",
+    "Approach for the segment: circles.playbook, else the message catalogue's in ui.language.",
+)
 
 VIEWS: tuple[Table, ...] = (
     Table(
@@ -376,7 +427,7 @@ VIEWS: tuple[Table, ...] = (
         description="Per three-circle segment: accounts, revenue, contacts, whitespace, tiers and shares.",
         columns=(
             ACCOUNT["segment"],
-            ACCOUNT["approach"],
+            SEGMENT_APPROACH,
             Column("accounts", "BIGINT", "Accounts in the segment."),
             Column("revenue", "DOUBLE", "Own net revenue in the look-back window (yen)."),
             Column("contacts", "BIGINT", "Reachable contacts of those accounts."),
@@ -461,6 +512,43 @@ VIEWS: tuple[Table, ...] = (
             ),
         ),
     ),
+    Table(
+        "v_next_actions",
+        "view",
+        grain="one row per account with a next action or in Tier 1/2, by owner then priority",
+        description="This week's actions per owner (rep), best first: accounts whose next_action is set "
+        "(surging whitespace, low-engagement Tier 1/2, targets without a decision maker) and every Tier 1/2 "
+        "account, with what to do and why. Without a reps file owner is empty and every account is listed.",
+        columns=(
+            ACCOUNT["owner"],
+            Column("owner_rank", "BIGINT", "Place in the owner's list (1 = first to work), by priority."),
+            ACCOUNT["priority"],
+            ACCOUNT["account_id"],
+            ACCOUNT["name"],
+            ACCOUNT["tier"],
+            ACCOUNT["segment"],
+            ACCOUNT["next_action"],
+            Column(
+                "action",
+                "VARCHAR",
+                "What to do, in ui.language: the next_action's text, else the segment's playbook approach.",
+            ),
+            Column(
+                "reason",
+                "VARCHAR",
+                "Why: the tier's reason, then the facts behind the next_action (accounts.tier_reason).",
+            ),
+            ACCOUNT["engagement_level"],
+            ACCOUNT["engagement_score"],
+            ACCOUNT["surging"],
+            ACCOUNT["roles_missing"],
+            ACCOUNT["buying_power_score"],
+            ACCOUNT["sales_amount"],
+            ACCOUNT["contact_count"],
+            ACCOUNT["territory"],
+            ACCOUNT["prefecture"],
+        ),
+    ),
 )
 
 TABLES: tuple[Table, ...] = (
@@ -508,6 +596,12 @@ TABLES: tuple[Table, ...] = (
             ACCOUNT["why"],
             ACCOUNT["priority"],
             ACCOUNT["name_norm"],
+            ACCOUNT["priority_score"],
+            ACCOUNT["engagement_score"],
+            ACCOUNT["engagement_level"],
+            ACCOUNT["surging"],
+            ACCOUNT["roles_missing"],
+            ACCOUNT["next_action"],
         ),
     ),
     Table(
@@ -517,7 +611,7 @@ TABLES: tuple[Table, ...] = (
         description="One row per three-circle segment with counts and revenue.",
         columns=(
             ACCOUNT["segment"],
-            ACCOUNT["approach"],
+            SEGMENT_APPROACH,
             Column("accounts", "BIGINT", "Accounts in the segment."),
             Column("revenue", "DOUBLE", "Own net revenue in the look-back window (yen)."),
             Column("contacts", "BIGINT", "Reachable contacts of those accounts."),

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
+from abm.engagement.roles import ROLES
+from abm.published.contract import SEGMENTS
 from abm.published.reader import Session
 
 PARETO_POINTS = 200  # the curve is drawn from at most this many points, whatever the customer count
@@ -26,6 +28,45 @@ class ReportData:
     rejects: pl.DataFrame  # source_file, severity, reason, rows, problems
     timings: pl.DataFrame  # this run's steps
     traits: pl.DataFrame  # buying_power_traits: the lift table behind accounts.why
+    engagement: pl.DataFrame  # per segment: accounts, engaged, high / mid / low, surging, score
+    actions: pl.DataFrame  # per next_action: accounts by tier
+    coverage: pl.DataFrame  # per tier (targets): accounts, with a contact, missing each role
+
+
+_SEGMENT_ORDER = "list_position([" + ", ".join(f"'{s}'" for s in SEGMENTS) + "], segment)"
+_MISSING = ", ".join(
+    f"count(*) FILTER (WHERE list_contains(string_split(roles_missing, ','), '{r}')) AS missing_{r}"
+    for r in ROLES
+)
+
+
+def _engagement(session: Session) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Engagement by segment, next actions by tier, coverage gaps of the targets (from `accounts`);
+    empty frames for a file published before engagement existed."""
+    if not session.scalar(
+        "SELECT count(*) FROM duckdb_columns() WHERE table_name = 'accounts' AND column_name = 'next_action'"
+    ):
+        return pl.DataFrame(), pl.DataFrame(), pl.DataFrame()
+    q = session.frame
+    engagement = q(
+        "SELECT segment, count(*) AS accounts, count(*) FILTER (WHERE engagement_score > 0) AS engaged, "
+        "count(*) FILTER (WHERE engagement_level = 'high') AS high, "
+        "count(*) FILTER (WHERE engagement_level = 'mid') AS mid, "
+        "count(*) FILTER (WHERE engagement_level = 'low') AS low, "
+        "count(*) FILTER (WHERE surging) AS surging, sum(engagement_score) AS engagement_score "
+        f"FROM accounts GROUP BY segment ORDER BY {_SEGMENT_ORDER}"
+    )
+    actions = q(
+        "SELECT next_action, count(*) FILTER (WHERE tier = 1) AS tier1, "
+        "count(*) FILTER (WHERE tier = 2) AS tier2, count(*) FILTER (WHERE tier = 3) AS tier3, "
+        "count(*) FILTER (WHERE tier IS NULL) AS untiered, count(*) AS accounts "
+        "FROM accounts WHERE next_action IS NOT NULL GROUP BY next_action ORDER BY accounts DESC, next_action"
+    )
+    coverage = q(
+        "SELECT tier, count(*) AS accounts, count(*) FILTER (WHERE has_contacts) AS with_contacts, "
+        f"{_MISSING} FROM accounts WHERE tier IS NOT NULL GROUP BY tier ORDER BY tier"
+    )
+    return engagement, actions, coverage
 
 
 def collect(session: Session) -> ReportData:
@@ -67,6 +108,7 @@ def collect(session: Session) -> ReportData:
         if has_changes
         else pl.DataFrame()
     )
+    engagement, actions, coverage = _engagement(session)
     return ReportData(
         run=run,
         pareto=pareto,
@@ -82,6 +124,9 @@ def collect(session: Session) -> ReportData:
             "FROM rejects GROUP BY ALL ORDER BY source_file, severity, rows DESC, reason"
         ),
         traits=q("FROM buying_power_traits ORDER BY attribute, sort_order"),
+        engagement=engagement,
+        actions=actions,
+        coverage=coverage,
         timings=q(
             "SELECT step, seconds, rows, peak_rss_mb FROM run_steps WHERE run_id = $r",
             {"r": run.get("run_id")},

@@ -40,6 +40,8 @@ SECTIONS = (
     "circles",
     "tiers",
     "why",
+    "engagement",
+    "coverage",
     "territories",
     "territory_changes",
     "linking",
@@ -236,6 +238,47 @@ def _why(d: ReportData, lang: Lang) -> str:
     )
 
 
+def _engagement(d: ReportData, lang: Lang) -> str:
+    """Engagement by segment (accounts_engagement's levels and surges) and what the next actions ask."""
+    title = text("report.engagement.title", lang)
+    if d.engagement.height == 0 or not d.engagement["engaged"].sum():
+        return section("engagement", title, [f"<p>{escape(text('report.engagement.none', lang))}</p>"])
+    chart = svg.bar_chart(
+        d.engagement["segment"].to_list(),
+        d.engagement["engaged"].to_list(),
+        [f"{v:,}" for v in d.engagement["engaged"]],
+        color="#ff7f0e",
+    )
+    actions = d.actions.with_columns(
+        pl.col("next_action").replace_strict(labels("action.do", lang), default=pl.col("next_action"))
+    )
+    note = text("report.engagement.note", lang)
+    by_segment = table(d.engagement, {"engagement_score": "{:,.1f}".format}, "engagement", lang)
+    return section(
+        "engagement",
+        title,
+        [
+            f'<div class="row"><div>{by_segment}</div><div>{chart}</div></div>',
+            f"<h3>{escape(text('report.engagement.actions', lang))}</h3>",
+            table(actions, css_class="actions", lang=lang),
+            f'<p class="note">{escape(note)}</p>',
+        ],
+    )
+
+
+def _coverage(d: ReportData, lang: Lang) -> str:
+    """Coverage gaps of the targets: per tier, accounts missing each buying-committee role."""
+    title = text("report.coverage.title", lang)
+    if d.coverage.height == 0:
+        return section("coverage", title, [f"<p>{escape(text('report.coverage.none', lang))}</p>"])
+    note = text("report.coverage.note", lang)
+    return section(
+        "coverage",
+        title,
+        [table(d.coverage, css_class="coverage", lang=lang), f'<p class="note">{escape(note)}</p>'],
+    )
+
+
 def _territories(d: ReportData, lang: Lang) -> str:
     df = d.territories.drop("owner_name")  # rep ids only: the report carries no person's name
     df = df.select([c for c in df.columns if df[c].null_count() < df.height or c in ("territory", "owner")])
@@ -342,6 +385,8 @@ SECTION_RENDERERS = (
     _circles,
     _tiers,
     _why,
+    _engagement,
+    _coverage,
     _territories,
     _territory_changes,
     _linking,

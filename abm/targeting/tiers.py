@@ -1,7 +1,8 @@
 """Tiers: 1 (1:1), 2 (1:few), 3 (1:many), filled by priority within each tier's capacity.
 
 Accounts are ordered by the published priority order (``abm.published.contract.PRIORITY`` without
-the tier: buying-power score, then own revenue, then account id, so the result is deterministic).
+the tier: priority_score — buying power lifted by engagement, ``abm.targeting.actions`` — then own
+revenue, then account id, so the result is deterministic).
 Tier 1 takes the first ``tier1_capacity`` accounts whose segment is eligible for it; Tier 2 the
 next eligible ones not yet tiered; Tier 3 likewise. Each tiered account gets a ``tier_reason`` a
 marketer can read (in ``ui.language``, words from abm.messages), and every account a ``priority``:
@@ -33,8 +34,9 @@ WITHIN_TIER = tuple((name, descending) for name, descending in PRIORITY if name 
 def assign_tiers(
     accounts: pl.DataFrame, settings: TierSettings, lang: Lang = DEFAULT_LANGUAGE
 ) -> pl.DataFrame:
-    """account_id, tier, tier_reason, priority from account_id, segment, buying_power_score and
-    sales_amount; rows come back in priority order (1 first)."""
+    """account_id, tier, tier_reason, priority from account_id, segment, priority_score
+    (``abm.targeting.actions.with_priority_score``), buying_power_score and sales_amount; rows come
+    back in priority order (1 first)."""
     ordered = accounts.sort(
         [pl.col(n) for n, _ in WITHIN_TIER],
         descending=[d for _, d in WITHIN_TIER],

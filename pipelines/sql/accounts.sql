@@ -37,7 +37,13 @@ SELECT
     coalesce(a.customer_codes, 0) AS customer_codes,
     bp.why,  -- the traits that most raise the buying power (abm.ranking.why)
     d.priority,
-    d.name_norm
+    d.name_norm,
+    d.priority_score,  -- buying power lifted by engagement: what orders a tier (abm.targeting.actions)
+    d.engagement_score,
+    d.engagement_level,
+    d.surging,
+    d.roles_missing,
+    d.next_action  -- the point-4 rule that fired, NULL = the segment's playbook
 FROM work.account_base b
 JOIN work.account_flags f USING (account_id)
 JOIN work.account_decisions d USING (account_id)

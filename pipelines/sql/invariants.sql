@@ -3,7 +3,7 @@
 --   1. revenue in the window = Σ accounts.sales_amount (a line whose account has no row would vanish);
 --   2. every loaded sales line and contact reaches exactly one account through matches.account_id
 --      (rejected rows are in `rejects` and never landed; their count is checked in pipelines/checks.py);
---   3. every attributed activity row's account exists (unattributed rows are counted in runs, not here).
+--   3. every attributed activity row's account exists (unattributed rows are counted in runs, not here);
 --   4. every loaded contact has exactly one buying-committee role (contact_roles).
 WITH window_revenue AS (
     SELECT coalesce(sum(amount) FILTER (WHERE date BETWEEN $window_start AND $window_end), 0) AS revenue
