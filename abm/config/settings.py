@@ -121,7 +121,7 @@ class BuyingPowerSettings(Section):
         ge=2,
         le=20,
         description="Cross-validation folds for the reported AUC (at most 3 on ≥ 20,000 training rows, "
-        "and never more than the positives).",
+        "and never more than the positives); measured on a stratified sample of ≤ 30,000 training rows.",
     )
     batch_size: int = Field(
         500_000, ge=1_000, description="Master companies scored per batch (bounds memory)."

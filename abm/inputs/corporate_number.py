@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import polars as pl
 
+from abm.inputs.parsing import nfkc
+
 
 def check_digit(base12: str) -> int:
     """Check digit of a 12-digit base (reference implementation, used by tests and the generator)."""
@@ -22,7 +24,7 @@ def is_valid(number: str) -> bool:
 
 def clean_expr(col: pl.Expr) -> pl.Expr:
     """Strip blanks, hyphens and full-width digits so '1234-56-789012-3' style input compares."""
-    return col.str.normalize("NFKC").str.replace_all(r"[\s\-‐－ー]", "")
+    return nfkc(col).str.replace_all(r"[\s\-‐－ー]", "")
 
 
 def valid_expr(col: pl.Expr) -> pl.Expr:

@@ -49,8 +49,23 @@ _ERA = "(" + "|".join(_ERA_NAMES) + ")"
 _EXCEL_EPOCH = pl.date(1899, 12, 30)
 
 
+def _nfkc_series(s: pl.Series) -> pl.Series:
+    wide = (s.str.len_bytes() != s.str.len_chars()).fill_null(False)
+    if not wide.any():
+        return s
+    at = wide.arg_true()
+    return s.scatter(at, s.gather(at).str.normalize("NFKC"))
+
+
+def nfkc(col: pl.Expr) -> pl.Expr:
+    """NFKC-normalised text. Only values holding a non-ASCII character go through the normaliser:
+    ASCII text is NFKC already, and codes, numbers, domains and emails (millions of them at national
+    scale) are mostly ASCII, so this skips most of what NFKC cost."""
+    return col.map_batches(_nfkc_series, return_dtype=pl.String, is_elementwise=True)
+
+
 def _folded(col: pl.Expr) -> pl.Expr:
-    return col.str.normalize("NFKC").str.strip_chars().str.to_lowercase()
+    return nfkc(col).str.strip_chars().str.to_lowercase()
 
 
 def text(col: pl.Expr) -> pl.Expr:
