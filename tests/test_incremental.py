@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 import pytest
-from helpers import digest, run_settings
+from helpers import digest, run_settings, settings_for
 
 from abm.sample import generate
 from abm.sample.grow import next_month
@@ -135,3 +135,20 @@ def test_a_failed_run_leaves_the_previous_cache_usable(runs, monkeypatch):
         project.run(run_settings(runs["b"], db))
     assert (cache / "manifest.json").read_text(encoding="utf-8") == before
     assert not list(cache.glob("staging-*"))
+
+
+def test_an_unchanged_training_set_reuses_the_buying_power_model(tmp_path: Path):
+    inputs = tmp_path / "in"
+    generate(inputs, companies=1500, customers=150, contacts=300, sales_lines=3000, seed=11, fmt="csv")
+    again, full = tmp_path / "again" / "abm.duckdb", tmp_path / "full" / "abm.duckdb"
+    lookalike = {"buying_power.min_positives": 10}  # the small sample has ~30 A-class customers
+    project.run(settings_for(inputs, again, **lookalike))  # the lookalike (default method) is trained
+    full.parent.mkdir()
+    shutil.copy(again, full)
+    project.run(settings_for(inputs, again, **lookalike))
+    project.run(settings_for(inputs, full, **lookalike), full=True)
+    reused = _last_reused(again)
+    assert reused["lookalike"] == "reused", reused
+    with duckdb.connect(str(again), read_only=True) as con:
+        assert con.execute("SELECT method FROM model_report").fetchall() == [("lookalike",)]
+    assert digest(again, BOOKKEEPING) == digest(full, BOOKKEEPING)
