@@ -224,7 +224,7 @@ class Run(
     published_model(  # type: ignore[misc]
         "RunColumns",
         "runs",
-        exclude=("config",),
+        exclude=("config", "reused"),  # reused: run-cache bookkeeping, for BI and `abm` only
         required=("run_id",),
         types={"input_files": dict[str, Any], "link_summary": dict[str, Any]},
         example={

@@ -162,3 +162,50 @@ def run_bench(
         "accuracy": link_accuracy(db, folder / "truth"),
         "engagement": engagement_recovery(db, folder / "truth"),
     }
+
+
+def grown_dataset(scale: str, cache: Path, seed: int = 42) -> Path:
+    """The scale's inputs one month later (abm.sample.grow: a month of sales, 1% new contacts, one
+    changed contact), made once beside the generated data and kept."""
+    from abm.sample.grow import next_month
+
+    folder = cache / f"{scale}-seed{seed}-next-month"
+    done = folder / ".complete"
+    if not done.exists():
+        growth = next_month(dataset(scale, cache, seed), folder, seed=seed)
+        done.write_text(f"{growth}\n")
+    return folder
+
+
+def run_incremental_bench(
+    scale: str,
+    cache: Path,
+    settings: Settings | None = None,
+    seed: int = 42,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> dict:
+    """Time a re-run against a full run on the same grown inputs: run the scale's data (which leaves
+    the run cache), re-run on next month's inputs with the cache, then run those inputs in full."""
+    before, after = dataset(scale, cache, seed, progress), grown_dataset(scale, cache, seed)
+    settings = settings or load_settings(None)
+
+    def timed(folder: Path, db: Path, full: bool) -> project.RunResult:
+        run = settings.run.model_copy(
+            update={"input_dir": folder, "db": db, "decisions": cache / "no-decisions.csv"}
+        )
+        return project.run(settings.model_copy(update={"run": run}), progress=progress, full=full)
+
+    db = cache / f"{scale}-seed{seed}-incremental.duckdb"
+    timed(before, db, full=True)  # the previous quarter: writes the cache the re-run reads
+    rerun = timed(after, db, full=False)
+    full = timed(after, cache / f"{scale}-seed{seed}-incremental-full.duckdb", full=True)
+    steps = pl.DataFrame([{"step": t.step, "full": t.seconds} for t in full.timings]).join(
+        pl.DataFrame([{"step": t.step, "rerun": t.seconds} for t in rerun.timings]), on="step", how="left"
+    )
+    return {
+        "scale": scale,
+        "size": SCALES[scale],
+        "full": full.seconds,
+        "rerun": rerun.seconds,
+        "steps": steps,
+    }

@@ -21,6 +21,7 @@ from abm.ranking.buying_power import positives, rule_score, score_decile, usable
 from abm.ranking.lookalike import MASTER_COLUMNS, CannotTrain, LookalikeResult, fit_and_score
 from abm.ranking.traits import lift_table
 from abm.ranking.why import account_why
+from pipelines.buying_power_cache import cached_lookalike
 from pipelines.context import RunContext
 
 REPORT_SCHEMA = {
@@ -87,16 +88,22 @@ def buying_power(ctx: RunContext) -> int:
     elif n_pos < bp.min_positives:
         why = f"only {n_pos:,} {label} linked to the master (< buying_power.min_positives {bp.min_positives})"
     else:
+        as_of_year = ctx.as_of.year
         try:
-            result = fit_and_score(
+            result = cached_lookalike(  # a re-run with the same training set reuses it
+                ctx,
                 master,
                 top.to_numpy(),
-                as_of_year=ctx.as_of.year,
-                negatives=bp.negatives,
-                cv_folds=bp.cv_folds,
-                batch_size=bp.batch_size,
-                seed=bp.seed,
-                progress=ctx.progress,
+                lambda: fit_and_score(
+                    master,
+                    top.to_numpy(),
+                    as_of_year=as_of_year,
+                    negatives=bp.negatives,
+                    cv_folds=bp.cv_folds,
+                    batch_size=bp.batch_size,
+                    seed=bp.seed,
+                    progress=ctx.progress,
+                ),
             )
         except CannotTrain as e:
             why = f"lookalike not trained: {e.reason}" + (f" [{'; '.join(e.dropped)}]" if e.dropped else "")

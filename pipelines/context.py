@@ -22,6 +22,7 @@ import polars as pl
 
 from abm.config.settings import Settings
 from abm.inputs.readers import InputFile
+from pipelines.run_cache import RunCache
 
 log = logging.getLogger("abm.pipeline")
 WORK = "work"  # schema of intermediate tables, dropped before publishing
@@ -46,6 +47,7 @@ class RunContext:
     quarter: str | None = None
     previous_db: Path | None = None
     facts: dict[str, Any] = field(default_factory=dict)  # figures steps report into `runs`
+    cache: RunCache = field(default_factory=RunCache.off)  # what a re-run may reuse (pipelines.run_cache)
     step: str = ""
 
     def params(self) -> dict[str, Any]:

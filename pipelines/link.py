@@ -13,9 +13,9 @@ from collections.abc import Callable
 import polars as pl
 
 from abm.matching import MASTER_COLUMNS, attach_groups, is_linked, offmaster_groups, record_keys
-from abm.matching import link as link_records
 from abm.matching.decision_store import read_decisions
 from pipelines.context import RunContext
+from pipelines.link_cache import Master, link_source
 
 SOURCES = {
     "sales": "work.sales_customers",
@@ -38,19 +38,15 @@ def link(ctx: RunContext) -> int:
         ctx.sql("activity_records")
     companies = ctx.read_table("companies", MASTER_COLUMNS)
     decisions = read_decisions(ctx.settings.run.decisions)
+    master = Master(companies, ctx.settings.match, ctx.cache, _indented(ctx))
     matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():
         if not ctx.exists(table):
             continue
         records = ctx.read_table(table)
-        result = link_records(
-            companies,
-            records,
-            source=source,
-            settings=ctx.settings.match,
-            decisions=decisions.filter(pl.col("source") == source),
-            progress=_indented(ctx),  # link_records names the source itself
-        )
+        decided = decisions.filter(pl.col("source") == source)
+        # link_source names the source itself; unchanged records keep the previous run's link
+        result = link_source(master, records, source, decided, _indented(ctx))
         status = result.matches["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))
         ctx.progress(f"  {source}: {records.height:,} records → {summary}")
@@ -63,6 +59,7 @@ def link(ctx: RunContext) -> int:
         open_keys = result.matches.filter(~is_linked()).select("source_key")
         keys = record_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
         unlinked.append(keys.select(pl.lit(source).alias("source"), "source_key", "nname", "pref", "domain"))
+    master.keep_unused()
     ctx.write("work.link_matches", pl.concat(matches, how="diagonal_relaxed"))
     companies_unknown = pl.concat(unlinked)
     attaching = pl.col("source").is_in(ATTACHING)

@@ -13,10 +13,11 @@ import polars as pl
 from abm import periods
 from abm.errors import ConfigError, InputError
 from abm.inputs import houjin
-from abm.inputs.readers import Table, check_tables, find_input, list_tables, missing_message, read_input
+from abm.inputs.readers import Table, check_tables, find_input, list_tables, missing_message
 from abm.inputs.schema import INPUTS
 from abm.inputs.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
+from pipelines.load_cache import load_input
 
 
 def load(ctx: RunContext) -> int:
@@ -40,15 +41,14 @@ def load(ctx: RunContext) -> int:
         spec = INPUTS[name]
         if name == "companies" and master is not None:
             raw, info = master.raw, master.info
-        elif name in paths:
-            raw, info = read_input(paths[name], spec, ctx.settings.columns.get(name), tables=tables[name])
+            landed, rejected = houjin.relocate(master, *validate(raw, spec, info.path.name))
+            read = raw.height
+        elif name in paths:  # unchanged files land from the run cache (pipelines.load_cache)
+            landed, rejected, info, read = load_input(ctx, spec, paths[name], tables[name])
         else:  # optional input (reps, pins, enrichment) not supplied
             continue
-        landed, rejected = validate(raw, spec, info.path.name)
-        if name == "companies" and master is not None:
-            landed, rejected = houjin.relocate(master, landed, rejected)
         rows = rejected.filter(pl.col("severity") == ROW_LEVEL)
-        if landed.height == 0 and raw.height > 0:
+        if landed.height == 0 and read > 0:
             raise InputError(
                 f"{info.path}: no row passed validation ({rows.height} problems; first: "
                 f"row {rows['row_number'][0]}, {rows['column'][0]}: {rows['reason'][0]})"
@@ -61,7 +61,7 @@ def load(ctx: RunContext) -> int:
         n_values = rejected.filter(pl.col("severity") == VALUE_LEVEL).height
         ctx.input_rows[name] = {
             **ctx.input_rows.get(name, {}),
-            "read": raw.height,
+            "read": read,
             "loaded": landed.height,
             "rejected": n_rejected,
             "values_nulled": n_values,

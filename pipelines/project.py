@@ -21,6 +21,7 @@ from abm.config.settings import Settings
 from abm.errors import AbmError
 from abm.published.file import operational_message, publish_lock, remove_stale_builds, usable_previous
 from pipelines.context import WORK, RunContext
+from pipelines.run_cache import RunCache
 from pipelines.runner import StepTiming, run_steps
 from pipelines.steps import STEPS
 
@@ -51,14 +52,19 @@ def connect_for_build(path: Path, settings: Settings) -> duckdb.DuckDBPyConnecti
     return duckdb.connect(str(path), config=config)
 
 
-def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -> RunResult:
-    """Run every step into a new file and publish it atomically at ``settings.run.db``."""
+def run(
+    settings: Settings, progress: Callable[[str], None] = lambda _m: None, *, full: bool = False
+) -> RunResult:
+    """Run every step into a new file and publish it atomically at ``settings.run.db``.
+
+    What the last published run computed and is still valid is reused from ``<db>.cache/``
+    (``pipelines.run_cache``); ``full`` recomputes everything (and writes a fresh cache)."""
     db = settings.run.db.resolve()
     db.parent.mkdir(parents=True, exist_ok=True)
     started = time.time()
     try:
         with publish_lock(db):
-            return _run_locked(db, settings, started, progress)
+            return _run_locked(db, settings, started, progress, full)
     except AbmError:
         raise
     except Exception as exc:
@@ -68,15 +74,18 @@ def run(settings: Settings, progress: Callable[[str], None] = lambda _m: None) -
         raise AbmError(message) from None
 
 
-def _run_locked(db: Path, settings: Settings, started: float, progress: Callable[[str], None]) -> RunResult:
+def _run_locked(
+    db: Path, settings: Settings, started: float, progress: Callable[[str], None], full: bool
+) -> RunResult:
     """The run proper, under the publish lock: tidy what dead runs left, build, check, swap in."""
     remove_stale_builds(db, progress)
     previous = usable_previous(db, progress)
     run_id = new_run_id()
     building = db.with_name(f"{db.name}.building-{run_id}")
+    cache = RunCache.open(db, run_id, progress, enabled=not full)
     con = connect_for_build(building, settings)
     try:
-        ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=previous)
+        ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=previous, cache=cache)
         ctx.execute(f"CREATE SCHEMA {WORK}")
         timings = run_steps(ctx, STEPS)
         segments = ctx.read_table("segments", ("segment", "accounts", "revenue", "contacts", "whitespace"))
@@ -87,9 +96,14 @@ def _run_locked(db: Path, settings: Settings, started: float, progress: Callable
         os.replace(building, db)  # the atomic publish
     except BaseException:
         con.close()
+        cache.discard()
         for leftover in (building, building.with_name(building.name + ".wal")):
             leftover.unlink(missing_ok=True)
         raise
+    try:
+        cache.commit()  # only now: a failed run leaves the previous cache as it was
+    except OSError as exc:  # the run is published; the next run then simply reuses less
+        progress(f"warning: run cache not written ({exc}); the next run recomputes what it would reuse")
     _write_report(db, progress)
     rejected = sum(v["rejected"] for v in ctx.input_rows.values())
     nulled = sum(v.get("values_nulled", 0) for v in ctx.input_rows.values())

@@ -38,6 +38,7 @@ def record_run(ctx: RunContext) -> int:
         "gini": conc.get("gini"),
         "buying_power_method": ctx.facts.get("buying_power_method"),
         "link_summary": json.dumps(ctx.facts.get("link", {}), ensure_ascii=False, default=str),
+        "reused": json.dumps(ctx.cache.reused, ensure_ascii=False, sort_keys=True),
         "config": ctx.settings.model_dump_json(exclude={"api"}),  # API keys never go into the BI file
         "abm_version": version("abm"),
     }

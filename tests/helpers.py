@@ -16,6 +16,7 @@ import hashlib
 import re
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from abm.config.settings import BuyingPowerSettings, load_settings
@@ -189,3 +190,58 @@ def sample_run(root: Path, **overrides) -> tuple[Path, Path, dict]:
         db.parent.mkdir(parents=True, exist_ok=True)
         project.run(load_settings(None, **values))
     return inputs, db, values
+
+
+# --- published output, compared -------------------------------------------------------------------
+
+# Columns whose values differ on every run or machine, not in what the run decided.
+VOLATILE = {
+    "run_id",
+    "previous_run_id",
+    "started_at",
+    "finished_at",
+    "seconds",
+    "peak_rss_mb",
+    "fit_seconds",
+    "score_seconds",
+    "config",
+    "input_files",
+    "abm_version",
+}
+
+
+def _select(con: duckdb.DuckDBPyConnection, name: str, skip: frozenset[str]) -> tuple[str, list[str]]:
+    columns = con.execute(
+        "SELECT column_name, data_type FROM information_schema.columns "
+        "WHERE table_schema = 'main' AND table_name = ? ORDER BY ordinal_position",
+        [name],
+    ).fetchall()
+    described = [f"{c} {t}" for c, t in columns]
+    parts = []
+    for column, data_type in columns:
+        if column in VOLATILE or column in skip:
+            continue
+        quoted = f'"{column}"'
+        parts.append(f"round({quoted}, 6)" if data_type in ("DOUBLE", "FLOAT") else quoted)
+    return ", ".join(parts), described
+
+
+def digest(db: Path, skip: frozenset[str] = frozenset()) -> dict[str, dict[str, object]]:
+    """Columns, row count and a content hash of every published table and view (``skip``: more
+    columns to leave out, e.g. the run's own bookkeeping when two ways of running are compared)."""
+    out: dict[str, dict[str, object]] = {}
+    with duckdb.connect(str(db), read_only=True) as con:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1"
+            ).fetchall()
+        ]
+        for name in names:
+            select, described = _select(con, name, skip)
+            rows = con.execute(f'SELECT {select} FROM "{name}" ORDER BY ALL').fetchall()
+            sha = hashlib.sha256()
+            for row in rows:
+                sha.update(repr(row).encode())
+            out[name] = {"columns": described, "rows": len(rows), "sha256": sha.hexdigest()}
+    return out

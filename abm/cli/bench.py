@@ -21,12 +21,22 @@ def bench(
     ),
     config: ConfigOpt = None,
     seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
+    incremental: Annotated[
+        bool,
+        typer.Option(
+            "--incremental",
+            help="Time a re-run on next month's inputs (+1 month of sales, +1% contacts) against a full run.",
+        ),
+    ] = False,
 ) -> None:
     """Run the whole pipeline on generated data at a named scale; print time, memory and accuracy per step."""
     from pipelines.bench import SCALES, run_bench
 
     if scale not in SCALES:
         raise AbmError(f"--scale must be one of {', '.join(SCALES)} (got '{scale}')")
+    if incremental:
+        _incremental(scale, cache, config, seed)
+        return
     figures = run_bench(scale, cache, settings_from(config), seed, progress=say)
     size = figures["size"]
     tell(
@@ -62,3 +72,19 @@ def bench(
 
 def _share(x: float | None) -> str:
     return "—" if x is None else f"{x:.0%}"
+
+
+def _incremental(scale: str, cache: Path, config: Path | None, seed: int) -> None:
+    from pipelines.bench import run_incremental_bench
+
+    figures = run_incremental_bench(scale, cache, settings_from(config), seed, progress=say)
+    tell_table(
+        f"Re-run vs full run on the same inputs ({scale})",
+        ("step", "full s", "re-run s"),
+        (
+            (r["step"], f"{r['full']:.1f}", f"{r['rerun']:.1f}" if r["rerun"] is not None else "—")
+            for r in figures["steps"].iter_rows(named=True)
+        ),
+    )
+    share = figures["rerun"] / figures["full"] if figures["full"] else 0.0
+    tell(f"full {figures['full']:.1f}s, re-run {figures['rerun']:.1f}s ({share:.0%} of full)")

@@ -24,12 +24,18 @@ def run(
     as_of: Annotated[
         str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest sale).")
     ] = None,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Recompute everything; ignore the previous run's cache (<db>.cache/)."),
+    ] = False,
 ) -> None:
-    """Load, link, rank, segment and tier; publish the DuckDB file atomically."""
+    """Load, link, rank, segment and tier; publish the DuckDB file atomically.
+
+    A re-run reuses what the last published run computed and is still valid (README "Incremental re-runs")."""
     when = _parse_date(as_of) if as_of else None
     settings = settings_from(config, **{"run.input_dir": input, "run.db": db, "run.as_of": when})
     say(f"abm run: {settings.run.input_dir} → {settings.run.db}")
-    result = project.run(settings, progress=say)
+    result = project.run(settings, progress=say, full=full)
     tell_table(
         f"Segments ({result.quarter})",
         ("segment", "accounts", "revenue", "contacts", "whitespace"),

@@ -347,10 +347,12 @@ def read_input(
     extra_columns: dict[str, str] | None = None,
     sheet: str | None = None,
     tables: list[Table] | None = None,
+    digest: str | None = None,
 ) -> tuple[pl.DataFrame, InputFile]:
     """Canonical all-text frame of one input file (every sheet, or ``sheet``), and what was read.
 
-    ``tables``: the header pass's result, if already done (saves detecting the encoding twice)."""
+    ``tables``: the header pass's result, if already done (saves detecting the encoding twice);
+    ``digest``: the file's SHA-256, if already computed (saves reading a large file once more)."""
     tables = list_tables(path, sheet) if tables is None else tables
     maps = check_tables(tables, spec, extra_columns)
     if maps and maps[0].missing:
@@ -367,4 +369,4 @@ def read_input(
     absent = [c.name for c in spec.columns if c.name not in df.columns]
     df = df.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in absent)
     encoding = tables[0].encoding if tables else "xlsx"
-    return df, InputFile(spec.name, path, sha256(path), encoding)
+    return df, InputFile(spec.name, path, digest or sha256(path), encoding)

@@ -10,7 +10,7 @@ import polars as pl
 
 from abm.matching import blocking, features
 from abm.matching.decisions import check_decisions, latest_decisions
-from abm.matching.index import QUERY_KEYS, master_index
+from abm.matching.index import QUERY_KEYS, MasterIndex, master_index
 from abm.matching.keys import record_keys
 from abm.matching.settings import MatchSettings
 
@@ -95,16 +95,18 @@ def link(
     settings: MatchSettings,
     decisions: pl.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
+    index: MasterIndex | None = None,
 ) -> LinkResult:
     """Link ``records`` (source_key, name, corporate_number, prefecture, phone, email_domain).
 
     Human ``decisions`` (source, source_key, company_id — null = not a match —, decided_at) are applied
     first and never overridden; the rest is blocked, scored and decided with ``settings``' thresholds.
+    ``index``: the master's index when the caller already has it (a re-run's cache), else built here.
     """
     say = progress or (lambda _msg: None)
     seconds: dict[str, float] = {}
     t = time.perf_counter()
-    idx = master_index(companies, settings)
+    idx = index if index is not None else master_index(companies, settings)
     seconds["master"] = time.perf_counter() - t
     say(f"{source}: master ready ({companies.height:,} companies)")
 

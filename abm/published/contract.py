@@ -878,6 +878,13 @@ TABLES: tuple[Table, ...] = (
                 "How buying power was scored: lookalike, rule or rule (fallback).",
             ),
             Column("link_summary", "VARCHAR", "JSON: per source the 名寄せ status counts and statistics."),
+            Column(
+                "reused",
+                "VARCHAR",
+                "JSON: what this run reused from the previous run's cache (`<db>.cache/`, README "
+                '"Incremental re-runs"): per input / 名寄せ entry, e.g. links reused and records linked '
+                "afresh; `{}` for a full run.",
+            ),
             Column("config", "VARCHAR", "JSON: the effective settings of the run."),
             Column("abm_version", "VARCHAR", "abm version that made the run."),
         ),

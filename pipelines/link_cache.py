@@ -1,0 +1,162 @@
+"""名寄せ in a re-run: reuse the master's index and model, and the link of every unchanged record.
+
+Why it is safe (checked in abm/matching): a record's link depends only on the record, the master, the
+match settings, the model trained on that master and the human decisions. Queries are blocked and
+scored one by one (features that compare a candidate with the query's other candidates are per query,
+``over("qid")``; batches only bound memory), so linking a subset of the records gives each of them the
+result the whole set would. What depends on the whole batch — the off-master grouping of unlinked
+records — is not cached: the link step re-runs it on every unlinked record.
+
+Entries (see ``pipelines.run_cache``):
+- ``master_index``: the prepared master (keys, blocking tables, bigram index) and its trained model,
+  keyed by the master's content and every match setting the build reads (not the thresholds);
+- ``link_<source>``: per source, each record's match row and review rows with the record's
+  fingerprint, keyed by the master, all match settings and that source's decisions. Records with a
+  human decision are always linked again (cheap: few), so stale-decision warnings stay the run's own.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from abm.matching import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, MatchSettings, latest_decisions
+from abm.matching import link as link_records
+from abm.matching.index import MasterIndex, master_index
+from abm.matching.linking import BORDERLINE
+from pipelines.run_cache import RunCache, fingerprint, frame_fingerprint, record_fingerprints
+
+# match settings that only decide between scored pairs: the index and model do not depend on them
+THRESHOLDS = {"auto", "review", "margin", "keep_candidates"}
+
+
+class Master:
+    """The master to link against, its fingerprint, and its index, loaded or built only when needed."""
+
+    def __init__(self, companies: pl.DataFrame, settings: MatchSettings, cache: RunCache, say) -> None:
+        self.companies, self.settings, self.cache, self.say = companies, settings, cache, say
+        self.fingerprint = frame_fingerprint(companies)
+        settings_json = settings.model_dump(mode="json", exclude=THRESHOLDS)
+        self.index_key = fingerprint("master_index", self.fingerprint, settings_json)
+        self._index: MasterIndex | None = None
+
+    def index(self) -> MasterIndex:
+        if self._index is None:
+            idx = self.cache.load("master_index", self.index_key, _read_index)
+            if idx is not None:
+                idx.settings = self.settings  # the thresholds are the run's (not part of the key)
+                self.cache.note("master_index", "reused")
+                self.say("reused 名寄せ master index and model (unchanged master and match settings)")
+            else:
+                idx = master_index(self.companies, self.settings)
+                self.cache.put("master_index", self.index_key, lambda p: _write_index(p, idx))
+            self._index = idx
+        return self._index
+
+    def keep_unused(self) -> None:
+        """No record needed linking: keep the cached index (unread) for the next run."""
+        if self._index is None:
+            self.cache.load("master_index", self.index_key, lambda _p: True)
+
+
+def _read_index(folder: Path) -> MasterIndex:
+    with (folder / "index.pkl").open("rb") as fh:
+        idx = pickle.load(fh)  # our own file, written by _write_index under the publish lock
+    if not isinstance(idx, MasterIndex):
+        raise TypeError("not a master index")
+    return idx
+
+
+def _write_index(folder: Path, idx: MasterIndex) -> None:
+    with (folder / "index.pkl").open("wb") as fh:
+        pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read_links(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
+    return pl.read_parquet(folder / "matches.parquet"), pl.read_parquet(folder / "review.parquet")
+
+
+def _write_links(folder: Path, matches: pl.DataFrame, review: pl.DataFrame) -> None:
+    matches.write_parquet(folder / "matches.parquet")
+    review.write_parquet(folder / "review.parquet")
+
+
+def link_source(
+    master: Master,
+    records: pl.DataFrame,
+    source: str,
+    decisions: pl.DataFrame,
+    say: Callable[[str], None],
+) -> LinkResult:
+    """Link one source's records, reusing the cached link of each unchanged record when the master,
+    the match settings and the decisions are unchanged; the result is the full link's, row for row."""
+    cache, settings = master.cache, master.settings
+    key = fingerprint(
+        f"link_{source}",
+        master.fingerprint,
+        master.settings.model_dump(mode="json"),
+        frame_fingerprint(decisions),  # in order: the latest decision per record wins
+    )
+    fps = records.select("source_key", record_fingerprints(records, "source_key"))
+    decided = latest_decisions(decisions, source).select("source_key")
+    reuse = pl.DataFrame(schema={**MATCH_SCHEMA, "record_fp": pl.UInt64})
+    old_review = pl.DataFrame(schema=REVIEW_SCHEMA)
+    cached = (
+        None
+        if records["source_key"].is_duplicated().any()
+        else cache.load(f"link_{source}", key, _read_links)
+    )
+    if cached is not None:
+        old, old_review = cached
+        reuse = old.join(fps, on=["source_key", "record_fp"], how="semi").join(
+            decided, on="source_key", how="anti"
+        )
+    todo = records.join(reuse.select("source_key"), on="source_key", how="anti", maintain_order="left")
+    if reuse.height:
+        say(f"{source}: reused {reuse.height:,} links (unchanged), {todo.height:,} new or changed to link")
+        cache.note(f"link_{source}", {"reused": reuse.height, "linked": todo.height})
+    if todo.height or not reuse.height:
+        fresh = link_records(
+            master.companies, todo, source=source, settings=settings, decisions=decisions,
+            progress=say, index=master.index(),
+        )  # fmt: skip
+    else:
+        fresh = LinkResult(
+            pl.DataFrame(schema=MATCH_SCHEMA), pl.DataFrame(schema=REVIEW_SCHEMA), {"records": 0}
+        )
+    order = records.select("source_key").with_row_index("_pos")
+    matches = (
+        order.join(
+            pl.concat([reuse.drop("record_fp"), fresh.matches], how="vertical_relaxed"),
+            on="source_key",
+            how="left",
+            maintain_order="left",
+        )
+        .drop("_pos")
+        .select(list(MATCH_SCHEMA))
+    )
+    borderline = pl.concat(
+        [
+            old_review.join(reuse.select("source_key"), on="source_key", how="semi"),
+            fresh.review,
+        ],
+        how="vertical_relaxed",
+    ).filter(pl.col("reason") == BORDERLINE)
+    borderline = (
+        borderline.join(order, on="source_key", how="left").sort("_pos", maintain_order=True).drop("_pos")
+    )
+    review = pl.concat(
+        [borderline, fresh.review.filter(pl.col("reason") != BORDERLINE)], how="vertical_relaxed"
+    )
+    cache.put(
+        f"link_{source}",
+        key,
+        lambda p: _write_links(
+            p, matches.join(fps, on="source_key", how="left", maintain_order="left"), review
+        ),
+    )
+    stats = {**fresh.stats, "records": records.height, "reused": reuse.height}
+    return LinkResult(matches, review.select(list(REVIEW_SCHEMA)), stats)

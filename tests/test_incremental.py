@@ -1,0 +1,154 @@
+"""Incremental re-runs: a re-run that reuses the last run's cache publishes exactly what a full run
+publishes on the same inputs, reuses only what is still valid, and survives a damaged cache.
+
+Inputs A are generated; inputs B are A plus one month of sales lines, 1% new contacts and one contact
+whose company name changed (abm.sample.grow). Run A, then B incrementally (cache from A) into one file
+and B with ``full=True`` into a copy of A's file (same history), and compare every published table and
+view: only run ids, clocks and the run's own bookkeeping (link statistics, what was reused) may differ.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+from helpers import digest, run_settings, settings_for
+
+from abm.sample import generate
+from abm.sample.grow import next_month
+from pipelines import project
+from pipelines.runner import Step
+
+BOOKKEEPING = frozenset({"link_summary", "reused"})
+
+
+def _last_reused(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return json.loads(
+            con.execute("SELECT reused FROM runs ORDER BY finished_at DESC LIMIT 1").fetchall()[0][0]
+        )
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("incremental")
+    a, b = root / "a", root / "b"
+    generate(a, companies=1500, customers=150, contacts=500, sales_lines=3000, seed=7, fmt="csv")
+    next_month(a, b, seed=1)
+    inc, full = root / "inc" / "abm.duckdb", root / "full" / "abm.duckdb"
+    project.run(run_settings(a, inc))
+    (root / "after_a").mkdir()
+    shutil.copytree(inc.parent, root / "after_a", dirs_exist_ok=True)  # A's file and cache, for other tests
+    full.parent.mkdir()
+    shutil.copy(inc, full)  # same history as the incremental file, no cache
+    lines: list[str] = []
+    project.run(run_settings(b, inc), progress=lines.append)
+    project.run(run_settings(b, full), full=True)
+    (root / "inc_progress.txt").write_text("\n".join(lines), encoding="utf-8")
+    return {"root": root, "a": a, "b": b, "inc": inc, "full": full}
+
+
+def _from_a(runs: dict[str, Path], name: str) -> Path:
+    """A fresh copy of A's published file and cache; returns the db path."""
+    folder = runs["root"] / name
+    shutil.copytree(runs["root"] / "after_a", folder)
+    return folder / "abm.duckdb"
+
+
+def test_incremental_rerun_publishes_what_a_full_run_publishes(runs):
+    inc, full = digest(runs["inc"], BOOKKEEPING), digest(runs["full"], BOOKKEEPING)
+    assert sorted(inc) == sorted(full)
+    assert inc["matches"]["rows"] > 600 and inc["accounts"]["rows"] > 0
+    moved = sorted(name for name in full if inc[name] != full[name])
+    assert not moved, f"incremental differs from full in {moved}"
+
+
+def test_incremental_rerun_reuses_unchanged_links_and_says_so(runs):
+    reused = _last_reused(runs["inc"])
+    assert reused["link_sales"] == {"reused": 150, "linked": 0}  # customers unchanged, only lines added
+    assert reused["link_contacts"]["linked"] == 6  # 5 new contacts + the changed one
+    assert reused["link_contacts"]["reused"] >= 490
+    assert reused["master_index"] == "reused"
+    assert reused["input_companies"] == "reused" and "input_sales" not in reused  # a month was appended
+    progress = (runs["root"] / "inc_progress.txt").read_text(encoding="utf-8")
+    assert "contacts: reused" in progress and "(unchanged)" in progress
+    assert _last_reused(runs["full"]) == {}  # --full reads no cache
+
+
+def test_a_changed_match_threshold_relinks_but_keeps_the_master_index(runs):
+    db = _from_a(runs, "margin")
+    project.run(run_settings(runs["b"], db, **{"match.margin": 0.2}))
+    reused = _last_reused(db)
+    assert "link_sales" not in reused and "link_contacts" not in reused
+    assert reused["master_index"] == "reused"  # thresholds do not change the index or the model
+
+
+def test_a_changed_master_invalidates_links_and_index(runs):
+    b2 = runs["root"] / "b_master"
+    shutil.copytree(runs["b"], b2)
+    companies = pl.read_csv(b2 / "companies.csv", infer_schema=False)
+    name = companies.columns[1]
+    companies = companies.with_columns(
+        pl.when(pl.int_range(pl.len()) == 3).then(pl.col(name) + "ホールディングス").otherwise(pl.col(name))
+    )
+    companies.write_csv(b2 / "companies.csv")
+    db = _from_a(runs, "master")
+    project.run(run_settings(b2, db))
+    reused = _last_reused(db)
+    assert not {"input_companies", "master_index", "link_sales", "link_contacts"} & set(reused), reused
+
+
+def test_a_damaged_cache_is_ignored_with_a_warning(runs):
+    db = _from_a(runs, "damaged")
+    cache = db.with_name(db.name + ".cache")
+    entry = next(cache.glob("link_contacts-*"))
+    (entry / "matches.parquet").write_bytes(b"not parquet")
+    lines: list[str] = []
+    project.run(run_settings(runs["b"], db), progress=lines.append)
+    assert any(line.startswith("warning: run cache: entry link_contacts is unreadable") for line in lines)
+    reused = _last_reused(db)
+    assert "link_contacts" not in reused and reused["link_sales"]["reused"] == 150
+    assert digest(db, BOOKKEEPING)["matches"] == digest(runs["full"], BOOKKEEPING)["matches"]
+    (cache / "manifest.json").write_text("{ garbage", encoding="utf-8")
+    lines.clear()
+    project.run(run_settings(runs["b"], db), progress=lines.append)
+    assert any("manifest.json is unreadable" in line for line in lines)
+    assert _last_reused(db) == {}
+    assert json.loads((cache / "manifest.json").read_text(encoding="utf-8"))  # rewritten whole
+
+
+def test_a_failed_run_leaves_the_previous_cache_usable(runs, monkeypatch):
+    db = _from_a(runs, "failed")
+    cache = db.with_name(db.name + ".cache")
+    before = (cache / "manifest.json").read_text(encoding="utf-8")
+
+    def boom(_ctx):
+        raise RuntimeError("killed")
+
+    # load and link stage new cache entries (the inputs changed), then the run dies
+    monkeypatch.setattr(project, "STEPS", (*project.STEPS[:2], Step("boom", boom, "fails")))
+    with pytest.raises(RuntimeError):
+        project.run(run_settings(runs["b"], db))
+    assert (cache / "manifest.json").read_text(encoding="utf-8") == before
+    assert not list(cache.glob("staging-*"))
+
+
+def test_an_unchanged_training_set_reuses_the_buying_power_model(tmp_path: Path):
+    inputs = tmp_path / "in"
+    generate(inputs, companies=1500, customers=150, contacts=300, sales_lines=3000, seed=11, fmt="csv")
+    again, full = tmp_path / "again" / "abm.duckdb", tmp_path / "full" / "abm.duckdb"
+    lookalike = {"buying_power.min_positives": 10}  # the small sample has ~30 A-class customers
+    project.run(settings_for(inputs, again, **lookalike))  # the lookalike (default method) is trained
+    full.parent.mkdir()
+    shutil.copy(again, full)
+    project.run(settings_for(inputs, again, **lookalike))
+    project.run(settings_for(inputs, full, **lookalike), full=True)
+    reused = _last_reused(again)
+    assert reused["lookalike"] == "reused", reused
+    with duckdb.connect(str(again), read_only=True) as con:
+        assert con.execute("SELECT method FROM model_report").fetchall() == [("lookalike",)]
+    assert digest(again, BOOKKEEPING) == digest(full, BOOKKEEPING)
