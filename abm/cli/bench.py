@@ -82,23 +82,34 @@ def _side_by_side(folder: Path, settings) -> None:
     table = result["table"]
     tell_table(
         "名寄せ side by side (same records and keys, each engine in its own process)",
-        ("engine", "source", "seconds", "peak RSS MiB", "precision", "recall", "F1", "links at"),
+        (
+            "engine",
+            "source",
+            "seconds",
+            "CPU s (both)",
+            "peak RSS MiB",
+            "precision",
+            "recall",
+            "F1",
+            "links at",
+        ),
         (
             (
                 r["engine"],
-                r["source"] or "-",
-                "-" if r["seconds"] is None else f"{r['seconds']:.1f}",
-                "-" if r["peak_rss_mb"] is None else f"{r['peak_rss_mb']:,}",
-                "-" if r["precision"] is None else f"{r['precision']:.3f}",
-                "-" if r["recall"] is None else f"{r['recall']:.3f}",
-                "-" if r["f1"] is None else f"{r['f1']:.3f}",
-                r["note"] or "",
+                r["source"],
+                f"{r['seconds']:.1f}",
+                f"{r['cpu_s']:.0f}",
+                f"{r['peak_rss_mb']:,}",
+                f"{r['precision']:.3f}",
+                f"{r['recall']:.3f}",
+                f"{r['f1']:.3f}",
+                r["note"],
             )
-            for r in table.iter_rows(named=True)
+            for r in table.drop_nulls("source").iter_rows(named=True)
         ),
         left=2,
     )
-    for r in table.filter(table["source"].is_null()).iter_rows(named=True):
+    for r in table.filter(table["source"].is_null()).iter_rows(named=True):  # an engine that could not run
         tell(f"{r['engine']}: {r['note']}")
     tell(verdict(table))
     tell(f"load average before {result['load'][0]}, after {result['load'][1]}")
