@@ -2,6 +2,9 @@
 
     python benchmarks/bench_match.py --companies 100000 --customers 10000 --contacts 100000 [--splink]
 
+(``abm bench --scale NAME --splink`` runs the same Splink model side by side with abm, each in its
+own process; this script's ``--splink`` runs it after abm in this one.)
+
 Generates the data with ``abm.sample.generate`` (parquet, cached under ``--cache``) in a child
 process, so the peak RSS printed is the linker's own. Prints per source: precision / recall / F1
 of automatic links against the truth files, review rate, candidate pairs and pair completeness
@@ -22,8 +25,8 @@ from pathlib import Path
 
 import polars as pl
 
-from abm.inputs.schema import COMPANIES, CONTACTS, SALES, alias_map, header_key
-from abm.matching import MASTER_COLUMNS, MatchSettings, link
+from abm.matching import MatchSettings, link
+from pipelines.bench_records import link_inputs, link_scores, read_truth
 
 DEFAULT_CACHE = Path("/tmp/abm-bench-cache")
 
@@ -41,37 +44,6 @@ def dataset(args: argparse.Namespace) -> Path:
         subprocess.run([sys.executable, "-c", code], check=True)
         print(f"generated {out} in {time.perf_counter() - t:.1f}s")
     return out
-
-
-def canonical(df: pl.DataFrame, spec) -> pl.DataFrame:
-    amap = alias_map(spec)
-    ren = {c: amap[header_key(c)] for c in df.columns if header_key(c) in amap}
-    return df.rename(ren)
-
-
-def load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    co = canonical(pl.read_parquet(path / "companies.parquet"), COMPANIES)
-    co = co.select(c for c in MASTER_COLUMNS if c in co.columns)  # optional ones (former_names) may be absent
-    co = co.filter(pl.col("company_id").is_not_null() & pl.col("name").is_not_null()).unique(
-        "company_id", keep="first", maintain_order=True
-    )
-    sales = canonical(pl.read_parquet(path / "sales.parquet"), SALES)
-    cust = sales.group_by("customer_code").agg(
-        pl.col("customer_name").drop_nulls().mode().sort().first().alias("name"),
-        *(pl.col(c).drop_nulls().first() for c in ("corporate_number", "prefecture", "phone", "address")),
-    )
-    cust = cust.rename({"customer_code": "source_key"}).with_columns(email_domain=pl.lit(None, pl.String))
-    ct = canonical(pl.read_parquet(path / "contacts.parquet"), CONTACTS)
-    contacts = ct.select(
-        pl.col("contact_id").alias("source_key"),
-        pl.col("company_name").alias("name"),
-        pl.col("corporate_number") if "corporate_number" in ct.columns else pl.lit(None, pl.String),
-        "prefecture",
-        pl.col("address") if "address" in ct.columns else pl.lit(None, pl.String),
-        "phone",
-        pl.col("email").str.extract(r"@([^@\s]+)$", 1).str.to_lowercase().alias("email_domain"),
-    )
-    return co, cust, contacts
 
 
 def with_former_names(companies: pl.DataFrame, customers, contacts, truth: dict) -> pl.DataFrame:
@@ -185,15 +157,12 @@ def main() -> None:
 
     path = dataset(args)
     t = time.perf_counter()
-    companies, customers, contacts = load(path)
+    companies, customers, contacts = link_inputs(path)
     print(
         f"read {companies.height:,} companies, {customers.height:,} customers, {contacts.height:,} contacts "
         f"in {time.perf_counter() - t:.1f}s"
     )
-    truth = {
-        "sales": (pl.read_csv(path / "truth/customers.csv", infer_schema=False), "customer_code"),
-        "contacts": (pl.read_csv(path / "truth/contacts.csv", infer_schema=False), "contact_id"),
-    }
+    truth = read_truth(path)
     if args.former_names:
         companies = with_former_names(companies, customers, contacts, truth)
     settings = MatchSettings(keep_candidates=True)
@@ -245,10 +214,18 @@ def main() -> None:
         f"== total linking {report['total_seconds']}s wall, {report['cpu_seconds']}s CPU, "
         f"peak RSS {report['peak_rss_gib']} GiB, load average {report['load_average']}"
     )
-    if args.splink:
-        from splink_baseline import run_splink  # optional: the bench extra
+    if args.splink:  # the same model `abm bench --splink` runs (pipelines.bench_splink), in this process
+        from pipelines.bench_splink import THRESHOLDS, splink_links
 
-        report["splink"] = run_splink(companies, customers, contacts, truth)
+        found = splink_links(companies, {"sales": customers, "contacts": contacts}, progress=print)
+        report["splink"] = {}
+        for source, (best, secs) in found.items():
+            res = {"seconds": round(secs, 1)} | {
+                f"p>={th}": link_scores(best.filter(pl.col("match_probability") >= th), *truth[source])
+                for th in THRESHOLDS
+            }
+            report["splink"][source] = res
+            print(f"== splink {source}: {res}")
     if args.json:
         args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1))
 

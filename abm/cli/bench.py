@@ -1,4 +1,5 @@
-"""`abm bench`: the whole pipeline on generated data at a named scale, timed step by step."""
+"""`abm bench`: the whole pipeline on generated data at a named scale, timed step by step; with
+``--splink`` also abm's linker against Splink on the same records, with ``--curve`` several scales."""
 
 from __future__ import annotations
 
@@ -28,16 +29,37 @@ def bench(
             help="Time a re-run on next month's inputs (+1 month of sales, +1% contacts) against a full run.",
         ),
     ] = False,
+    splink: Annotated[
+        bool,
+        typer.Option(
+            help="Also link the scale's records with abm and with Splink (the optional 'bench' extra), "
+            "each in its own process: time, peak memory, precision / recall / F1 side by side."
+        ),
+    ] = False,
+    curve: Annotated[
+        str | None,
+        typer.Option(
+            help="Instead of one run, the whole pipeline at each of these comma-separated scales "
+            "(e.g. small,medium), each in its own process: one table of total, per-step and peak RSS."
+        ),
+    ] = None,
 ) -> None:
     """Run the whole pipeline on generated data at a named scale; print time, memory and accuracy per step."""
-    from pipelines.bench import SCALES, run_bench
+    from pipelines.bench import SCALES, dataset, run_bench
 
-    if scale not in SCALES:
-        raise AbmError(f"--scale must be one of {', '.join(SCALES)} (got '{scale}')")
+    scales = [s.strip() for s in curve.split(",") if s.strip()] if curve is not None else [scale]
+    option = "--curve" if curve is not None else "--scale"
+    for name in scales:
+        if name not in SCALES:
+            raise AbmError(f"{option} must name scales among {', '.join(SCALES)} (got '{name}')")
+    settings = settings_from(config)
+    if curve is not None:
+        _curve(scales, cache, settings, seed)
+        return
     if incremental:
         _incremental(scale, cache, config, seed)
         return
-    figures = run_bench(scale, cache, settings_from(config), seed, progress=say)
+    figures = run_bench(scale, cache, settings, seed, progress=say)
     size = figures["size"]
     tell(
         f"scale {scale}: {size.companies:,} companies, {size.customers:,} customers, "
@@ -68,6 +90,8 @@ def bench(
             f"Spearman {recovery['spearman']:.3f}; surging precision "
             f"{_share(recovery['surging_precision'])}, recall {_share(recovery['surging_recall'])}"
         )
+    if splink:
+        _side_by_side(dataset(scale, cache, seed), settings)
 
 
 def _share(x: float | None) -> str:
@@ -88,3 +112,51 @@ def _incremental(scale: str, cache: Path, config: Path | None, seed: int) -> Non
     )
     share = figures["rerun"] / figures["full"] if figures["full"] else 0.0
     tell(f"full {figures['full']:.1f}s, re-run {figures['rerun']:.1f}s ({share:.0%} of full)")
+
+
+def _side_by_side(folder: Path, settings) -> None:
+    from pipelines.bench_compare import side_by_side, verdict
+
+    result = side_by_side(folder, settings, progress=say)
+    table = result["table"]
+    tell_table(
+        "名寄せ side by side (same records and keys, each engine in its own process)",
+        (
+            "engine",
+            "source",
+            "seconds",
+            "CPU s (both)",
+            "peak RSS MiB",
+            "precision",
+            "recall",
+            "F1",
+            "links at",
+        ),
+        (
+            (
+                r["engine"],
+                r["source"],
+                f"{r['seconds']:.1f}",
+                f"{r['cpu_s']:.0f}",
+                f"{r['peak_rss_mb']:,}",
+                f"{r['precision']:.3f}",
+                f"{r['recall']:.3f}",
+                f"{r['f1']:.3f}",
+                r["note"],
+            )
+            for r in table.drop_nulls("source").iter_rows(named=True)
+        ),
+        left=2,
+    )
+    for r in table.filter(table["source"].is_null()).iter_rows(named=True):  # an engine that could not run
+        tell(f"{r['engine']}: {r['note']}")
+    tell(verdict(table))
+    tell(f"load average before {result['load'][0]}, after {result['load'][1]}")
+
+
+def _curve(scales: list[str], cache: Path, settings, seed: int) -> None:
+    from pipelines.bench_compare import curve, markdown
+
+    table = curve(scales, cache, settings, seed, progress=say)
+    tell("Scaling curve (whole pipeline, each scale in its own process; seconds, peak RSS in GiB):")
+    out.print(markdown(table), markup=False, soft_wrap=True)
