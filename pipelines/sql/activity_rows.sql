@@ -1,7 +1,9 @@
 -- Each landed activity row and what identifies it: the known contact it names (by contact_id, else by
 -- email, case-insensitive: both are landed lower-cased and NFKC-folded), or else the key of its company
--- fields for 名寄せ (source 'activities'): a hash of the normalised company name, 法人番号 and domain
--- (the row's domain, else its email's domain unless free mail). No key: nothing to link it by.
+-- fields for 名寄せ (source 'activities'): a hash of the strongest company key the row has — its 法人番号,
+-- else its domain (the row's, else its email's unless free mail), else its name without spaces — so one
+-- company named in many spellings is linked once per key, not once per spelling (10M rows name far fewer
+-- companies than spellings). No key: nothing to link it by.
 CREATE OR REPLACE TABLE work.activity_rows AS
 WITH contact_emails AS (
     SELECT lower(email) AS email, min(contact_id) AS contact_id
@@ -27,9 +29,10 @@ SELECT
     source_file, source_row, known_contact_id, attributed_by, company_name, corporate_number, email_domain,
     CASE WHEN attributed_by IS NULL
               AND coalesce(company_name, corporate_number, email_domain) IS NOT NULL
-         THEN 'A' || left(md5(concat_ws('|',
-                  coalesce(lower(regexp_replace(company_name, '\s+', '', 'g')), ''),
-                  coalesce(corporate_number, ''),
-                  coalesce(email_domain, ''))), 16)
+         THEN 'A' || left(md5(CASE
+                  WHEN corporate_number IS NOT NULL THEN 'cn:' || corporate_number
+                  WHEN email_domain IS NOT NULL THEN 'd:' || email_domain
+                  ELSE 'n:' || lower(regexp_replace(company_name, '\s+', '', 'g'))
+              END), 16)
     END AS source_key
 FROM resolved;
