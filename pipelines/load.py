@@ -103,6 +103,7 @@ def _land(
         if rows.height:  # a row can have several problems
             rejected += rows.select(pl.struct("source_file", "row_number").n_unique()).item()
         values += bad.filter(pl.col("severity") == VALUE_LEVEL).height
+        del raw, good, bad, rows  # before the next chunk is read: one chunk in memory at a time
     if landed == 0 and read > 0 and first_problem is not None:
         raise InputError(
             f"{info.path}: no row passed validation ({rejected} rows rejected; first: "

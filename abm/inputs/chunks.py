@@ -89,7 +89,9 @@ def _text_chunks(table: Table, rows: int) -> Iterator[pl.DataFrame]:
         for piece in pieces:
             frame = text_records(piece, sep, width, first_row, table.path)
             first_row += frame.height
+            del piece  # one chunk alive at a time: drop it before the next is read
             yield frame
+            del frame
 
 
 def _parquet_chunks(table: Table, rows: int) -> Iterator[pl.DataFrame]:
@@ -100,7 +102,9 @@ def _parquet_chunks(table: Table, rows: int) -> Iterator[pl.DataFrame]:
         for batch in file.iter_batches(batch_size=rows):
             frame = parquet_frame(pl.from_arrow(batch), first_row)  # type: ignore[arg-type]  # a batch gives a frame
             first_row += frame.height
+            del batch  # one chunk alive at a time: drop it before the next is read
             yield frame
+            del frame
 
 
 def table_chunks(table: Table, rows: int) -> Iterator[pl.DataFrame]:
@@ -134,7 +138,10 @@ def read_input_chunks(
         for table, cmap in zip(tables, maps, strict=True):
             for chunk in table_chunks(table, rows):
                 empty = False
-                yield complete(canonical(chunk, cmap), spec)
+                frame = complete(canonical(chunk, cmap), spec)
+                del chunk
+                yield frame
+                del frame
         if empty:
             yield complete(pl.DataFrame(schema={ROW: pl.Int64, FIELDS: pl.Int64}), spec)
 

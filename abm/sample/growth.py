@@ -33,6 +33,19 @@ def _parquet_writer(path: Path, frame: pl.DataFrame) -> pq.ParquetWriter:
     return pq.ParquetWriter(path, frame.to_arrow().schema, compression="zstd")
 
 
+def _dates(text: pl.Series) -> pl.Series:
+    """The dates of ``text``: the ERP's usual spellings by strptime (fast), the rest (wareki, a few
+    percent) by the input parser, null where neither reads them."""
+    fast = pl.select(
+        pl.coalesce(
+            *(text.str.strptime(pl.Date, f, strict=False) for f in ("%Y/%m/%d", "%Y-%m-%d", "%Y%m%d"))
+        )
+    ).to_series()
+    rest = fast.is_null().arg_true()
+    slow = text.gather(rest).to_frame("t").select(parse_date(pl.col("t"))).to_series()
+    return fast.scatter(rest, slow) if len(rest) else fast
+
+
 def write_sales_history(
     source: Path, out: Path, copies: int, years_apart: int = 2, rows: int = 1_000_000
 ) -> int:
@@ -50,7 +63,7 @@ def write_sales_history(
                     frame = pl.from_arrow(batch)
                     assert isinstance(frame, pl.DataFrame)
                     if k:
-                        moved = parse_date(pl.col(date_col)).dt.offset_by(f"-{k * years_apart}y")
+                        moved = _dates(frame[date_col]).dt.offset_by(f"-{k * years_apart}y")
                         frame = frame.with_columns(
                             pl.coalesce(moved.dt.strftime("%Y/%m/%d"), pl.col(date_col)).alias(date_col)
                         )
