@@ -69,7 +69,7 @@ class InputsSettings(Section):
         "Default: every non-empty sheet, appended (their headers must match).",
     )
     chunk_rows: int = Field(
-        1_000_000,
+        250_000,
         ge=1,
         description="Rows read, validated and landed at a time for inputs without a unique key (sales, "
         "activities), so a file of any length never sits whole in memory; other inputs and .xlsx files "
