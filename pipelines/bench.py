@@ -27,6 +27,7 @@ class Scale:
     customers: int
     contacts: int
     sales_lines: int
+    activities: int = 0  # activity rows (only `xl` writes its own; see growth_dataset)
 
 
 def proportional(companies: int) -> Scale:
@@ -42,6 +43,8 @@ SCALES: dict[str, Scale] = {
     "medium": proportional(1_000_000),
     "large": proportional(2_000_000),
     "national": proportional(5_000_000),
+    # inputs that grow: the national master and contacts beside 10 years of sales and a year of activity
+    "xl": Scale(5_000_000, 100_000, 1_000_000, 50_000_000, activities=100_000_000),
 }
 
 
@@ -55,7 +58,9 @@ def dataset(
     size = SCALES[scale]
     folder = cache / f"{scale}-seed{seed}"
     done = folder / ".complete"
-    if not done.exists():
+    if not done.exists() and size.activities:
+        growth_dataset(folder, dataset("national", cache, seed, progress), size, seed, progress)
+    elif not done.exists():
         t0 = time.perf_counter()
         generate(
             folder,
@@ -74,6 +79,35 @@ def dataset(
         add_activities(folder, seed)
         progress(f"added activities to {scale} in {time.perf_counter() - t0:.1f}s")
     return folder
+
+
+def growth_dataset(
+    folder: Path, national: Path, size: Scale, seed: int, progress: Callable[[str], None]
+) -> None:
+    """The `xl` inputs, written a chunk at a time: the national master, contacts and truth (hard
+    links, no copy), the national sales lines as a history of ``sales_lines`` (copies two years
+    apart) and ``activities`` activity rows by the national contacts."""
+    from abm.sample.growth import write_activities, write_sales_history
+
+    t0 = time.perf_counter()
+    (folder / "truth").mkdir(parents=True, exist_ok=True)
+    for name in (
+        "companies.parquet",
+        "contacts.parquet",
+        *(f"truth/{p.name}" for p in (national / "truth").iterdir()),
+    ):
+        if not (folder / name).exists():
+            (folder / name).hardlink_to(national / name)
+    national_lines = SCALES["national"].sales_lines
+    lines = write_sales_history(
+        national / "sales.parquet", folder / "sales.parquet", size.sales_lines // national_lines
+    )
+    progress(f"sales: {lines:,} lines in {time.perf_counter() - t0:.1f}s")
+    write_activities(
+        folder / "contacts.parquet", folder / "activities.parquet", size.activities, seed, progress=progress
+    )
+    (folder / ".complete").write_text(f"{time.perf_counter() - t0:.1f}s\n")
+    progress(f"generated xl in {time.perf_counter() - t0:.1f}s → {folder}")
 
 
 def link_accuracy(db: Path, truth: Path) -> pl.DataFrame:

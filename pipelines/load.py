@@ -6,6 +6,7 @@ the quarter label, because everything after this step depends on them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import polars as pl
@@ -13,11 +14,15 @@ import polars as pl
 from abm import periods
 from abm.errors import ConfigError, InputError
 from abm.inputs import houjin
-from abm.inputs.readers import Table, check_tables, find_input, list_tables, missing_message
-from abm.inputs.schema import INPUTS
+from abm.inputs.chunks import read_input_chunks
+from abm.inputs.readers import InputFile, Table, check_tables, find_input, list_tables, missing_message
+from abm.inputs.schema import INPUTS, InputSpec
 from abm.inputs.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
 from pipelines.load_cache import load_input
+
+# (rows read, landed rows, rejects) of one frame of an input: a whole file or one chunk of it
+Part = tuple[int, pl.DataFrame, pl.DataFrame]
 
 
 def load(ctx: RunContext) -> int:
@@ -35,44 +40,22 @@ def load(ctx: RunContext) -> int:
     }
     paths = {name: path for name, path in found.items() if path is not None}  # optional inputs absent
     tables = _check_headers(ctx, paths)
-    rejects = [pl.DataFrame(schema=REJECT_SCHEMA)]
+    ctx.write("rejects", pl.DataFrame(schema=REJECT_SCHEMA))
     landed_total = 0
     for name in INPUTS:
         spec = INPUTS[name]
         if name == "companies" and master is not None:
-            raw, info = master.raw, master.info
-            landed, rejected = houjin.relocate(master, *validate(raw, spec, info.path.name))
-            read = raw.height
+            parts, info = _validated(iter([master.raw]), spec, master.info, master), master.info
+        elif name in paths and chunked(spec, paths[name]):  # grows without bound: a chunk at a time
+            rows, columns = ctx.settings.inputs.chunk_rows, ctx.settings.columns.get(name)
+            frames, info = read_input_chunks(paths[name], spec, tables[name], rows, columns)
+            parts = _validated(frames, spec, info)
         elif name in paths:  # unchanged files land from the run cache (pipelines.load_cache)
-            landed, rejected, info, read = load_input(ctx, spec, paths[name], tables[name])
+            good, bad, info, read = load_input(ctx, spec, paths[name], tables[name])
+            parts = iter([(read, good, bad)])
         else:  # optional input (reps, pins, enrichment) not supplied
             continue
-        rows = rejected.filter(pl.col("severity") == ROW_LEVEL)
-        if landed.height == 0 and read > 0:
-            raise InputError(
-                f"{info.path}: no row passed validation ({rows.height} problems; first: "
-                f"row {rows['row_number'][0]}, {rows['column'][0]}: {rows['reason'][0]})"
-            )
-        ctx.write(name, landed)
-        ctx.inputs[name] = info
-        n_rejected = (
-            rows.select(pl.struct("source_file", "row_number").n_unique()).item() if rows.height else 0
-        )
-        n_values = rejected.filter(pl.col("severity") == VALUE_LEVEL).height
-        ctx.input_rows[name] = {
-            **ctx.input_rows.get(name, {}),
-            "read": read,
-            "loaded": landed.height,
-            "rejected": n_rejected,
-            "values_nulled": n_values,
-        }
-        ctx.progress(
-            f"  {info.path.name}: {landed.height:,} rows loaded, {n_rejected:,} rejected, "
-            f"{n_values:,} bad optional values left empty ({info.encoding})"
-        )
-        rejects.append(rejected)
-        landed_total += landed.height
-    ctx.write("rejects", pl.concat(rejects))
+        landed_total += _land(ctx, name, parts, info)
     if "companies_enrich" in ctx.inputs:
         ctx.sql("enrich_companies")
         unmatched = ctx.sql_rows("enrich_unmatched").item()
@@ -81,6 +64,68 @@ def load(ctx: RunContext) -> int:
         )
     _fix_dates(ctx)
     return landed_total
+
+
+def chunked(spec: InputSpec, path: Path) -> bool:
+    """Read in chunks: an input without a unique key (sales, activities: they grow without bound
+    and every rule of theirs is row by row), unless it is an .xlsx (Excel's 1M-row cap keeps it small).
+
+    Inputs with a key (companies, contacts...) are read whole: "the first row with a key lands, later
+    ones are duplicates" needs every row, and stating that rule a second time in SQL is not worth it
+    for files that stay a few million rows."""
+    return spec.key is None and path.suffix.lower() != ".xlsx"
+
+
+def _validated(
+    frames: Iterator[pl.DataFrame], spec: InputSpec, info: InputFile, master: houjin.Master | None = None
+) -> Iterator[Part]:
+    """Each frame validated (and, for the 法人番号 master, its history relocated), one at a time."""
+    for raw in frames:
+        good, bad = validate(raw, spec, info.path.name)
+        if master is not None:
+            good, bad = houjin.relocate(master, good, bad)
+        yield raw.height, good, bad
+        del raw, good, bad
+
+
+def _land(ctx: RunContext, name: str, parts: Iterator[Part], info: InputFile) -> int:
+    """Append each validated part of one input to table ``name`` and its problems to ``rejects``, so
+    only one chunk is ever in memory; returns the rows landed."""
+    read = landed = rejected = values = 0
+    first_problem: dict | None = None
+    for i, (n_read, good, bad) in enumerate(parts):
+        rows = bad.filter(pl.col("severity") == ROW_LEVEL)
+        if first_problem is None and rows.height:
+            first_problem = rows.row(0, named=True)
+        if i == 0:
+            ctx.write(name, good)
+        else:
+            ctx.append(name, good)
+        if bad.height:
+            ctx.append("rejects", bad)
+        read, landed = read + n_read, landed + good.height
+        if rows.height:  # a row can have several problems
+            rejected += rows.select(pl.struct("source_file", "row_number").n_unique()).item()
+        values += bad.filter(pl.col("severity") == VALUE_LEVEL).height
+        del good, bad, rows  # before the next chunk is read: one chunk in memory at a time
+    if landed == 0 and read > 0 and first_problem is not None:
+        raise InputError(
+            f"{info.path}: no row passed validation ({rejected} rows rejected; first: "
+            f"row {first_problem['row_number']}, {first_problem['column']}: {first_problem['reason']})"
+        )
+    ctx.inputs[name] = info
+    ctx.input_rows[name] = {
+        **ctx.input_rows.get(name, {}),
+        "read": read,
+        "loaded": landed,
+        "rejected": rejected,
+        "values_nulled": values,
+    }
+    ctx.progress(
+        f"  {info.path.name}: {landed:,} rows loaded, {rejected:,} rejected, "
+        f"{values:,} bad optional values left empty ({info.encoding})"
+    )
+    return landed
 
 
 def _houjin_master(ctx: RunContext) -> houjin.Master | None:

@@ -15,7 +15,11 @@ from abm.errors import AbmError
 @friendly
 def bench(
     scale: Annotated[
-        str, typer.Option(help="sample, tiny, small (0.5M), medium (1M), large (2M), national (5M).")
+        str,
+        typer.Option(
+            help="sample, tiny, small (0.5M), medium (1M), large (2M), national (5M), "
+            "xl (national + 50M sales lines + 100M activity rows)."
+        ),
     ] = "tiny",
     cache: Annotated[Path, typer.Option(help="Where generated data and the bench database are kept.")] = Path(
         "bench_cache"

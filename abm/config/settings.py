@@ -70,6 +70,13 @@ class InputsSettings(Section):
         description='Sheet to read per .xlsx input, e.g. `[inputs.sheets]` `contacts = "名刺"`. '
         "Default: every non-empty sheet, appended (their headers must match).",
     )
+    chunk_rows: int = Field(
+        250_000,
+        ge=1,
+        description="Rows read, validated and landed at a time for inputs without a unique key (sales, "
+        "activities), so a file of any length never sits whole in memory; other inputs and .xlsx files "
+        "are read whole.",
+    )
 
 
 class AbcSettings(Section):

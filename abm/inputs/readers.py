@@ -133,16 +133,16 @@ def list_tables(path: Path, sheet: str | None = None) -> list[Table]:
     except InputError:
         raise
     except Exception as exc:  # polars / fastexcel raise many kinds; the user needs one line
-        raise _unreadable(path, exc) from None
+        raise unreadable(path, exc) from None
     raise InputError(f"{path}: unsupported file type '{suffix}' (use {', '.join(FILE_SUFFIXES)})")
 
 
-def _unreadable(path: Path, exc: Exception) -> InputError:
+def unreadable(path: Path, exc: Exception) -> InputError:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
     return InputError(f"{path}: cannot be read ({detail[:200]})")
 
 
-def _field_counts(path: Path, sep: str) -> pl.Series:
+def _field_counts(path: Path | bytes, sep: str) -> pl.Series:
     """Fields per record (header included), quote-aware, vectorised over physical lines; null for a
     blank line (it becomes a blank row, rejected for its missing values, not for its field count).
 
@@ -180,30 +180,47 @@ def _field_counts(path: Path, sep: str) -> pl.Series:
 
 
 def _read_text(table: Table) -> pl.DataFrame:
-    width = len(table.header)
     with utf8_file(table.path, table.encoding) as path:
-        line = first_line(path, "utf-8")
-        sep = separator(table.path, line)
+        sep = separator(table.path, first_line(path, "utf-8"))
         counts = _field_counts(path, sep)
-        df = pl.read_csv(
-            path,
-            has_header=False,
-            skip_rows=1,
-            separator=sep,
-            infer_schema=False,
-            truncate_ragged_lines=True,
-            schema={f"c{i}": pl.Utf8 for i in range(width)},
-            missing_columns="insert",
-        )
-    data_counts = counts[1:]
-    if data_counts.len() != df.height:
+        df = _csv_cells(path, sep, len(table.header), skip_rows=1)
+    return text_frame(df, counts[1:], len(table.header), first_row=2, path=table.path)
+
+
+def _csv_cells(data: Path | bytes, sep: str, width: int, skip_rows: int = 0) -> pl.DataFrame:
+    """The cells of a text file (or of a chunk of its records) as text columns ``c0..cN``."""
+    return pl.read_csv(
+        data,
+        has_header=False,
+        skip_rows=skip_rows,
+        separator=sep,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        schema={f"c{i}": pl.Utf8 for i in range(width)},
+        missing_columns="insert",
+        extra_columns="ignore",  # a ragged first line (of the file or a chunk) is a reject, not an error
+    )
+
+
+def text_records(data: bytes, sep: str, width: int, first_row: int, path: Path) -> pl.DataFrame:
+    """``read_table``'s frame for a chunk of whole records of a UTF-8 text file (no header), whose
+    first record is spreadsheet row ``first_row``: the same parse as the whole file, so a chunked
+    read lands exactly the rows and rejects a whole read would."""
+    return text_frame(_csv_cells(data, sep, width), _field_counts(data, sep), width, first_row, path)
+
+
+def text_frame(df: pl.DataFrame, counts: pl.Series, width: int, first_row: int, path: Path) -> pl.DataFrame:
+    """The parsed cells plus ``FIELDS`` (a ragged record's field count) and ``ROW``; an error when
+    the parse and the record count disagree (an open quote)."""
+    if counts.len() != df.height:
         raise InputError(
-            f"{table.path}: cannot tell its rows apart ({df.height} rows read, {data_counts.len()} "
+            f"{path}: cannot tell its rows apart ({df.height} rows read, {counts.len()} "
             'counted); is a quote (") left open?'
         )
     n = pl.col(FIELDS)
-    ragged = data_counts.alias(FIELDS).to_frame().select(pl.when(n.is_not_null() & (n != width)).then(n))
-    return pl.concat([df, ragged], how="horizontal").with_columns(pl.int_range(2, df.height + 2).alias(ROW))
+    ragged = counts.alias(FIELDS).to_frame().select(pl.when(n.is_not_null() & (n != width)).then(n))
+    rows = pl.int_range(first_row, first_row + df.height, dtype=pl.Int64).alias(ROW)
+    return pl.concat([df, ragged], how="horizontal").with_columns(rows)
 
 
 def _read_sheet(table: Table) -> pl.DataFrame:
@@ -226,16 +243,20 @@ def read_table(table: Table) -> pl.DataFrame:
     ``FIELDS`` for text files, ``SOURCE`` for sheets)."""
     try:
         if table.encoding == "parquet":
-            df = pl.read_parquet(table.path)
-            df = df.select(pl.all().cast(pl.Utf8)).rename({c: f"c{i}" for i, c in enumerate(df.columns)})
-            return df.with_columns(pl.int_range(2, df.height + 2).alias(ROW))
+            return parquet_frame(pl.read_parquet(table.path), first_row=2)
         if table.encoding == "xlsx":
             return _read_sheet(table)
         return _read_text(table)
     except InputError:
         raise
     except Exception as exc:  # polars / fastexcel raise many kinds; the user needs one line
-        raise _unreadable(table.path, exc) from None
+        raise unreadable(table.path, exc) from None
+
+
+def parquet_frame(df: pl.DataFrame, first_row: int) -> pl.DataFrame:
+    """``read_table``'s frame of Parquet rows (a whole file or a batch), the first being row ``first_row``."""
+    df = df.select(pl.all().cast(pl.Utf8)).rename({c: f"c{i}" for i, c in enumerate(df.columns)})
+    return df.with_columns(pl.int_range(first_row, first_row + df.height, dtype=pl.Int64).alias(ROW))
 
 
 def read_raw(path: Path) -> tuple[pl.DataFrame, str]:
@@ -316,6 +337,16 @@ def check_tables(
     return maps
 
 
+def complete_maps(
+    tables: list[Table], spec: InputSpec, extra: dict[str, str] | None = None
+) -> list[ColumnMap]:
+    """``check_tables``, and an error with the config to paste when a required column is missing."""
+    maps = check_tables(tables, spec, extra)
+    if maps and maps[0].missing:
+        raise InputError(missing_message({spec.name: (tables[0].label, maps[0].missing)}))
+    return maps
+
+
 def missing_message(missing: dict[str, tuple[str, list[str]]]) -> str:
     """One message for every missing required column of every input, with the config to paste.
 
@@ -354,19 +385,28 @@ def read_input(
     ``tables``: the header pass's result, if already done (saves detecting the encoding twice);
     ``digest``: the file's SHA-256, if already computed (saves reading a large file once more)."""
     tables = list_tables(path, sheet) if tables is None else tables
-    maps = check_tables(tables, spec, extra_columns)
-    if maps and maps[0].missing:
-        raise InputError(missing_message({spec.name: (tables[0].label, maps[0].missing)}))
-    frames = []
-    for table, cmap in zip(tables, maps, strict=True):
-        df = read_table(table)
-        internal = [c for c in (ROW, SOURCE, FIELDS) if c in df.columns]
-        frames.append(df.select(*internal, *[pl.col(f"c{i}").alias(c) for i, c in cmap.positions.items()]))
+    maps = complete_maps(tables, spec, extra_columns)
+    frames = [canonical(read_table(table), cmap) for table, cmap in zip(tables, maps, strict=True)]
     if frames:
         df = pl.concat(frames, how="diagonal_relaxed")
     else:  # an .xlsx with only empty sheets
         df = pl.DataFrame(schema={ROW: pl.Int64, SOURCE: pl.Utf8})
+    return complete(df, spec), input_file(path, spec, tables, digest)
+
+
+def canonical(df: pl.DataFrame, cmap: ColumnMap) -> pl.DataFrame:
+    """A table's frame with its columns renamed to the canonical ones (unmapped columns dropped)."""
+    internal = [c for c in (ROW, SOURCE, FIELDS) if c in df.columns]
+    return df.select(*internal, *[pl.col(f"c{i}").alias(c) for i, c in cmap.positions.items()])
+
+
+def complete(df: pl.DataFrame, spec: InputSpec) -> pl.DataFrame:
+    """Every canonical column of ``spec`` present: the file's absent optional ones as null text."""
     absent = [c.name for c in spec.columns if c.name not in df.columns]
-    df = df.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in absent)
+    return df.with_columns(pl.lit(None, pl.Utf8).alias(c) for c in absent)
+
+
+def input_file(path: Path, spec: InputSpec, tables: list[Table], digest: str | None = None) -> InputFile:
+    """What was read: the input, its path, content hash and format."""
     encoding = tables[0].encoding if tables else "xlsx"
-    return df, InputFile(spec.name, path, digest or sha256(path), encoding)
+    return InputFile(spec.name, path, digest or sha256(path), encoding)
