@@ -12,8 +12,9 @@ from collections.abc import Callable
 
 import polars as pl
 
-from abm.matching import MASTER_COLUMNS, attach_groups, is_linked, offmaster_groups, record_keys
+from abm.matching import MASTER_COLUMNS, MATCH_SCHEMA, attach_groups, is_linked, offmaster_groups, record_keys
 from abm.matching.decision_store import read_decisions
+from abm.matching.exact import exact_links
 from pipelines.context import RunContext
 from pipelines.link_cache import Master, link_source
 
@@ -23,6 +24,7 @@ SOURCES = {
     "activities": "work.activity_records",
 }
 ATTACHING = ("activities",)  # sources whose unlinked records join existing groups only
+EXACT_FIRST = ("activities",)  # sources linked by an exact 法人番号 / domain first (abm.matching.exact)
 
 
 def _indented(ctx: RunContext) -> Callable[[str], None]:
@@ -45,18 +47,23 @@ def link(ctx: RunContext) -> int:
             continue
         records = ctx.read_table(table)
         decided = decisions.filter(pl.col("source") == source)
+        exact, rest = _exact_first(ctx, companies, records, source, decided)
         # link_source names the source itself; unchanged records keep the previous run's link
-        result = link_source(master, records, source, decided, _indented(ctx))
-        status = result.matches["status"].value_counts().sort("status")
+        result = link_source(master, rest, source, decided, _indented(ctx)) if rest.height else None
+        linked = pl.concat([exact, *([result.matches] if result else [])], how="diagonal_relaxed")
+        status = linked["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))
         ctx.progress(f"  {source}: {records.height:,} records → {summary}")
+        stats = result.stats if result else {}
         ctx.facts.setdefault("link", {})[source] = {
             **{row["status"]: row["count"] for row in status.iter_rows(named=True)},
-            **{k: v for k, v in result.stats.items() if isinstance(v, int | float | str)},
+            **{k: v for k, v in stats.items() if isinstance(v, int | float | str)},
+            "exact_key": exact.height,
         }
-        matches.append(result.matches.with_columns(is_linked().alias("linked")))
-        reviews.append(result.review)
-        open_keys = result.matches.filter(~is_linked()).select("source_key")
+        matches.append(linked.with_columns(is_linked().alias("linked")))
+        if result:
+            reviews.append(result.review)
+        open_keys = linked.filter(~is_linked()).select("source_key")
         keys = record_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
         unlinked.append(keys.select(pl.lit(source).alias("source"), "source_key", "nname", "pref", "domain"))
     master.keep_unused()
@@ -72,3 +79,19 @@ def link(ctx: RunContext) -> int:
     )
     ctx.write("match_review", pl.concat(reviews, how="diagonal_relaxed"))
     return ctx.count("work.link_matches")
+
+
+def _exact_first(
+    ctx: RunContext, companies: pl.DataFrame, records: pl.DataFrame, source: str, decided: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(matches by an exact key, records left for 名寄せ) for the EXACT_FIRST sources; a record a
+    person decided on always goes to 名寄せ, which applies the decision."""
+    if source not in EXACT_FIRST:
+        return pl.DataFrame(schema=MATCH_SCHEMA), records
+    undecided = records.join(decided.select("source_key").unique(), on="source_key", how="anti")
+    exact, _ = exact_links(companies, undecided, source, ctx.settings.match.free_mail_domains)
+    rest = records.join(exact.select("source_key"), on="source_key", how="anti")
+    ctx.progress(
+        f"  {source}: {exact.height:,} linked by an exact 法人番号 / domain, {rest.height:,} to 名寄せ"
+    )
+    return exact, rest
