@@ -25,7 +25,10 @@ MAX_LIMIT = 1000  # page size cap: bigger lists go through /exports/targets.csv
 UtcDatetime = Annotated[datetime, AfterValidator(lambda d: d if d.tzinfo else d.replace(tzinfo=UTC))]
 Text = Annotated[str, StringConstraints(min_length=1, max_length=100)]
 if TYPE_CHECKING:
-    Segment = EngagementLevel = Role = NextAction = str
+    Segment = str
+    EngagementLevel = str
+    Role = str
+    NextAction = str
 else:
     Segment = Literal[SEGMENTS]  # the contract's list; Literal flattens the tuple
     EngagementLevel = Literal[LEVELS]  # abm.targeting.actions: high, mid, low, none

@@ -63,7 +63,7 @@ def _abm_link(req: dict) -> dict:
         res = link(companies, records, source=source, settings=settings.match)
         secs = time.perf_counter() - t
         auto = res.matches.filter(pl.col("status") == "auto").select("source_key", "company_id")
-        review = float((res.matches["status"] == "review").mean() or 0.0)
+        review = float(res.matches.select((pl.col("status") == "review").mean()).item() or 0.0)
         out["sources"][source] = {
             "seconds": secs,
             "cpu": _cpu_s() - cpu,
@@ -224,8 +224,8 @@ def verdict(table: pl.DataFrame) -> str:
         return "no comparison: " + "; ".join(
             table.drop_nulls("note").filter(pl.col("source").is_null())["note"]
         )
-    secs = {e: timed.filter(pl.col("engine") == e)["seconds"].sum() for e in ("abm", "splink")}
-    cpu = {e: timed.filter(pl.col("engine") == e)["cpu_s"][0] for e in ("abm", "splink")}
+    secs = {e: float(timed.filter(pl.col("engine") == e)["seconds"].sum()) for e in ("abm", "splink")}
+    cpu = {e: float(timed.filter(pl.col("engine") == e)["cpu_s"][0]) for e in ("abm", "splink")}
     f1 = ", ".join(
         f"{s} F1 {timed.filter(pl.col('engine') == 'abm', pl.col('source') == s)['f1'][0]:.3f} vs "
         f"{timed.filter(pl.col('engine') == 'splink', pl.col('source') == s)['f1'][0]:.3f}"

@@ -117,9 +117,10 @@ def link_with_splink(
             linker.training.estimate_parameters_using_expectation_maximisation(rule)
         except ValueError as err:  # a level never observed in this block: keep the other estimates
             progress(f"splink EM on {rule} skipped: {str(err)[:80]}")
-    pred = pl.from_arrow(
+    arrow = (
         linker.inference.predict(threshold_match_probability=min(THRESHOLDS)).as_duckdbpyrelation().arrow()
     )
+    pred = pl.DataFrame(pl.from_arrow(arrow))
     if pred.is_empty():
         return pl.DataFrame(
             schema={"source_key": pl.String, "company_id": pl.String, "match_probability": pl.Float64}

@@ -71,10 +71,11 @@ class RunCache:
     @classmethod
     def open(cls, db: Path, run_id: str, progress: Callable[[str], None], enabled: bool = True) -> RunCache:
         """The cache beside ``db``; ``enabled=False`` (``--full``) reads nothing but still writes."""
-        cache = cls(folder_for(db), run_id, progress, enabled)
-        for stale in cache.folder.glob("staging-*"):  # left by killed runs; we hold the publish lock
+        folder = folder_for(db)
+        cache = cls(folder, run_id, progress, enabled)
+        for stale in folder.glob("staging-*"):  # left by killed runs; we hold the publish lock
             shutil.rmtree(stale, ignore_errors=True)
-        manifest = cache.folder / MANIFEST
+        manifest = folder / MANIFEST
         if enabled and manifest.exists():
             try:
                 data = json.loads(manifest.read_text(encoding="utf-8"))

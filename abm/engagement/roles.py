@@ -26,6 +26,8 @@ thousand titles), then joined back in SQL.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 from abm.engagement.role_settings import RADICALS, RoleRule, RolesSettings
@@ -52,7 +54,7 @@ def folded(column: str) -> pl.Expr:
 def _first_match(column: str, patterns: list[str]) -> pl.Expr:
     """``column:pattern`` of the first pattern the folded column matches, else NULL."""
     text = pl.col(f"_{column}")
-    expr = pl.when(text.str.contains(f"(?i){patterns[0]}")).then(pl.lit(f"{column}:{patterns[0]}"))
+    expr: Any = pl.when(text.str.contains(f"(?i){patterns[0]}")).then(pl.lit(f"{column}:{patterns[0]}"))
     for pattern in patterns[1:]:
         expr = expr.when(text.str.contains(f"(?i){pattern}")).then(pl.lit(f"{column}:{pattern}"))
     return expr.otherwise(pl.lit(None, pl.String))

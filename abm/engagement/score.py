@@ -117,7 +117,7 @@ def account_engagement(
         )
         .with_columns(pl.col("engagement_score").round(9))  # summation order must not move a decile edge
     )
-    return with_levels(summed, s).select(list(ACCOUNT_ENGAGEMENT)).cast(ACCOUNT_ENGAGEMENT)
+    return with_levels(summed, s).select(list(ACCOUNT_ENGAGEMENT)).cast(ACCOUNT_ENGAGEMENT)  # type: ignore[arg-type]  # polars stub: Mapping key invariant
 
 
 def with_levels(accounts: pl.DataFrame, s: EngagementSettings) -> pl.DataFrame:

@@ -115,7 +115,8 @@ def _checked(text: pl.Series, column: Column) -> pl.DataFrame:
     value, problem = _parse(column)
     raw = _raw(column.name)
     frame = text.to_frame(raw)
-    distinct = text.len() >= DISTINCT_MIN_ROWS and text.approx_n_unique() < DISTINCT_SHARE * text.len()
+    estimate = text.to_frame().select(pl.all().approx_n_unique()).item()  # distinct values, roughly
+    distinct = text.len() >= DISTINCT_MIN_ROWS and estimate < DISTINCT_SHARE * text.len()
     source = frame.unique() if distinct else frame
     checked = source.with_columns(pl.col(raw).alias(column.name)).with_columns(value)
     checked = checked.with_columns(problem.alias(_PROBLEM))
