@@ -162,6 +162,16 @@ def engagement_recovery(db: Path, truth: Path) -> dict[str, float | int | None] 
     }
 
 
+def _on(settings: Settings | None, folder: Path, db: Path, cache: Path) -> Settings:
+    """``settings`` (default: the defaults) reading ``folder`` and publishing ``db``, without human
+    decisions (the benchmark measures the linker against the generator's truth)."""
+    settings = settings or load_settings(None)
+    run = settings.run.model_copy(
+        update={"input_dir": folder, "db": db, "decisions": cache / "no-decisions.csv"}
+    )
+    return settings.model_copy(update={"run": run})
+
+
 def run_bench(
     scale: str,
     cache: Path,
@@ -172,15 +182,8 @@ def run_bench(
     """Generate (or reuse) the scale's data, run the pipeline into ``cache``, return the figures."""
     folder = dataset(scale, cache, seed, progress)
     db = cache / f"{scale}-seed{seed}.duckdb"
-    settings = settings or load_settings(None)
-    settings = settings.model_copy(
-        update={
-            "run": settings.run.model_copy(
-                update={"input_dir": folder, "db": db, "decisions": cache / "no-decisions.csv"}
-            )
-        }
-    )
-    result = project.run(settings, progress=progress)
+    # a full run: the previous bench run's cache beside ``db`` must not make this one a re-run
+    result = project.run(_on(settings, folder, db, cache), progress=progress, full=True)
     steps = pl.DataFrame(
         [
             {"step": t.step, "seconds": t.seconds, "rows": t.rows, "peak_rss_mb": t.peak_rss_mb}
@@ -221,13 +224,9 @@ def run_incremental_bench(
     """Time a re-run against a full run on the same grown inputs: run the scale's data (which leaves
     the run cache), re-run on next month's inputs with the cache, then run those inputs in full."""
     before, after = dataset(scale, cache, seed, progress), grown_dataset(scale, cache, seed)
-    settings = settings or load_settings(None)
 
     def timed(folder: Path, db: Path, full: bool) -> project.RunResult:
-        run = settings.run.model_copy(
-            update={"input_dir": folder, "db": db, "decisions": cache / "no-decisions.csv"}
-        )
-        return project.run(settings.model_copy(update={"run": run}), progress=progress, full=full)
+        return project.run(_on(settings, folder, db, cache), progress=progress, full=full)
 
     db = cache / f"{scale}-seed{seed}-incremental.duckdb"
     timed(before, db, full=True)  # the previous quarter: writes the cache the re-run reads
