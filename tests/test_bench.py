@@ -7,30 +7,57 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pytest
 from typer.testing import CliRunner
 
 from abm.cli import main as cli
-from pipelines.bench import SCALES, dataset, run_bench
+from pipelines.bench import SCALES, dataset
 
 
-def test_bench_reports_every_step_and_linking_accuracy(tmp_path: Path):
-    figures = run_bench("micro", tmp_path)
-    steps = figures["steps"]
-    assert {"load", "link", "buying_power", "decide", "assemble"} <= set(steps["step"])
-    assert abs(steps["share"].sum() - 1) < 1e-9
-    assert (steps["peak_rss_mb"] > 0).all() and figures["peak_rss_mb"] == steps["peak_rss_mb"].max()
-    load = steps.filter(steps["step"] == "load")["rows"][0]
+@pytest.fixture(scope="module")
+def micro_bench(tmp_path_factory) -> tuple[Path, str]:
+    """(cache, output) of one `abm bench --scale micro --splink`: the whole pipeline at the smallest
+    scale, then abm's linking side by side with Splink. Splink is hidden by a package that fails to
+    import, put first on the child processes' path, so the one-line "not installed" path is what
+    runs whether or not Splink is installed here (the test suite runs without the bench extra)."""
+    tmp = tmp_path_factory.mktemp("bench")
+    hidden = tmp / "hide"
+    (hidden / "splink").mkdir(parents=True)
+    (hidden / "splink" / "__init__.py").write_text(
+        "raise ModuleNotFoundError(\"No module named 'splink'\", name='splink')\n"
+    )
+    cache = tmp / "cache"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("PYTHONPATH", os.pathsep.join(filter(None, [str(hidden), os.environ.get("PYTHONPATH")])))
+        result = CliRunner().invoke(cli.app, ["bench", "--scale", "micro", "--cache", str(cache), "--splink"])
+    assert result.exit_code == 0, result.output
+    return cache, result.output
+
+
+def test_bench_reports_every_step_and_linking_accuracy(micro_bench: tuple[Path, str]):
+    cache, output = micro_bench
+    lines = [line.split() for line in output.splitlines()]
+    steps = {cells[0]: cells for cells in lines if len(cells) == 5 and cells[2].endswith("%")}
+    assert {"load", "link", "buying_power", "decide", "assemble"} <= set(steps)
+    assert 0.97 <= sum(float(c[2].rstrip("%")) for c in steps.values()) / 100 <= 1.03  # shares, rounded
+    assert all(float(c[4].replace(",", "")) > 100 for c in steps.values())  # peak RSS MiB of a real run
+    load = int(steps["load"][3].replace(",", ""))
     size = SCALES["micro"]
     inputs = size.companies + size.sales_lines + size.contacts + 10 * size.contacts  # + activities
     assert 0.99 * inputs <= load <= inputs  # a few bad rows are rejected, nothing else is lost
-    accuracy = figures["accuracy"]
-    assert accuracy["source"].to_list() == ["sales", "contacts"]
-    assert (accuracy["precision"] > 0.95).all() and (accuracy["recall"] > 0.3).all()
+    total = next(c for c in lines if c[:1] == ["total"])
+    assert float(total[1].rstrip("s,")) >= sum(float(c[1]) for c in steps.values()) - 1
+    frame = [line.strip("│ ").split("┆") for line in output.splitlines() if line.startswith("│")]
+    accuracy = {cells[0].strip(): [c.strip() for c in cells] for cells in frame}  # the printed polars frame
+    assert {"sales", "contacts"} <= set(accuracy)
+    for source in ("sales", "contacts"):
+        precision, recall = float(accuracy[source][3]), float(accuracy[source][4])
+        assert precision > 0.95 and recall > 0.3
     # the generated data is marked complete, so the next call reuses it
-    assert (tmp_path / "micro-seed42" / ".complete").exists()
+    folder = cache / "micro-seed42"
+    assert (folder / ".complete").exists()
     # activities recover the hidden interest: until engagement scores exist, a plain count per account
-    folder = tmp_path / "micro-seed42"
-    with duckdb.connect(str(tmp_path / "micro-seed42.duckdb"), read_only=True) as con:
+    with duckdb.connect(str(cache / "micro-seed42.duckdb"), read_only=True) as con:
         counts = con.sql(
             "SELECT account_id, count(*) AS n FROM activities WHERE account_id IS NOT NULL GROUP BY 1"
         ).pl()
@@ -38,6 +65,7 @@ def test_bench_reports_every_step_and_linking_accuracy(tmp_path: Path):
     both = counts.join(hidden.rename({"company_id": "account_id"}), on="account_id")
     assert both.height > 1000
     assert both.select(pl.corr("n", "interest", method="spearman")).item() > 0.4
+    assert "engagement vs hidden interest over" in " ".join(output.split())
 
 
 def test_a_cached_dataset_without_activities_gets_them(tmp_path: Path):
@@ -56,35 +84,24 @@ def test_a_cached_dataset_without_activities_gets_them(tmp_path: Path):
     assert rebuilt.filter(~others).height > 0
 
 
-def test_side_by_side_and_curve_report_without_splink(tmp_path: Path, monkeypatch):
-    """`abm bench --splink` prints abm's linking figures and, where Splink cannot be imported (the
-    test suite runs without the bench extra), one clear line saying so instead of a traceback; the
-    curve prints a README-ready table. Splink is hidden by a package that fails to import, put
-    first on the child processes' path, so this holds whether or not Splink is installed here."""
-    hidden = tmp_path / "hide"
-    (hidden / "splink").mkdir(parents=True)
-    (hidden / "splink" / "__init__.py").write_text(
-        "raise ModuleNotFoundError(\"No module named 'splink'\", name='splink')\n"
-    )
-    monkeypatch.setenv(
-        "PYTHONPATH", os.pathsep.join(filter(None, [str(hidden), os.environ.get("PYTHONPATH")]))
-    )
-    cache = tmp_path / "cache"
-    result = CliRunner().invoke(cli.app, ["bench", "--scale", "micro", "--cache", str(cache), "--splink"])
-    assert result.exit_code == 0, result.output
-    out = " ".join(result.output.split())  # the table may wrap
+def test_side_by_side_reports_without_splink(micro_bench: tuple[Path, str]):
+    """`abm bench --splink` prints abm's linking figures and, where Splink cannot be imported, one
+    clear line saying so instead of a traceback."""
+    _, output = micro_bench
+    out = " ".join(output.split())  # the table may wrap
     assert "splink: Splink is not installed" in out and "pip install 'abm[bench]'" in out
     assert "no comparison: Splink is not installed" in out
-    assert "Traceback" not in result.output
-    rows = {line.split()[1]: line.split() for line in result.output.splitlines() if line.startswith("abm ")}
+    assert "Traceback" not in output
+    rows = {line.split()[1]: line.split() for line in output.splitlines() if line.startswith("abm ")}
     assert set(rows) == {"sales", "contacts"}
     for cells in rows.values():
         seconds, cpu, peak, precision, recall, f1 = (float(c.replace(",", "")) for c in cells[2:8])
-        assert (
-            seconds > 0 and cpu > 0 and peak > 100
-        )  # an interpreter with polars loaded is well over 100 MiB
+        assert seconds > 0 and cpu > 0 and peak > 100  # an interpreter with polars loaded: > 100 MiB
         assert precision > 0.95 and recall > 0.3 and min(precision, recall) <= f1 <= max(precision, recall)
 
+
+def test_curve_prints_a_readme_ready_table(micro_bench: tuple[Path, str]):
+    cache, _ = micro_bench
     curve = CliRunner().invoke(cli.app, ["bench", "--curve", "micro", "--cache", str(cache)])
     assert curve.exit_code == 0, curve.output
     table = [line for line in curve.output.splitlines() if line.startswith("|")]
