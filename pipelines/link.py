@@ -8,6 +8,7 @@ sharing their name key or domain, else they stay unattributed."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import polars as pl
@@ -24,7 +25,8 @@ SOURCES = {
     "activities": "work.activity_records",
 }
 ATTACHING = ("activities",)  # sources whose unlinked records join existing groups only
-EXACT_FIRST = ("activities",)  # sources linked by an exact 法人番号 / domain first (abm.matching.exact)
+# sources linked first by a 法人番号, domain or name the master holds once (abm.matching.exact)
+EXACT_FIRST = ("activities",)
 
 
 def _indented(ctx: RunContext) -> Callable[[str], None]:
@@ -47,14 +49,17 @@ def link(ctx: RunContext) -> int:
             continue
         records = ctx.read_table(table)
         decided = decisions.filter(pl.col("source") == source)
-        exact, rest = _exact_first(ctx, companies, records, source, decided)
+        exact, rest = _exact_first(ctx, master, records, source, decided)
         # link_source names the source itself; unchanged records keep the previous run's link
         result = link_source(master, rest, source, decided, _indented(ctx)) if rest.height else None
         linked = pl.concat([exact, *([result.matches] if result else [])], how="diagonal_relaxed")
+        stats = result.stats if result else {}
         status = linked["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))
-        ctx.progress(f"  {source}: {records.height:,} records → {summary}")
-        stats = result.stats if result else {}
+        seconds = ", ".join(f"{k} {v:.1f}s" for k, v in stats.get("seconds", {}).items() if v >= 0.1)
+        ctx.progress(
+            f"  {source}: {records.height:,} records → {summary}" + (f" ({seconds})" if seconds else "")
+        )
         ctx.facts.setdefault("link", {})[source] = {
             **{row["status"]: row["count"] for row in status.iter_rows(named=True)},
             **{k: v for k, v in stats.items() if isinstance(v, int | float | str)},
@@ -82,16 +87,19 @@ def link(ctx: RunContext) -> int:
 
 
 def _exact_first(
-    ctx: RunContext, companies: pl.DataFrame, records: pl.DataFrame, source: str, decided: pl.DataFrame
+    ctx: RunContext, master: Master, records: pl.DataFrame, source: str, decided: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(matches by an exact key, records left for 名寄せ) for the EXACT_FIRST sources; a record a
-    person decided on always goes to 名寄せ, which applies the decision."""
+    """(records decided by an exact key or a shared bare name, records left for 名寄せ) for the
+    EXACT_FIRST sources; a record a person decided on always goes to 名寄せ, which applies the decision."""
     if source not in EXACT_FIRST:
         return pl.DataFrame(schema=MATCH_SCHEMA), records
+    prepared = master.index().master
+    t = time.perf_counter()
     undecided = records.join(decided.select("source_key").unique(), on="source_key", how="anti")
-    exact, _ = exact_links(companies, undecided, source, ctx.settings.match.free_mail_domains)
+    exact, _ = exact_links(prepared, undecided, source, ctx.settings.match.free_mail_domains)
     rest = records.join(exact.select("source_key"), on="source_key", how="anti")
     ctx.progress(
-        f"  {source}: {exact.height:,} linked by an exact 法人番号 / domain, {rest.height:,} to 名寄せ"
+        f"  {source}: {exact.height:,} decided by a 法人番号, domain or name alone "
+        f"({time.perf_counter() - t:.1f}s), {rest.height:,} to 名寄せ"
     )
     return exact, rest
