@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import polars as pl
 
-from abm.matching import MASTER_COLUMNS, MATCH_SCHEMA, attach_groups, is_linked, offmaster_groups, record_keys
+from abm.matching import MASTER_COLUMNS, MATCH_SCHEMA, attach_groups, group_keys, is_linked, offmaster_groups
 from abm.matching.decision_store import read_decisions
 from abm.matching.exact import exact_links
 from pipelines.context import RunContext
@@ -69,8 +69,8 @@ def link(ctx: RunContext) -> int:
         if result:
             reviews.append(result.review)
         open_keys = linked.filter(~is_linked()).select("source_key")
-        keys = record_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
-        unlinked.append(keys.select(pl.lit(source).alias("source"), "source_key", "nname", "pref", "domain"))
+        keys = group_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
+        unlinked.append(keys.select(pl.lit(source).alias("source"), pl.all()))
     master.keep_unused()
     ctx.write("work.link_matches", pl.concat(matches, how="diagonal_relaxed"))
     companies_unknown = pl.concat(unlinked)

@@ -26,6 +26,7 @@ from abm.matching.keys import (
     address_key,
     company_phone,
     corporate_number,
+    group_keys,
     phone_digits,
     prefecture_from_address,
     prefecture_key,
@@ -470,3 +471,21 @@ def test_deletion_hashes_equal_the_hash_of_the_shortened_name(names: list[str]) 
         assert (row, h) in got
     other = deletion_hashes(pl.Series(["全然違う会社名"]))[1][0]
     assert other not in set(hashes.tolist())
+
+
+def test_group_keys_are_the_record_keys_grouping_reads():
+    """Off-master grouping of millions of unlinked records reads only name key, prefecture and
+    domain: ``group_keys`` must give exactly what ``record_keys`` gives for them."""
+    records = pl.DataFrame(
+        {
+            "source_key": ["a", "b", "c", "d", "e"],
+            "name": ["株式会社アルファ 大阪支店", "ＡＬＰＨＡ Co., Ltd.", None, "(株)ベータ", "㈱ガンマ"],
+            "prefecture": ["大阪府", None, "東京", None, None],
+            "email_domain": ["mail.alpha.co.jp", "gmail.com", None, "BETA.CO.JP", "example.com"],
+            "address": [None, "神奈川県横浜市西区1-1", None, None, "北海道札幌市"],
+        }
+    )
+    free = ["gmail.com"]
+    expected = record_keys(records, free).select("source_key", "nname", "pref", "domain")
+    assert group_keys(records, free).equals(expected)
+    assert expected["domain"].to_list() == ["alpha.co.jp", None, None, "beta.co.jp", "example.com"]

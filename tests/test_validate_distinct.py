@@ -7,6 +7,8 @@ from pathlib import Path
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from polars.testing import assert_frame_equal
 
 from abm.inputs import parsing
@@ -86,3 +88,32 @@ def test_nfkc_only_changes_what_nfkc_changes():
     assert pl.select(parsing.nfkc(pl.lit(texts))).to_series().to_list() == expected.to_list()
     ascii_only = pl.Series(["a", "b", None])
     assert pl.select(parsing.nfkc(pl.lit(ascii_only))).to_series().to_list() == ["a", "b", None]
+
+
+_TIME_TEXT = st.text(alphabet="0123456789 -/:.TtZzAPMapm+年月日令和", max_size=26)
+_STAMPS = st.builds(
+    lambda d, sep, t, zone: f"{d}{sep}{t}{zone}",
+    st.sampled_from(
+        ["2026-09-12", "2026/9/1", "2026.02.30", "1999-12-31", "２０２６-09-12", "令和8年9月12日"]
+    ),
+    st.sampled_from([" ", "T", "t", "  ", ""]),
+    st.sampled_from(["10:15", "9:05:07", "23:59:59.123", "25:99", "10:15 10:15", "", "1015"]),
+    st.sampled_from(["", "Z", " PM", "am", "+09:00", "+0900", " ", "x"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(_STAMPS, _TIME_TEXT), min_size=1, max_size=40))
+def test_the_date_part_of_a_timestamp_parses_to_the_date_the_timestamp_does(texts: list[str]):
+    """Dates are validated once per ``date_part`` (10M timestamps, a few hundred dates): it must never
+    change what ``date`` makes of the text, nor whether the text is blank."""
+    s = pl.Series(texts, dtype=pl.String)
+    whole = pl.select(parsing.date(pl.lit(s))).to_series()
+    part = pl.select(parsing.date_part(pl.lit(s))).to_series()
+    assert pl.select(parsing.date(pl.lit(part))).to_series().to_list() == whole.to_list()
+    blank = pl.select(parsing.is_blank(pl.lit(s))).to_series()
+    assert pl.select(parsing.is_blank(pl.lit(part))).to_series().to_list() == blank.to_list()
+    plain = pl.Series(["2026-09-12 10:15:00", "2026/09/12T10:15Z", "2026-9-1 9:05 PM", "2026-09-12 10:15 "])
+    assert pl.select(parsing.date_part(pl.lit(plain))).to_series().to_list() == [
+        "2026-09-12", "2026/09/12", "2026-9-1", "2026-09-12 10:15 "  # a trailing blank: left whole
+    ]  # fmt: skip

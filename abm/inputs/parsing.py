@@ -202,6 +202,20 @@ def date(col: pl.Expr) -> pl.Expr:
     return col.map_batches(_dates, return_dtype=pl.Date)
 
 
+_DATE_AND_TIME = (
+    r"^(\d{4}[/\-.]\d{1,2}[/\-.]\d{1,2})[ Tt]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+    r"(?: ?(?:[AaPp][Mm]|[Zz]|[+\-]\d{2}:?\d{2}))?$"
+)
+
+
+def date_part(col: pl.Expr) -> pl.Expr:
+    """The date of a plain ASCII date-and-time (``2026-09-12 10:15:00``, ``2026/09/12T10:15Z``), else
+    the text as it is. ``date`` gives both the same date (it drops the time of day), and an MA export's
+    10M timestamps hold only a few hundred dates: parsing those once each is what makes validating
+    on distinct values pay (``abm.inputs.validate``). Anything less plain is left to ``date`` whole."""
+    return pl.coalesce(col.str.extract(_DATE_AND_TIME, 1), col)
+
+
 def boolean(col: pl.Expr) -> pl.Expr:
     """True / False from English and Japanese words and exchange names (上場区分); null otherwise."""
     s = _folded(col)

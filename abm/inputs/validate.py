@@ -114,6 +114,8 @@ def _checked(text: pl.Series, column: Column) -> pl.DataFrame:
     """
     value, problem = _parse(column)
     raw = _raw(column.name)
+    if column.kind == "date":  # the time of day is dropped: parse each date once, not each timestamp
+        text = text.to_frame().select(parsing.date_part(pl.first())).to_series()
     frame = text.to_frame(raw)
     estimate = text.to_frame().select(pl.all().approx_n_unique()).item()  # distinct values, roughly
     distinct = text.len() >= DISTINCT_MIN_ROWS and estimate < DISTINCT_SHARE * text.len()

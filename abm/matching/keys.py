@@ -222,7 +222,6 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "roma": fold_romaji(english_key(pl.col("name"))),
         },
     )
-    free = sorted({d.lower() for d in free_mail})
     name = pl.concat([name, english.record_keys(r["name"])], how="horizontal")
     return (
         pl.concat([r, name], how="horizontal")
@@ -237,10 +236,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "roma",
             place_prefecture().alias("pref"),
             company_phone(pl.col("phone")).alias("phone"),
-            pl.when(is_free_mail(pl.col("email_domain"), free))
-            .then(None)
-            .otherwise(registered_domain(pl.col("email_domain")))
-            .alias("domain"),
+            _company_domain(free_mail).alias("domain"),
             corporate_number(pl.col("corporate_number")).alias("cn"),
             pl.col("address").str.normalize("NFKC").alias("address"),
             address_key(pl.col("address")).alias("addr"),
@@ -248,4 +244,23 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
         )
         .collect()
         .with_row_index("rid")
+    )
+
+
+def _company_domain(free_mail: list[str]) -> pl.Expr:
+    """The record's email domain as a company key: its registered domain, none for free mail."""
+    free = sorted({d.lower() for d in free_mail})
+    domain = pl.col("email_domain")
+    return pl.when(is_free_mail(domain, free)).then(None).otherwise(registered_domain(domain))
+
+
+def group_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
+    """source_key, nname, pref and domain of records: the keys off-master grouping reads, as
+    ``record_keys`` gives them, without the comparison keys it derives too (English, kana, romaji,
+    address): millions of unlinked activity records need only these."""
+    cols = ("source_key", "name", "prefecture", "email_domain", "address")
+    r = records.select(text(records, k).alias(k) for k in cols)
+    name = _on_distinct(r, "name", {"nname": normalize_name(pl.col("name"))})
+    return pl.concat([r, name], how="horizontal").select(
+        "source_key", "nname", place_prefecture().alias("pref"), _company_domain(free_mail).alias("domain")
     )
