@@ -6,6 +6,9 @@ The master here is tiny, so scores come from the reference model trained on a ge
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
+
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -471,6 +474,34 @@ def test_deletion_hashes_equal_the_hash_of_the_shortened_name(names: list[str]) 
         assert (row, h) in got
     other = deletion_hashes(pl.Series(["全然違う会社名"]))[1][0]
     assert other not in set(hashes.tolist())
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.text(alphabet="山田三井商店ABAB", min_size=1, max_size=8), min_size=1, max_size=25),
+    st.integers(1, 4),
+)
+def test_name_index_holds_each_deletion_and_bigram_once(names: list[str], cap: int) -> None:
+    """The index, stated plainly: each (variant, name) pair once, variants of more than ``cap`` names
+    dropped; each bigram's postings the distinct names holding it, in name order."""
+    idx = NameIndex.build(pl.Series(names), del_cap=cap)
+    distinct = idx.names.to_list()
+    rows, hashes = deletion_hashes(idx.names)
+    pairs = set(zip(hashes.tolist(), rows.tolist(), strict=True))
+    per_variant = Counter(h for h, _ in pairs)
+    assert sorted(zip(idx.dels["d"].to_list(), idx.dels["nid"].to_list(), strict=True)) == sorted(
+        p for p in pairs if per_variant[p[0]] <= cap
+    )
+    postings: dict[tuple[str, str], set[int]] = {}
+    for nid, name in enumerate(distinct):
+        for a, b in itertools.pairwise(name):
+            postings.setdefault((a, b), set()).add(nid)
+    got = {}
+    for g, start, count in zip(idx.grams.tolist(), idx.starts.tolist(), idx.counts.tolist(), strict=True):
+        first, second = divmod(g, 0x110000)
+        got[(chr(first), chr(second))] = idx.postings[start : start + count].tolist()
+    assert got == {k: sorted(v) for k, v in postings.items()}
+    assert idx.grams.tolist() == sorted(idx.grams.tolist())
 
 
 def test_group_keys_are_the_record_keys_grouping_reads():
