@@ -37,6 +37,7 @@ Design, and why:
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -262,8 +263,10 @@ def fit_and_score(
     """Train on positives vs a master sample, cross-validate, then score every row of ``master`` in batches.
 
     ``master`` has ``MASTER_COLUMNS``; ``positive`` is a boolean array aligned with it. ``threads`` caps
-    the OpenMP threads of scikit-learn: on a shared 2-core machine its spinning threads made a 20k-row fit
-    15× slower with 2 threads than with 1 (160 s vs 11 s), so one thread is the safe default.
+    the OpenMP threads of scikit-learn while fitting: on a shared 2-core machine its spinning threads made
+    a 20k-row fit 15× slower with 2 threads than with 1 (160 s vs 11 s), so one thread is the safe default.
+    Scoring uses every core: each batch is half a million independent rows (at 5M companies one thread
+    spent about a minute there; two halve it).
     """
     with threadpool_limits(threads):
         return _fit_and_score(master, positive, as_of_year, negatives, cv_folds, batch_size, seed, progress)
@@ -314,11 +317,12 @@ def _fit_and_score(
     t_fit = time.perf_counter() - t0
 
     scores = np.empty(master.height, dtype=np.float64)
-    for start in range(0, master.height, batch_size):
-        batch = master.slice(start, batch_size)
-        scores[start : start + batch.height] = model.predict_proba(
-            to_matrix(feature_frame(batch, as_of_year, vocab))[:, keep]
-        )[:, 1]
+    with threadpool_limits(os.cpu_count() or 1):  # inside fit_and_score's limit for the fit
+        for start in range(0, master.height, batch_size):
+            batch = master.slice(start, batch_size)
+            scores[start : start + batch.height] = model.predict_proba(
+                to_matrix(feature_frame(batch, as_of_year, vocab))[:, keep]
+            )[:, 1]
     report = {
         "algorithm": ALGORITHM,
         "features": ", ".join(used),
