@@ -17,7 +17,6 @@ Entries (see ``pipelines.run_cache``):
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from pipelines.run_cache import RunCache, fingerprint, frame_fingerprint, record
 
 # match settings that only decide between scored pairs: the index and model do not depend on them
 THRESHOLDS = {"auto", "review", "margin", "keep_candidates"}
+INDEX_FORMAT = 2  # MasterIndex.save's layout: a cache written in another one is a miss, not a warning
 
 
 class Master:
@@ -40,19 +40,20 @@ class Master:
         self.companies, self.settings, self.cache, self.say = companies, settings, cache, say
         self.fingerprint = frame_fingerprint(companies)
         settings_json = settings.model_dump(mode="json", exclude=THRESHOLDS)
-        self.index_key = fingerprint("master_index", self.fingerprint, settings_json)
+        self.index_key = fingerprint("master_index", INDEX_FORMAT, self.fingerprint, settings_json)
         self._index: MasterIndex | None = None
 
     def index(self) -> MasterIndex:
         if self._index is None:
-            idx = self.cache.load("master_index", self.index_key, _read_index)
+            idx = self.cache.load(
+                "master_index", self.index_key, lambda p: MasterIndex.load(p, self.settings)
+            )
             if idx is not None:
-                idx.settings = self.settings  # the thresholds are the run's (not part of the key)
                 self.cache.note("master_index", "reused")
                 self.say("reused 名寄せ master index and model (unchanged master and match settings)")
             else:
                 idx = master_index(self.companies, self.settings)
-                self.cache.put("master_index", self.index_key, lambda p: _write_index(p, idx))
+                self.cache.put("master_index", self.index_key, idx.save)
             self._index = idx
         return self._index
 
@@ -60,19 +61,6 @@ class Master:
         """No record needed linking: keep the cached index (unread) for the next run."""
         if self._index is None:
             self.cache.load("master_index", self.index_key, lambda _p: True)
-
-
-def _read_index(folder: Path) -> MasterIndex:
-    with (folder / "index.pkl").open("rb") as fh:
-        idx = pickle.load(fh)  # our own file, written by _write_index under the publish lock
-    if not isinstance(idx, MasterIndex):
-        raise TypeError("not a master index")
-    return idx
-
-
-def _write_index(folder: Path, idx: MasterIndex) -> None:
-    with (folder / "index.pkl").open("wb") as fh:
-        pickle.dump(idx, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _read_links(folder: Path) -> tuple[pl.DataFrame, pl.DataFrame]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
+from pathlib import Path
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given, settings
@@ -25,6 +27,7 @@ from abm.matching import (
 )
 from abm.matching import features as F
 from abm.matching.blocking import NameIndex, deletion_hashes
+from abm.matching.index import MasterIndex
 from abm.matching.keys import (
     address_key,
     company_phone,
@@ -520,3 +523,31 @@ def test_group_keys_are_the_record_keys_grouping_reads():
     expected = record_keys(records, free).select("source_key", "nname", "pref", "domain")
     assert group_keys(records, free).equals(expected)
     assert expected["domain"].to_list() == ["alpha.co.jp", None, None, "beta.co.jp", "example.com"]
+
+
+def test_a_saved_index_loads_equal_and_links_the_same(tmp_path: Path) -> None:
+    """The run cache keeps the master's index between runs: what ``load`` returns must be what was built."""
+    idx = MasterIndex.build(COMPANIES, LOOSE)
+    idx.save(tmp_path)
+    back = MasterIndex.load(tmp_path, LOOSE)
+    assert back.master.equals(idx.master)
+    assert back.tables.keys() == idx.tables.keys()
+    assert all(back.tables[k].equals(t) for k, t in idx.tables.items())
+    assert {k: list(v) for k, v in back.names.items()} == {k: list(v) for k, v in idx.names.items()}
+    assert all(back.names[k][p].equals(t) for k, parts in idx.names.items() for p, t in parts.items())
+    assert idx.reading_index is not None and back.reading_index is not None
+    for built, loaded in ((idx.name_index, back.name_index), (idx.reading_index, back.reading_index)):
+        assert loaded.names.equals(built.names) and loaded.dels.equals(built.dels)
+        for field in ("grams", "starts", "counts", "postings"):
+            a, b = getattr(built, field), getattr(loaded, field)
+            assert a.dtype == b.dtype and np.array_equal(a, b)
+    queries = records(
+        [
+            {"source_key": "a", "name": "三井物産"},
+            {"source_key": "b", "name": "ヤマダショウテン", "prefecture": "北海道"},
+            {"source_key": "c", "name": "Sakura Seiki", "phone": "052-111-2222"},
+            {"source_key": "d", "name": "渡辺製作書"},
+        ]
+    )
+    again, first = (link(COMPANIES, queries, source="s", settings=LOOSE, index=i) for i in (back, idx))
+    assert again.matches.equals(first.matches)

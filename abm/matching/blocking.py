@@ -19,6 +19,7 @@ prefecture, a few — enough to show the ambiguity, which the score then reflect
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -118,6 +119,21 @@ class NameIndex:
         grams, postings, starts = _distinct_sorted(grams[order], rows[order])
         counts = np.diff(np.append(starts, len(grams)))
         return cls(names, dels, grams[starts], starts, counts, postings)
+
+    def save(self, folder: Path) -> None:
+        """Write the index to ``folder`` (Parquet frames, NumPy arrays) for ``load``."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.names.to_frame("name").write_parquet(folder / "names.parquet", compression="lz4")
+        self.dels.write_parquet(folder / "dels.parquet", compression="lz4")
+        np.savez(folder / "bigrams.npz", grams=self.grams, starts=self.starts, counts=self.counts,
+                 postings=self.postings)  # fmt: skip
+
+    @classmethod
+    def load(cls, folder: Path) -> NameIndex:
+        names = pl.read_parquet(folder / "names.parquet")["name"]
+        with np.load(folder / "bigrams.npz") as a:
+            grams, starts, counts, postings = a["grams"], a["starts"], a["counts"], a["postings"]
+        return cls(names, pl.read_parquet(folder / "dels.parquet"), grams, starts, counts, postings)
 
     def by_deletion(self, q: pl.DataFrame) -> pl.DataFrame:
         """(qid, nid) for queries (qid, nname) within one deletion of a master name."""

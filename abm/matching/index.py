@@ -7,8 +7,10 @@ again — the pipeline links sales customers and contacts against one master in 
 
 from __future__ import annotations
 
+import pickle
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -72,6 +74,46 @@ class MasterIndex:
         idx.model = reference_model(settings) if small else idx._train()
         idx.seconds["train"] = time.perf_counter() - t2
         return idx
+
+    def save(self, folder: Path) -> None:
+        """Write the index to ``folder`` for ``load``: its frames as Parquet, the model pickled. At 5M
+        companies that is ~2.5 GB of frames, written several times faster than pickling the object."""
+        frames = {
+            "master": self.master,
+            **{f"tables/{k}": t for k, t in self.tables.items()},
+            **{f"names/{k}/{part}": t for k, parts in self.names.items() for part, t in parts.items()},
+        }
+        for name, frame in frames.items():
+            (folder / name).parent.mkdir(parents=True, exist_ok=True)
+            frame.write_parquet(folder / f"{name}.parquet", compression="lz4")
+        self.name_index.save(folder / "name_index")
+        if self.reading_index is not None:
+            self.reading_index.save(folder / "reading_index")
+        layout = {"tables": list(self.tables), "names": {k: list(parts) for k, parts in self.names.items()}}
+        with (folder / "model.pkl").open("wb") as fh:
+            pickle.dump({"model": self.model, "seconds": self.seconds, "layout": layout}, fh)
+
+    @classmethod
+    def load(cls, folder: Path, settings: MatchSettings) -> MasterIndex:
+        """The index ``save`` wrote, with the run's ``settings`` (thresholds may differ from the build's)."""
+        with (folder / "model.pkl").open("rb") as fh:
+            rest = pickle.load(fh)  # our own file, written by save
+        layout = rest["layout"]
+
+        def read(name: str) -> pl.DataFrame:
+            return pl.read_parquet(folder / f"{name}.parquet")
+
+        reading = folder / "reading_index"
+        return cls(
+            read("master"),
+            {k: read(f"tables/{k}") for k in layout["tables"]},
+            {k: {part: read(f"names/{k}/{part}") for part in parts} for k, parts in layout["names"].items()},
+            blocking.NameIndex.load(folder / "name_index"),
+            settings,
+            blocking.NameIndex.load(reading) if reading.exists() else None,
+            rest["model"],
+            rest["seconds"],
+        )
 
     @property
     def trained_model(self) -> Model:
