@@ -8,6 +8,7 @@ real run into a DuckDB file on the tiny hand-made inputs plus an activities file
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 
@@ -16,10 +17,12 @@ import polars as pl
 import pytest
 from helpers import CN, run_settings, write_inputs
 
+from abm.config.settings import load_settings
 from abm.inputs.readers import read_input
 from abm.inputs.schema import ACTIVITIES
 from abm.inputs.validate import NO_IDENTIFIER, validate
 from pipelines import project
+from pipelines.context import RunContext
 
 
 def _load(path: Path) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -237,3 +240,30 @@ def test_rejects_and_run_facts(attributed: tuple[Path, Path]) -> None:
     assert facts["attributed_by_company"] == 3
     assert facts["attributed_by_email"] == 2
     assert facts["attributed_by_contact_id"] == 1
+
+
+def test_an_activity_company_record_takes_each_field_from_its_first_row_that_has_it(tmp_path: Path) -> None:
+    """One 名寄せ record per company key, whose fields are the first non-empty value in file order:
+    a re-run on the same files links the same record (DuckDB's bare first() takes whichever row a
+    thread reaches first, empty or not)."""
+    con = duckdb.connect(str(tmp_path / "records.duckdb"))
+    ctx = RunContext(con, load_settings(None), "test", time.time())
+    ctx.execute("CREATE SCHEMA work")
+    rows = pl.DataFrame(
+        {  # one company (its 法人番号's key) in three rows, stored out of file order
+            "source_file": ["b.csv", "a.csv", "a.csv"],
+            "source_row": [2, 9, 3],
+            "company_name": ["アルファ商事", "アルファ商事株式会社", None],
+            "corporate_number": [CN["alpha"]] * 3,
+            "email_domain": ["alpha.example", "alpha-shoji.co.jp", None],
+            "source_key": ["Acn"] * 3,
+        }
+    )
+    ctx.write("work.activity_rows", rows)
+    ctx.sql("activity_records")
+    record = ctx.read_table("work.activity_records").row(0, named=True)
+    assert (record["name"], record["corporate_number"], record["email_domain"]) == (
+        "アルファ商事株式会社",  # a.csv row 3 has no name: a.csv row 9 is the first that has one
+        CN["alpha"],
+        "alpha-shoji.co.jp",
+    )

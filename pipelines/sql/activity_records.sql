@@ -1,13 +1,16 @@
 -- One record per distinct company of the activity rows no known contact accounts for (their key is
 -- work.activity_rows.source_key): 名寄せ links it to the master like a sales customer or a contact.
+-- Each field is the first non-empty value in file order, so a re-run on the same files links the same
+-- (a bare first() takes whichever row a thread reaches first, empty or not).
 CREATE OR REPLACE TABLE work.activity_records AS
 SELECT
     source_key,
     first(company_name ORDER BY source_file, source_row) FILTER (WHERE company_name IS NOT NULL) AS name,
-    first(corporate_number) AS corporate_number,
+    first(corporate_number ORDER BY source_file, source_row) FILTER (WHERE corporate_number IS NOT NULL)
+        AS corporate_number,
     CAST(NULL AS VARCHAR) AS prefecture,
     CAST(NULL AS VARCHAR) AS phone,
-    first(email_domain) AS email_domain,
+    first(email_domain ORDER BY source_file, source_row) FILTER (WHERE email_domain IS NOT NULL) AS email_domain,
     CAST(NULL AS VARCHAR) AS address
 FROM work.activity_rows
 WHERE source_key IS NOT NULL
