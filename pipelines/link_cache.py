@@ -24,7 +24,7 @@ import polars as pl
 
 from abm.matching import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, MatchSettings, latest_decisions
 from abm.matching import link as link_records
-from abm.matching.index import MasterIndex, master_index
+from abm.matching.index import MasterIndex
 from abm.matching.linking import BORDERLINE
 from pipelines.run_cache import RunCache, fingerprint, frame_fingerprint, record_fingerprints
 
@@ -52,7 +52,9 @@ class Master:
                 self.cache.note("master_index", "reused")
                 self.say("reused 名寄せ master index and model (unchanged master and match settings)")
             else:
-                idx = master_index(self.companies, self.settings)
+                # built, not memoised (abm.matching.index.master_index): the run must not hold the
+                # national index (GiBs) in a module global through the steps after link
+                idx = MasterIndex.build(self.companies, self.settings)
                 self.cache.put("master_index", self.index_key, idx.save)
             self._index = idx
         return self._index

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -11,6 +13,7 @@ import pytest
 from helpers import settings_for, write_inputs
 
 from abm.errors import AbmError, InputError
+from abm.matching import index
 from abm.published import file as published
 from pipelines import project
 
@@ -163,3 +166,24 @@ def test_only_one_run_per_database(tmp_path: Path):
         project.run(settings_for(inputs, db))
     assert not db.exists()
     assert set(os.listdir(tmp_path)) == {"in"}  # the lock file goes when its holder is done
+
+
+def test_a_run_lets_go_of_the_master_index_after_linking(tmp_path: Path):
+    """The national master's 名寄せ index is ~6 GiB: once the link step is done nothing may hold it,
+    or it sits in memory through every later step (it did: a module-level memo kept it)."""
+    index._CACHE.clear()  # what other tests' library calls memoised
+    step_ends: list[int] = []
+
+    def after_link(ctx) -> int:
+        gc.collect()
+        step_ends.append(sum(isinstance(o, index.MasterIndex) for o in gc.get_objects()))
+        return 0
+
+    steps = tuple(  # the step after link first counts the indexes still alive
+        replace(s, run=lambda ctx, run=s.run: after_link(ctx) + run(ctx)) if s.name == "matches" else s
+        for s in project.STEPS
+    )
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(project, "STEPS", steps)
+        project.run(settings_for(write_inputs(tmp_path / "in"), tmp_path / "abm.duckdb"))
+    assert step_ends == [0]
