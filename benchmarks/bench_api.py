@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import duckdb
-import httpx
+import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -88,9 +88,9 @@ def start_server(db: Path, port: int) -> subprocess.Popen:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
+            if httpx2.get(f"http://127.0.0.1:{port}/health", timeout=1).status_code == 200:
                 return proc
-        except httpx.TransportError:
+        except httpx2.TransportError:
             time.sleep(0.2)
     proc.kill()
     raise SystemExit("server did not start within 60 s")
@@ -109,7 +109,7 @@ def measure(base: str, urls: list[str], requests: int, seconds: float, clients: 
 
     def worker(seed: int) -> None:
         rnd = random.Random(seed)
-        with httpx.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=30) as c:
+        with httpx2.Client(base_url=base, headers={"X-API-Key": KEY}, timeout=30) as c:
             while time.monotonic() < deadline:
                 with lock:
                     if next(budget, None) is None:
@@ -196,7 +196,7 @@ def main() -> None:
     proc = start_server(db, port)
     base = f"http://127.0.0.1:{port}"
     try:
-        httpx.get(f"{base}/accounts?q=warmup&limit=1", headers={"X-API-Key": KEY}, timeout=120)  # name index
+        httpx2.get(f"{base}/accounts?q=warmup&limit=1", headers={"X-API-Key": KEY}, timeout=120)  # name index
         print(
             f"\n{n:,} accounts ({args.companies:,} master companies), server on {base}, "
             f"{os.cpu_count()} cores"

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import duckdb
-import httpx
+import httpx2
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -62,7 +62,7 @@ def main() -> None:
     proc = start_server(db, port)
     try:
         base = f"http://127.0.0.1:{port}"
-        with httpx.Client(base_url=base, timeout=120) as client:
+        with httpx2.Client(base_url=base, timeout=120) as client:
             form = client.get("/w/login").text
             token = re.search(r'name="csrf" value="([^"]+)"', form).group(1)
             client.post("/w/login", data={"key": KEY, "csrf": token, "next": "/"})

@@ -17,7 +17,7 @@ import threading
 import time
 
 import duckdb
-import httpx
+import httpx2
 import pytest
 from helpers import (
     CONTACTS,
@@ -82,8 +82,8 @@ def server(tmp_path_factory):
             time.sleep(0.5)
             raise AssertionError("".join(output))
         try:
-            return httpx.get(f"{base}/health", timeout=1).status_code == 200
-        except httpx.TransportError:
+            return httpx2.get(f"{base}/health", timeout=1).status_code == 200
+        except httpx2.TransportError:
             return False
 
     try:
@@ -100,7 +100,7 @@ def server(tmp_path_factory):
 
 def test_served_over_loopback(server):
     base, _db, _inputs, _output = server
-    with httpx.Client(base_url=base, timeout=10) as c:
+    with httpx2.Client(base_url=base, timeout=10) as c:
         assert c.get("/accounts").status_code == 401
         page = c.get("/accounts", params={"tier": 1, "limit": 5}, headers=READ).json()
         assert len(page["items"]) == 5 and all(a["tier"] == 1 for a in page["items"])
@@ -116,11 +116,11 @@ def test_a_run_published_while_serving_is_served_next(server):
     stop = threading.Event()
 
     def keep_reading() -> None:  # requests during the whole run must keep succeeding
-        with httpx.Client(base_url=base, timeout=10) as c:
+        with httpx2.Client(base_url=base, timeout=10) as c:
             while not stop.is_set():
                 statuses.append(c.get("/accounts", params={"limit": 20}, headers=READ).status_code)
 
-    with httpx.Client(base_url=base, timeout=10) as c:
+    with httpx2.Client(base_url=base, timeout=10) as c:
         before = c.get("/runs/latest", headers=READ).json()["run_id"]
         reader = threading.Thread(target=keep_reading)
         reader.start()
@@ -150,7 +150,7 @@ def test_access_log_has_one_line_per_request_and_no_secrets(server):
         return [ln for ln in list(output) if " abm.api.access " in ln]
 
     before = len(access_lines())
-    with httpx.Client(base_url=base, timeout=10) as c:
+    with httpx2.Client(base_url=base, timeout=10) as c:
         contacts = c.get(f"/accounts/{account}/contacts", headers=CONTACTS)
         emails = [p["email"] for p in contacts.json()]
         assert contacts.status_code == 200 and emails
@@ -187,7 +187,7 @@ def test_readme_curl_examples_work(server, tmp_path):
         assert status == "200", (command, result.stdout[-500:], result.stderr)
         if "q=" in command:
             q = re.search(r'"q=([^"]+)"', command).group(1)
-            with httpx.Client(base_url=base, timeout=10) as c:
+            with httpx2.Client(base_url=base, timeout=10) as c:
                 expected = c.get("/accounts", params={"q": q}, headers=READ).json()
             assert json.loads(body) == expected
     assert (tmp_path / "targets.csv").stat().st_size > 0
