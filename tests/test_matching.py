@@ -20,6 +20,7 @@ from abm.matching import (
     MATCH_SCHEMA,
     REVIEW_SCHEMA,
     MatchSettings,
+    blocking,
     latest_decisions,
     link,
     offmaster_groups,
@@ -505,6 +506,20 @@ def test_name_index_holds_each_deletion_and_bigram_once(names: list[str], cap: i
         got[(chr(first), chr(second))] = idx.postings[start : start + count].tolist()
     assert got == {k: sorted(v) for k, v in postings.items()}
     assert idx.grams.tolist() == sorted(idx.grams.tolist())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(alphabet="山田三井商店ABAB", min_size=0, max_size=8), min_size=1, max_size=25))
+def test_name_index_built_in_chunks_is_the_same_index(names: list[str]) -> None:
+    """A national master's names are hashed and cut into bigrams a chunk of rows at a time (bounded
+    memory): chunks of 2 names must give exactly the index one chunk gives."""
+    whole = NameIndex.build(pl.Series(names), del_cap=3)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(blocking, "_CHUNK", 2)
+        chunked = NameIndex.build(pl.Series(names), del_cap=3)
+    assert chunked.names.equals(whole.names) and chunked.dels.equals(whole.dels)
+    for field in ("grams", "starts", "counts", "postings"):
+        assert np.array_equal(getattr(chunked, field), getattr(whole, field)), field
 
 
 def test_group_keys_are_the_record_keys_grouping_reads():

@@ -76,6 +76,13 @@ def deletion_hashes(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _bigrams(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """(row, bigram id) of every adjacent code-point pair of each name (first ``_WIDTH`` characters)."""
+    if len(names) > _CHUNK:  # bounded memory, as in deletion_hashes: pairs come out in the same order
+        parts = [_bigrams(names.slice(i, _CHUNK)) for i in range(0, len(names), _CHUNK)]
+        offsets = range(0, len(names), _CHUNK)
+        return (
+            np.concatenate([r + np.uint32(o) for (r, _), o in zip(parts, offsets, strict=True)]),
+            np.concatenate([g for _, g in parts]),
+        )
     cp = _code_points(names)
     grams = cp[:, :-1] * _BASE + cp[:, 1:]
     ok = (cp[:, :-1] > 0) & (cp[:, 1:] > 0)
@@ -109,11 +116,15 @@ class NameIndex:
     def build(cls, nname: pl.Series, del_cap: int) -> NameIndex:
         names = nname.drop_nulls().unique().sort()
         rows, hashes = deletion_hashes(names)
-        pairs = pl.DataFrame({"d": hashes, "nid": rows}).sort("d", "nid")
+        pairs = pl.DataFrame({"d": hashes, "nid": rows})
+        del rows, hashes  # the national readings give ~35M pairs: hold as few copies as the sort needs
+        pairs = pairs.sort("d", "nid")
         d, nid, starts = _distinct_sorted(pairs["d"].to_numpy(), pairs["nid"].to_numpy())
+        del pairs
         sizes = np.diff(np.append(starts, len(d)))
         common = np.repeat(sizes > del_cap, sizes)  # a variant of too many names proposes nothing
         dels = pl.DataFrame({"nid": nid[~common], "d": d[~common]})
+        del d, nid, common
         rows, grams = _bigrams(names)
         order = np.argsort(grams, kind="stable")  # rows ascend already: sorted by (bigram, name)
         grams, postings, starts = _distinct_sorted(grams[order], rows[order])
