@@ -18,6 +18,7 @@ prefecture, a few — enough to show the ambiguity, which the score then reflect
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,20 @@ def _code_points(names: pl.Series) -> np.ndarray:
     return arr.view(np.uint32).reshape(len(arr), _WIDTH).astype(np.uint64)
 
 
+def _by_chunks(
+    pairs_of: Callable[[pl.Series], tuple[np.ndarray, np.ndarray]], names: pl.Series
+) -> tuple[np.ndarray, np.ndarray]:
+    """``pairs_of(names)`` computed ``_CHUNK`` names at a time, each chunk's rows moved back to their
+    place in ``names``: the same (row, value) pairs in the same order, with the per-name matrices
+    held for one chunk only."""
+    starts = range(0, len(names), _CHUNK)
+    parts = [pairs_of(names.slice(start, _CHUNK)) for start in starts]
+    return (
+        np.concatenate([rows + np.uint32(start) for (rows, _), start in zip(parts, starts, strict=True)]),
+        np.concatenate([values for _, values in parts]),
+    )
+
+
 def deletion_hashes(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """(row, hash) of each name and of every variant with one character removed (first ``_WIDTH``).
 
@@ -50,12 +65,7 @@ def deletion_hashes(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     different ones is rare and only proposes one more candidate to score.
     """
     if len(names) > _CHUNK:  # bounded memory: the matrices below are 25 x 8 bytes per name each
-        parts = [deletion_hashes(names.slice(i, _CHUNK)) for i in range(0, len(names), _CHUNK)]
-        offsets = range(0, len(names), _CHUNK)
-        return (
-            np.concatenate([r + np.uint32(o) for (r, _), o in zip(parts, offsets, strict=True)]),
-            np.concatenate([h for _, h in parts]),
-        )
+        return _by_chunks(deletion_hashes, names)
     cp = _code_points(names)
     n = len(cp)
     weights = _HASH_BASE ** np.arange(_WIDTH - 1, -1, -1, dtype=np.uint64)  # wraps mod 2**64 by design
@@ -76,13 +86,8 @@ def deletion_hashes(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def _bigrams(names: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """(row, bigram id) of every adjacent code-point pair of each name (first ``_WIDTH`` characters)."""
-    if len(names) > _CHUNK:  # bounded memory, as in deletion_hashes: pairs come out in the same order
-        parts = [_bigrams(names.slice(i, _CHUNK)) for i in range(0, len(names), _CHUNK)]
-        offsets = range(0, len(names), _CHUNK)
-        return (
-            np.concatenate([r + np.uint32(o) for (r, _), o in zip(parts, offsets, strict=True)]),
-            np.concatenate([g for _, g in parts]),
-        )
+    if len(names) > _CHUNK:  # bounded memory, as in deletion_hashes
+        return _by_chunks(_bigrams, names)
     cp = _code_points(names)
     grams = cp[:, :-1] * _BASE + cp[:, 1:]
     ok = (cp[:, :-1] > 0) & (cp[:, 1:] > 0)
