@@ -182,7 +182,9 @@ def run_bench(
     """Generate (or reuse) the scale's data, run the pipeline into ``cache``, return the figures."""
     folder = dataset(scale, cache, seed, progress)
     db = cache / f"{scale}-seed{seed}.duckdb"
-    # a full run: the previous bench run's cache beside ``db`` must not make this one a re-run
+    # a first run: the previous bench run's cache beside ``db`` must not make this one a re-run, and
+    # its published file must not hand this one its history (carry_over would grow with every bench)
+    db.unlink(missing_ok=True)
     result = project.run(_on(settings, folder, db, cache), progress=progress, full=True)
     steps = pl.DataFrame(
         [

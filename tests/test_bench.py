@@ -111,6 +111,9 @@ def test_curve_prints_a_readme_ready_table(micro_bench: tuple[Path, str]):
     steps = [float(c) for c in cells[3:9]]
     assert float(cells[2]) >= sum(steps) - 0.5  # the total covers the steps (each rounded)
     assert float(cells[9]) > 0  # peak RSS, GiB
+    # the curve's run is a first run like the bench's before it: it does not carry that one's history
+    with duckdb.connect(str(cache / "micro-seed42.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM runs").fetchone() == (1,)
 
 
 def test_bench_rejects_an_unknown_curve_scale(tmp_path: Path):
