@@ -161,6 +161,11 @@ def features(pf: pl.DataFrame) -> pl.DataFrame:
     return pf.with_columns(pl.col(f).cast(pl.Float32) for f in FEATURES).drop("_former_used")
 
 
+# what deciding a query reads from its best pair (``method``, ``evidence``, the thresholds): the rest of
+# a pair frame (the query's and the company's keys as strings) is not kept beyond its batch
+DECIDING = ("qid", "cidx", "score", *FEATURES, "n_same", "cn_unknown")
+
+
 def fingerprint() -> pl.Expr:
     """Hash of a pair's features: two candidates with the same one are indistinguishable."""
     return pl.struct(*FEATURES).hash(seed=0).alias("fingerprint")

@@ -55,7 +55,11 @@ class LinkResult:
 
 
 def _best_two(pf: pl.DataFrame) -> pl.DataFrame:
-    """Per query: the best pair (with its features) and the runner-up company and score."""
+    """Per query: the best pair (with its features) and the runner-up company and score.
+
+    Only the columns deciding reads are kept: a gathered string column keeps its batch's whole string
+    buffers alive, and the best pairs of every batch live until the source is decided (national
+    contacts: ~1M best pairs)."""
     order = (
         pf.select("qid", "score", "cidx")
         .with_row_index("_row")
@@ -66,7 +70,7 @@ def _best_two(pf: pl.DataFrame) -> pl.DataFrame:
     ru = order.filter(second).select(
         "qid", pl.col("cidx").alias("ru_cidx"), pl.col("score").alias("runner_up_score")
     )
-    best = pf[order.filter(first)["_row"]]
+    best = pf.select(features.DECIDING)[order.filter(first)["_row"]]
     return best.join(ru, on="qid", how="left", maintain_order="left")
 
 
