@@ -49,6 +49,16 @@ def test_english_name_is_read_out_as_the_reading_of_its_business_words():
     assert ja[0] == {"en_trs": None, "en_stem": None, "en_skels": None, "en_loans": None, "en_biz": None}
 
 
+def test_record_keys_of_a_mixed_batch_are_each_names_own():
+    """Only Latin names are tokenised (the rest are most records): in a batch mixing them with Japanese
+    names, duplicates and nulls, every row still gets exactly the keys its name gets alone."""
+    names = [
+        "丸八証券株式会社", "Maruhachi Securities Co.,Ltd.", None, "Ferrotec Corporation", "ＡＢＣ商事",
+        "Maruhachi Securities Co.,Ltd.", "SUMITOMO HEAVY INDUSTRIES, LTD.", "株式会社トヨタ",
+    ]  # fmt: skip
+    assert keys(*names) == [keys(n)[0] for n in names]
+
+
 def test_master_reading_stem_drops_trailing_business_words():
     m = master_keys("丸八証券株式会社", "マルハチショウケンカブシキガイシャ")
     assert m["en_tr"] == "MARUHATISYOKEN" and m["en_stem"] == "MARUHATI" and m["en_word"] == "Securities"

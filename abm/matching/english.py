@@ -125,6 +125,11 @@ def _phrases() -> tuple[list[str], list[str]]:
     return [" " + t.replace("_", "  ") + " " for t in multi], [" " + t + " " for t in multi]
 
 
+def _latin(name: pl.Expr) -> pl.Expr:
+    """The name, without its legal form and branch, is written in Latin letters only."""
+    return strip_legal_and_branch(name).str.contains(ASCII_ONLY_RE)
+
+
 def _tokens(name: pl.Expr) -> pl.Expr:
     """A Latin-only name as a list of upper-case tokens (phrases joined by "_"), else null."""
     s = strip_legal_and_branch(name)
@@ -133,7 +138,7 @@ def _tokens(name: pl.Expr) -> pl.Expr:
     padded = (" " + s.str.strip_chars().str.replace_all(r"\s+", "  ") + " ").str.replace_many(
         pats, reps, leftmost=True
     )
-    return pl.when(strip_legal_and_branch(name).str.contains(ASCII_ONLY_RE)).then(
+    return pl.when(_latin(name)).then(
         padded.str.strip_chars().str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
     )
 
@@ -143,7 +148,10 @@ def record_keys(names: pl.Series) -> pl.DataFrame:
     proper part), ``en_skels`` (skeletons of the spellings) and ``en_biz`` (per business word, its
     Japanese words joined by "|", words separated by ";"); all null for names not in Latin letters."""
     d = business_words()
+    # only names in Latin letters have English keys: the rest (most records) skip the tokenising and
+    # the spelling joins below (national contacts: 10.7 → 4.6 s) — their keys are null either way
     u = pl.DataFrame({"name": names}).unique().drop_nulls()
+    u = u.filter(_latin(pl.col("name")))
     tok = (
         u.with_columns(tok=_tokens(pl.col("name")))
         .drop_nulls("tok")
