@@ -24,7 +24,10 @@ def text(df: pl.DataFrame, name: str) -> pl.Expr:
 
 
 def corporate_number(col: pl.Expr) -> pl.Expr:
-    """13-digit 法人番号 with a valid check digit (see ``abm.inputs.corporate_number``), else null."""
+    """13-digit 法人番号 with a valid check digit (see ``abm.inputs.corporate_number``), else null.
+
+    Use it in a lazy query: the check reads the cleaned digits 14 times, which common sub-expression
+    elimination computes once; an eager ``select`` cleans them 14 times (5M numbers: 10.9 s vs 1.6 s)."""
     digits = col.str.normalize("NFKC").str.replace_all(r"[^0-9]", "")
     return pl.when(valid_expr(digits)).then(digits).otherwise(None)
 
