@@ -40,9 +40,10 @@ def link(ctx: RunContext) -> int:
     if ctx.exists("activities"):  # optional input
         ctx.sql("activity_rows")
         ctx.sql("activity_records")
-    companies = ctx.read_table("companies", MASTER_COLUMNS)
     decisions = read_decisions(ctx.settings.run.decisions)
-    master = Master(companies, ctx.settings.match, ctx.cache, _indented(ctx))
+    master = Master(
+        ctx.read_table("companies", MASTER_COLUMNS), ctx.settings.match, ctx.cache, _indented(ctx)
+    )
     matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():
         if not ctx.exists(table):
