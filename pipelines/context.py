@@ -83,9 +83,21 @@ class RunContext:
         return self.query(text, {**self._used_params(text), **(params or {})})
 
     def read_table(self, table: str, columns: tuple[str, ...] = ("*",), order_by: str = "") -> pl.DataFrame:
-        """A whole table (or ``columns`` of it) as a frame, in ``order_by`` order when given."""
+        """A whole table (or ``columns`` of it) as a frame, in ``order_by`` order when given. The frame
+        is the step's copy of the data now, so DuckDB's cached blocks are let go (``release_cache``)."""
         order = f" ORDER BY {order_by}" if order_by else ""
-        return self.query(f"SELECT {', '.join(columns)} FROM {table}{order}")
+        frame = self.query(f"SELECT {', '.join(columns)} FROM {table}{order}")
+        self.release_cache()
+        return frame
+
+    def release_cache(self) -> None:
+        """Let DuckDB drop the table blocks it keeps after reading or writing them (up to its
+        ``memory_limit``): a step works on polars frames, and the cache held the same data a second
+        time (national: ~1.2 GiB after the load step, most of the link step's margin). Lowering the
+        limit evicts every unpinned block at once; the configured limit then applies again. A query
+        that needs the blocks reads them back from the file."""
+        self.con.execute("SET memory_limit = '1MB'")
+        self.con.execute(f"SET memory_limit = '{self.settings.duckdb.memory_limit}'")
 
     def execute(self, statement: str) -> None:
         """Run one statement; the run's named parameters it mentions ($as_of ...) are bound."""

@@ -42,6 +42,7 @@ def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
     for step in steps:
         ctx.step = step.name
         _require(ctx, step, step.reads, "needs", "which no earlier step wrote")
+        ctx.release_cache()  # each step starts without the blocks earlier steps left cached
         t0 = time.perf_counter()
         with PeakRss() as peak:
             rows = step.run(ctx)

@@ -28,6 +28,27 @@ def _ctx(tmp_path: Path) -> RunContext:
     return ctx
 
 
+def test_steps_start_and_whole_table_reads_end_without_duckdbs_cached_blocks(tmp_path: Path) -> None:
+    """A step works on frames: DuckDB's cache of the blocks it read or wrote would hold the data twice."""
+
+    def cached_mb(ctx: RunContext) -> float:
+        return ctx.scalar("SELECT sum(memory_usage_bytes) / 2^20 FROM duckdb_memory()")
+
+    ctx = _ctx(tmp_path)
+    ctx.execute(f"SET memory_limit = '{ctx.settings.duckdb.memory_limit}'")
+    limit = ctx.scalar("SELECT current_setting('memory_limit')")
+    ctx.execute("CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(2000000)")
+    assert cached_mb(ctx) > 20  # the written blocks stay cached
+    seen: list[float] = []
+    run_steps(ctx, [Step("look", lambda c: seen.append(cached_mb(c)) or 0, "reads nothing")])
+    assert seen[0] < 5
+    ctx.scalar("SELECT count(DISTINCT h) FROM big")  # read back: cached again
+    assert cached_mb(ctx) > 20
+    assert ctx.read_table("big", ("n",)).height == 2_000_000
+    assert cached_mb(ctx) < 5
+    assert ctx.scalar("SELECT current_setting('memory_limit')") == limit  # the configured limit is back
+
+
 def test_every_declared_read_is_written_by_an_earlier_step() -> None:
     written: set[str] = set()
     for step in STEPS:
