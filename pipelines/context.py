@@ -95,9 +95,14 @@ class RunContext:
         ``memory_limit``): a step works on polars frames, and the cache held the same data a second
         time (national: ~1.2 GiB after the load step, most of the link step's margin). Lowering the
         limit evicts every unpinned block at once; the configured limit then applies again. A query
-        that needs the blocks reads them back from the file."""
-        self.con.execute("SET memory_limit = '1MB'")
-        self.con.execute(f"SET memory_limit = '{self.settings.duckdb.memory_limit}'")
+        that needs the blocks reads them back from the file. Best effort: blocks that cannot be evicted
+        (an in-memory database's own tables) stay, and DuckDB then refuses the low limit."""
+        try:
+            self.con.execute("SET memory_limit = '1MB'")
+        except duckdb.OutOfMemoryException:
+            pass  # nothing evictable enough: the cache stays, the run goes on
+        finally:
+            self.con.execute(f"SET memory_limit = '{self.settings.duckdb.memory_limit}'")
 
     def execute(self, statement: str) -> None:
         """Run one statement; the run's named parameters it mentions ($as_of ...) are bound."""

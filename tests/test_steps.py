@@ -49,6 +49,20 @@ def test_steps_start_and_whole_table_reads_end_without_duckdbs_cached_blocks(tmp
     assert ctx.scalar("SELECT current_setting('memory_limit')") == limit  # the configured limit is back
 
 
+def test_releasing_the_cache_while_memory_is_pinned_is_a_no_op(tmp_path: Path) -> None:
+    """Blocks a query still holds (here a sorted result half read on another cursor) cannot be evicted:
+    DuckDB refuses the low limit, and the run goes on with the configured one."""
+    ctx = _ctx(tmp_path)
+    ctx.execute(f"SET memory_limit = '{ctx.settings.duckdb.memory_limit}'")
+    limit = ctx.scalar("SELECT current_setting('memory_limit')")
+    ctx.execute("CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(2000000)")
+    pending = ctx.con.cursor().execute("SELECT * FROM big ORDER BY h")
+    assert len(pending.fetchmany(10)) == 10
+    ctx.release_cache()
+    assert ctx.scalar("SELECT current_setting('memory_limit')") == limit
+    assert len(pending.fetchmany(10)) == 10  # the pending query was not disturbed
+
+
 def test_every_declared_read_is_written_by_an_earlier_step() -> None:
     written: set[str] = set()
     for step in STEPS:
