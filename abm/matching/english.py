@@ -131,16 +131,14 @@ def _latin(name: pl.Expr) -> pl.Expr:
 
 
 def _tokens(name: pl.Expr) -> pl.Expr:
-    """A Latin-only name as a list of upper-case tokens (phrases joined by "_"), else null."""
+    """A Latin-only name (``_latin``) as a list of upper-case tokens (phrases joined by "_")."""
     s = strip_legal_and_branch(name)
     s = s.str.replace_all(r"[.'’]", "").str.replace_all(r"&", " & ").str.replace_all(r"[^A-Z0-9&]+", " ")
     pats, reps = _phrases()
     padded = (" " + s.str.strip_chars().str.replace_all(r"\s+", "  ") + " ").str.replace_many(
         pats, reps, leftmost=True
     )
-    return pl.when(_latin(name)).then(
-        padded.str.strip_chars().str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
-    )
+    return padded.str.strip_chars().str.split(" ").list.eval(pl.element().filter(pl.element() != ""))
 
 
 def record_keys(names: pl.Series) -> pl.DataFrame:
