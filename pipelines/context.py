@@ -95,8 +95,8 @@ class RunContext:
         ``memory_limit``): a step works on polars frames, and the cache held the same data a second
         time (national: ~1.2 GiB after the load step, most of the link step's margin). Lowering the
         limit evicts every unpinned block at once; the configured limit then applies again. A query
-        that needs the blocks reads them back from the file. Best effort: blocks that cannot be evicted
-        (an in-memory database's own tables) stay, and DuckDB then refuses the low limit."""
+        that needs the blocks reads them back from the file. Best effort: while a query still pins
+        blocks (a result not yet read to the end), DuckDB refuses the low limit and the cache stays."""
         try:
             self.con.execute("SET memory_limit = '1MB'")
         except duckdb.OutOfMemoryException:

@@ -28,16 +28,22 @@ def _ctx(tmp_path: Path) -> RunContext:
     return ctx
 
 
+def _ctx_with_big_table(tmp_path: Path) -> tuple[RunContext, str]:
+    """A run's context whose file holds a 2M-row table ``big``, and its configured memory limit as DuckDB
+    states it."""
+    ctx = _ctx(tmp_path)
+    ctx.execute(f"SET memory_limit = '{ctx.settings.duckdb.memory_limit}'")
+    ctx.execute("CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(2000000)")
+    return ctx, ctx.scalar("SELECT current_setting('memory_limit')")
+
+
 def test_steps_start_and_whole_table_reads_end_without_duckdbs_cached_blocks(tmp_path: Path) -> None:
     """A step works on frames: DuckDB's cache of the blocks it read or wrote would hold the data twice."""
 
     def cached_mb(ctx: RunContext) -> float:
         return ctx.scalar("SELECT sum(memory_usage_bytes) / 2^20 FROM duckdb_memory()")
 
-    ctx = _ctx(tmp_path)
-    ctx.execute(f"SET memory_limit = '{ctx.settings.duckdb.memory_limit}'")
-    limit = ctx.scalar("SELECT current_setting('memory_limit')")
-    ctx.execute("CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(2000000)")
+    ctx, limit = _ctx_with_big_table(tmp_path)
     assert cached_mb(ctx) > 20  # the written blocks stay cached
     seen: list[float] = []
     run_steps(ctx, [Step("look", lambda c: seen.append(cached_mb(c)) or 0, "reads nothing")])
@@ -52,10 +58,7 @@ def test_steps_start_and_whole_table_reads_end_without_duckdbs_cached_blocks(tmp
 def test_releasing_the_cache_while_memory_is_pinned_is_a_no_op(tmp_path: Path) -> None:
     """Blocks a query still holds (here a sorted result half read on another cursor) cannot be evicted:
     DuckDB refuses the low limit, and the run goes on with the configured one."""
-    ctx = _ctx(tmp_path)
-    ctx.execute(f"SET memory_limit = '{ctx.settings.duckdb.memory_limit}'")
-    limit = ctx.scalar("SELECT current_setting('memory_limit')")
-    ctx.execute("CREATE TABLE big AS SELECT range AS n, md5(range::VARCHAR) AS h FROM range(2000000)")
+    ctx, limit = _ctx_with_big_table(tmp_path)
     pending = ctx.con.cursor().execute("SELECT * FROM big ORDER BY h")
     assert len(pending.fetchmany(10)) == 10
     ctx.release_cache()
