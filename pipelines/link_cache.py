@@ -58,8 +58,8 @@ class Master:
                 self.cache.put("master_index", self.index_key, idx.save)
             self._index = idx
             # linking reads the master through its index from here on (its keys frame holds company_id
-            # and name): the raw frame (0.8 GiB at 5M companies) is not kept through the sources
-            self.companies = idx.master.select("company_id", "name")
+            # and name, sharing their buffers): the raw frame (0.8 GiB at 5M companies) is let go
+            self.companies = idx.master
         return self._index
 
     def keep_unused(self) -> None:
@@ -112,9 +112,9 @@ def link_source(
         say(f"{source}: reused {reuse.height:,} links (unchanged), {todo.height:,} new or changed to link")
         cache.note(f"link_{source}", {"reused": reuse.height, "linked": todo.height})
     if todo.height or not reuse.height:
-        index = master.index()  # first: it slims master.companies
+        index = master.index()
         fresh = link_records(
-            master.companies, todo, source=source, settings=settings, decisions=decisions,
+            index.master, todo, source=source, settings=settings, decisions=decisions,
             progress=say, index=index,
         )  # fmt: skip
     else:
