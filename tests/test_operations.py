@@ -87,6 +87,10 @@ def test_stale_build_files_of_dead_runs_are_removed(published):
     ]
     for path in dead:
         path.write_bytes(b"half-written")
+    spill = db.with_name("abm.duckdb.building-20260101T000000-dead01.tmp")  # DuckDB's spill folder
+    spill.mkdir()
+    (spill / "duckdb_temp_storage-0.tmp").write_bytes(b"spilled blocks")
+    dead.append(spill)
     # while another run holds the lock nothing is touched: those files might be its own
     with publish_lock(db), pytest.raises(AbmError, match="another abm run"):
         project.run(settings_for(inputs, db))
@@ -94,7 +98,7 @@ def test_stale_build_files_of_dead_runs_are_removed(published):
     lines: list[str] = []
     project.run(settings_for(inputs, db), progress=lines.append)
     assert not any(p.exists() for p in dead)
-    assert any("removed 2 leftover file(s) of interrupted runs" in ln for ln in lines)
+    assert any("removed 3 leftover file(s) of interrupted runs" in ln for ln in lines)
     assert leftovers(db.parent) == []  # no lock file left after the run either
 
 

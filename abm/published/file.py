@@ -13,6 +13,7 @@ import errno
 import fcntl
 import glob
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -80,12 +81,15 @@ def publish_lock(db: Path) -> Iterator[None]:
 
 
 def remove_stale_builds(db: Path, progress: Callable[[str], None]) -> list[Path]:
-    """Delete the half-written ``<db>.building-*`` files (and their ``.wal``) that runs killed before
-    they could clean up left behind. Only called while holding the publish lock, so none of them
-    belongs to a live run."""
+    """Delete the half-written ``<db>.building-*`` files (and their ``.wal``, and the ``.tmp`` folder
+    DuckDB spills to) that runs killed before they could clean up left behind. Only called while
+    holding the publish lock, so none of them belongs to a live run."""
     stale = sorted(db.parent.glob(f"{glob.escape(db.name)}.building-*"))
     for path in stale:
-        path.unlink(missing_ok=True)
+        if path.is_dir():  # the spill folder of a killed run that had spilled
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
     if stale:
         progress(
             f"removed {len(stale)} leftover file(s) of interrupted runs: {', '.join(p.name for p in stale)}"
