@@ -8,6 +8,7 @@ import pytest
 from abm.matching import MatchSettings, link
 from abm.matching import english as E
 from abm.matching.normalize import normalize_name
+from abm.matching.romaji import romaji
 
 
 def keys(*names: str) -> list[dict]:
@@ -15,8 +16,9 @@ def keys(*names: str) -> list[dict]:
 
 
 def master_keys(name: str, kana: str) -> dict:
-    n = pl.Series([name]).to_frame("name").select(normalize_name(pl.col("name")))["name"]
-    return E.master_keys(n, pl.Series([kana])).to_dicts()[0]
+    f = pl.DataFrame({"name": [name], "kana": [kana]})
+    f = f.select(normalize_name(pl.col("name")), romaji(pl.col("kana")))
+    return E.master_keys(f["name"], f["kana"]).to_dicts()[0]
 
 
 def test_dictionary_is_broad_and_well_formed():

@@ -35,6 +35,7 @@ from abm.matching.keys import (
     corporate_number,
     group_keys,
     phone_digits,
+    place_prefecture,
     prefecture_from_address,
     prefecture_key,
     registered_domain,
@@ -209,6 +210,14 @@ def test_prefecture_from_address_and_mobile_phones() -> None:
     assert pl.select(prefecture_from_address(pl.lit(addr))).to_series().to_list() == [
         "東京", "京都", "北海道", "鹿児島", None, None,
     ]  # fmt: skip
+    # the stated prefecture wins; the address is read only where none (or a blank) is stated
+    places = pl.DataFrame(
+        {
+            "prefecture": ["大阪府", None, " ", None, "東京都", "大阪府"],
+            "address": ["東京都港区1-1", "京都府京都市1", "北海道札幌市1", "港区1-1", None, "大阪府大阪市1"],
+        }
+    )
+    assert place_prefecture(places).to_list() == ["大阪", "京都", "北海道", None, "東京", "大阪"]
     phones = pl.Series(["03-3285-1111", "090-1234-5678", "080 1234 5678", "070-1234-5678", "050-1234-5678"])
     assert pl.select(company_phone(pl.lit(phones))).to_series().to_list() == ["0332851111"] + [None] * 4
 

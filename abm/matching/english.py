@@ -226,8 +226,9 @@ def record_keys(names: pl.Series) -> pl.DataFrame:
     )
 
 
-def master_keys(nname: pl.Series, name_kana: pl.Series) -> pl.DataFrame:
-    """For the master (normalised name, フリガナ as given): ``en_tr`` (phonetic romaji of the reading),
+def master_keys(nname: pl.Series, roma: pl.Series) -> pl.DataFrame:
+    """For the master (normalised name, ``romaji`` of its フリガナ — the master's own ``roma`` key, so
+    it is not computed twice): ``en_tr`` (phonetic romaji of the reading),
     ``en_nrom`` (the name with its business words read out, when what is left is Latin: ＪＦＥ
     ホールディングス → JFEHORUDINGUSU), ``en_stem`` (``en_tr`` without the reading of up to two
     trailing business words of the name: 丸八証券 MARUHATISYOKEN → MARUHATI), ``en_skel`` and
@@ -240,9 +241,18 @@ def master_keys(nname: pl.Series, name_kana: pl.Series) -> pl.DataFrame:
     alt = "|".join(re.escape(w) for w in sorted(first["japanese"].to_list(), key=len, reverse=True))
     to_roma = dict(zip(first["japanese"], first["reading"], strict=True))
     to_en = dict(zip(first["japanese"], first["english"].str.to_titlecase(), strict=True))
-    f = pl.DataFrame({"n": nname, "k": name_kana})
+    f = pl.DataFrame({"n": nname, "k": roma})
     n = pl.col("n")
-    u = f.unique().lazy().with_columns(en_tr=phonetic_romaji(romaji(pl.col("k"))))
+    # what depends on the reading alone, once per distinct reading (a national master's 5M rows
+    # hold ~2M distinct (name, reading) pairs but 1.7M readings)
+    readings = (
+        f.lazy()
+        .select("k")
+        .unique()
+        .with_columns(en_tr=phonetic_romaji(pl.col("k")))
+        .with_columns(en_skel=skeleton(pl.col("en_tr")), en_loan=loan_key(pl.col("en_tr")))
+    )
+    u = f.lazy().unique().join(readings, on="k", how="left", nulls_equal=True)
     u = u.with_columns(stem_n=n, stem_r=pl.col("en_tr"), words=pl.lit(""))
     for _ in range(_TRAILING_WORDS):
         w = pl.col("stem_n").str.extract(f"({alt})$", 1)
@@ -264,8 +274,6 @@ def master_keys(nname: pl.Series, name_kana: pl.Series) -> pl.DataFrame:
             phonetic_romaji(nrom)
         ),
         en_stem=pl.when(pl.col("stem_r") != pl.col("en_tr")).then("stem_r"),
-        en_skel=skeleton(pl.col("en_tr")),
-        en_loan=loan_key(pl.col("en_tr")),
         en_word=pl.col("words").str.strip_chars().replace("", None),
     )
     keys = u.select("n", "k", *MASTER_KEYS).collect()

@@ -87,9 +87,16 @@ def prefecture_from_address(col: pl.Expr) -> pl.Expr:
     return prefecture_key(col.str.normalize("NFKC").str.strip_chars().str.extract(_PREF_IN_ADDRESS, 1))
 
 
-def place_prefecture() -> pl.Expr:
-    """The stated prefecture, else the one the address starts with."""
-    return pl.coalesce(prefecture_key(pl.col("prefecture")), prefecture_from_address(pl.col("address")))
+def place_prefecture(df: pl.DataFrame) -> pl.Series:
+    """``pref`` of each row of a frame with ``prefecture`` and ``address``: the stated prefecture,
+    else the one the address starts with. Keyed once per distinct stated value, and addresses are
+    read only where none is stated (folding a national master's 5M addresses cost more than the rest)."""
+    pref = _on_distinct(df, "prefecture", {"pref": prefecture_key(pl.col("prefecture"))}).to_series()
+    missing = pref.is_null().arg_true()
+    if missing.len():
+        address = df.select(pl.col("address").gather(missing))
+        pref = pref.scatter(missing, address.select(prefecture_from_address(pl.col("address"))).to_series())
+    return pref
 
 
 def address_key(col: pl.Expr) -> pl.Expr:
@@ -154,7 +161,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         c, "name_kana", {"kana": reading_key(pl.col("name_kana")), "roma": romaji(pl.col("name_kana"))}
     )
     en = _on_distinct(c, "name_en", {"en": english_key(pl.col("name_en"))})
-    pref = c.select(place_prefecture().alias("pref"))
+    pref = place_prefecture(c).to_frame()
     former = _on_distinct(c, "former_names", {"former": former_name_list(pl.col("former_names"))})
     out = pl.concat([c.select("company_id", "name"), name, kana, en, pref, former], how="horizontal").select(
         "company_id",
@@ -177,7 +184,7 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         "former",
     )
     # English / romaji evidence against the reading (abm.matching.english)
-    out = pl.concat([out, english.master_keys(out["nname"], c["name_kana"])], how="horizontal")
+    out = pl.concat([out, english.master_keys(out["nname"], out["roma"])], how="horizontal")
     out = out.filter(pl.col("company_id").is_not_null()).unique(
         "company_id", keep="first", maintain_order=True
     )
@@ -227,7 +234,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     )
     name = pl.concat([name, english.record_keys(r["name"])], how="horizontal")
     return (
-        pl.concat([r, name], how="horizontal")
+        pl.concat([r, name, place_prefecture(r).to_frame()], how="horizontal")
         .lazy()
         .select(
             "source_key",
@@ -237,7 +244,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "kana",
             "en",
             "roma",
-            place_prefecture().alias("pref"),
+            "pref",
             company_phone(pl.col("phone")).alias("phone"),
             _company_domain(free_mail).alias("domain"),
             corporate_number(pl.col("corporate_number")).alias("cn"),
@@ -264,6 +271,6 @@ def group_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     cols = ("source_key", "name", "prefecture", "email_domain", "address")
     r = records.select(text(records, k).alias(k) for k in cols)
     name = _on_distinct(r, "name", {"nname": normalize_name(pl.col("name"))})
-    return pl.concat([r, name], how="horizontal").select(
-        "source_key", "nname", place_prefecture().alias("pref"), _company_domain(free_mail).alias("domain")
+    return pl.concat([r, name, place_prefecture(r).to_frame()], how="horizontal").select(
+        "source_key", "nname", "pref", _company_domain(free_mail).alias("domain")
     )
