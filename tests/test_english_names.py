@@ -5,7 +5,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from abm.matching import MatchSettings, link
+from abm.matching import MatchSettings, link, scoring
 from abm.matching import english as E
 from abm.matching.normalize import normalize_name
 from abm.matching.romaji import romaji
@@ -223,7 +223,7 @@ def test_training_queries_respell_katakana_names_as_loanwords():
     assert names.str.starts_with("COSE").any() and names.str.starts_with("KOSERU").any()
 
 
-def test_training_draws_average_models_trained_on_different_synthetic_draws():
+def test_training_draws_average_models_trained_on_different_synthetic_draws(monkeypatch):
     """match.training_draws: the model is the mean of one model per draw (seed, seed + 1000, ...),
     so the links depend less on one draw's noise, and the same settings still give the same model."""
     import numpy as np
@@ -248,3 +248,7 @@ def test_training_draws_average_models_trained_on_different_synthetic_draws():
     assert np.abs(p1 - p2).max() > 0.01  # the draws teach different models
     np.testing.assert_allclose(p, (p1 + p2) / 2, rtol=1e-6)
     np.testing.assert_array_equal(p, build(training_draws=2).trained_model.score(pairs))
+    # scoring runs on every core: the probabilities are the same as on one thread
+    with monkeypatch.context() as m:
+        m.setattr(scoring, "_SCORE_THREADS", 1)
+        np.testing.assert_array_equal(p, bagged.trained_model.score(pairs))
