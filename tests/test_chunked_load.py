@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 import time
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from abm.inputs.readers import list_tables, read_input
 from abm.inputs.schema import CONTACTS, SALES
 from abm.inputs.validate import validate
 from pipelines.context import RunContext
-from pipelines.load import chunked, load
+from pipelines.load import chunked, load, read_ahead
 
 HEADER = ["受注日", "取引先コード", "取引先名", "売上金額", "法人番号"]
 CHUNK_ROWS = 7
@@ -173,3 +174,33 @@ def test_only_keyless_text_and_parquet_inputs_are_chunked():
     assert chunked(SALES, Path("sales.csv")) and chunked(SALES, Path("sales.parquet"))
     assert not chunked(SALES, Path("sales.xlsx"))  # Excel caps a sheet at 1M rows: read whole
     assert not chunked(CONTACTS, Path("contacts.csv"))  # a unique key needs every row at once
+
+
+def _part(i: int) -> tuple[int, pl.DataFrame, pl.DataFrame]:
+    return i, pl.DataFrame({"x": [i]}), pl.DataFrame()
+
+
+def test_read_ahead_keeps_the_order_and_raises_where_the_bad_chunk_is():
+    def parts():
+        yield from (_part(i) for i in range(3))
+        raise InputError("sales.csv: row 22: unreadable")
+
+    landed = []
+    with pytest.raises(InputError, match="row 22"):
+        for n, good, _ in read_ahead(parts()):
+            landed.append((n, good["x"].item()))
+    assert landed == [(0, 0), (1, 1), (2, 2)]  # every chunk before the bad one landed, in order
+
+
+def test_read_ahead_prepares_the_next_chunk_while_this_one_lands():
+    second_started = threading.Event()
+
+    def parts():
+        yield _part(0)
+        second_started.set()  # reached only once the second chunk is being read and validated
+        yield _part(1)
+
+    ahead = read_ahead(parts())
+    first = next(ahead)
+    assert second_started.wait(timeout=10)  # while the caller still holds the first chunk
+    assert [first[0], *(p[0] for p in ahead)] == [0, 1]
