@@ -172,16 +172,32 @@ def _on(settings: Settings | None, folder: Path, db: Path, cache: Path) -> Setti
     return settings.model_copy(update={"run": run})
 
 
+def without_activities(folder: Path) -> Path:
+    """A sibling of a generated data set holding the same inputs and truth but no activities file
+    (links, not copies): the same run without activities, to see what they add."""
+    bare = folder.with_name(f"{folder.name}-without-activities")
+    bare.mkdir(exist_ok=True)
+    for path in folder.iterdir():
+        link = bare / path.name
+        if path.stem != "activities" and not link.exists():
+            link.symlink_to(path.resolve())
+    return bare
+
+
 def run_bench(
     scale: str,
     cache: Path,
     settings: Settings | None = None,
     seed: int = 42,
     progress: Callable[[str], None] = lambda _m: None,
+    activities: bool = True,
 ) -> dict:
-    """Generate (or reuse) the scale's data, run the pipeline into ``cache``, return the figures."""
+    """Generate (or reuse) the scale's data, run the pipeline into ``cache``, return the figures;
+    ``activities=False`` runs the same data without its activities file."""
     folder = dataset(scale, cache, seed, progress)
-    db = cache / f"{scale}-seed{seed}.duckdb"
+    if not activities:
+        folder = without_activities(folder)
+    db = cache / f"{folder.name}.duckdb"
     # a first run: the previous bench run's cache beside ``db`` must not make this one a re-run, and
     # its published file must not hand this one its history (carry_over would grow with every bench)
     db.unlink(missing_ok=True)
@@ -199,7 +215,8 @@ def run_bench(
         "steps": steps,
         "peak_rss_mb": max(t.peak_rss_mb for t in result.timings),
         "accuracy": link_accuracy(db, folder / "truth"),
-        "engagement": engagement_recovery(db, folder / "truth"),
+        "engagement": engagement_recovery(db, folder / "truth") if activities else None,
+        "activities": activities,
     }
 
 

@@ -120,3 +120,21 @@ def test_bench_rejects_an_unknown_curve_scale(tmp_path: Path):
     result = CliRunner().invoke(cli.app, ["bench", "--curve", "small,huge", "--cache", str(tmp_path)])
     assert result.exit_code == 2
     assert "--curve must name scales among" in result.output and "'huge'" in result.output
+
+
+def test_no_activities_runs_the_same_inputs_without_the_activities_file(micro_bench: tuple[Path, str]):
+    cache, _ = micro_bench
+    result = CliRunner().invoke(
+        cli.app, ["bench", "--scale", "micro", "--cache", str(cache), "--no-activities"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "no activities" in result.output and "run without activities" in result.output
+    counts = "SELECT " + ", ".join(f"(SELECT count(*) FROM {t})" for t in ("sales", "contacts", "activities"))
+    with duckdb.connect(str(cache / "micro-seed42-without-activities.duckdb"), read_only=True) as con:
+        without = con.execute(counts).fetchone()
+    with duckdb.connect(str(cache / "micro-seed42.duckdb"), read_only=True) as con:
+        full = con.execute(counts).fetchone()
+    assert without is not None and full is not None
+    assert without[:2] == full[:2]  # the same sales and contacts landed
+    assert without[2] == 0 < full[2]  # and no activity rows
+    assert (cache / "micro-seed42" / "activities.parquet").exists()  # the data set itself is untouched

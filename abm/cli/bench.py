@@ -40,6 +40,13 @@ def bench(
             "each in its own process: time, peak memory, precision / recall / F1 side by side."
         ),
     ] = False,
+    activities: Annotated[
+        bool,
+        typer.Option(
+            help="Run with the data set's activities file; --no-activities runs the same inputs "
+            "without it, so the difference is what the activity rows add.",
+        ),
+    ] = True,
     curve: Annotated[
         str | None,
         typer.Option(
@@ -63,11 +70,12 @@ def bench(
     if incremental:
         _incremental(scale, cache, config, seed)
         return
-    figures = run_bench(scale, cache, settings, seed, progress=say)
+    figures = run_bench(scale, cache, settings, seed, progress=say, activities=activities)
     size = figures["size"]
     tell(
         f"scale {scale}: {size.companies:,} companies, {size.customers:,} customers, "
         f"{size.contacts:,} contacts, {size.sales_lines:,} sales lines"
+        + ("" if activities else ", no activities")
     )
     tell_table(
         "Where the time goes",
@@ -86,7 +94,9 @@ def bench(
     tell(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
     out.print(str(figures["accuracy"]), markup=False, soft_wrap=True)  # a polars frame: its own layout
     recovery = figures["engagement"]
-    if recovery is None:
+    if not activities:
+        tell("engagement: run without activities (--no-activities), hidden interest not compared")
+    elif recovery is None:
         tell("engagement: no account_engagement table in this run, hidden interest not compared")
     else:
         tell(
