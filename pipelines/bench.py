@@ -216,7 +216,6 @@ def run_bench(
         "peak_rss_mb": max(t.peak_rss_mb for t in result.timings),
         "accuracy": link_accuracy(db, folder / "truth"),
         "engagement": engagement_recovery(db, folder / "truth") if activities else None,
-        "activities": activities,
     }
 
 
