@@ -122,6 +122,27 @@ def test_bench_rejects_an_unknown_curve_scale(tmp_path: Path):
     assert "--curve must name scales among" in result.output and "'huge'" in result.output
 
 
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--curve", "micro", "--scale", "micro"], ("--curve", "--scale")),
+        (["--curve", "micro", "--splink", "--no-activities"], ("--curve", "--splink", "--no-activities")),
+        (["--curve", "micro", "--incremental"], ("--curve", "--incremental")),
+        (["--incremental", "--splink"], ("--incremental", "--splink")),
+        (["--scale", "micro", "--incremental", "--no-activities"], ("--incremental", "--no-activities")),
+    ],
+)
+def test_bench_refuses_options_that_would_be_ignored(tmp_path: Path, args: list[str], named: tuple[str, ...]):
+    """--curve and --incremental make runs of their own; an option only the single run reads used to be
+    silently dropped (a --no-activities figure that still had activities in it)."""
+    result = CliRunner().invoke(cli.app, ["bench", "--cache", str(tmp_path), *args])
+    assert result.exit_code == 2, result.output
+    line = result.output.strip()
+    assert "cannot be combined with" in line and "\n" not in line
+    assert all(option in line for option in named)
+    assert not any(tmp_path.iterdir())  # refused before generating or running anything
+
+
 def test_no_activities_runs_the_same_inputs_without_the_activities_file(micro_bench: tuple[Path, str]):
     cache, _ = micro_bench
     result = CliRunner().invoke(

@@ -15,12 +15,12 @@ from abm.errors import AbmError
 @friendly
 def bench(
     scale: Annotated[
-        str,
+        str | None,
         typer.Option(
             help="sample, tiny, small (0.5M), medium (1M), large (2M), national (5M), "
-            "xl (national + 50M sales lines + 100M activity rows)."
+            "xl (national + 50M sales lines + 100M activity rows). Default: tiny."
         ),
-    ] = "tiny",
+    ] = None,
     cache: Annotated[Path, typer.Option(help="Where generated data and the bench database are kept.")] = Path(
         "bench_cache"
     ),
@@ -58,6 +58,13 @@ def bench(
     """Run the whole pipeline on generated data at a named scale; print time, memory and accuracy per step."""
     from pipelines.bench import SCALES, dataset, run_bench
 
+    clash = conflicting_options(
+        scale=scale is not None, curve=curve is not None, incremental=incremental, splink=splink,
+        no_activities=not activities,
+    )  # fmt: skip
+    if clash:
+        raise AbmError(clash)
+    scale = scale or "tiny"
     scales = [s.strip() for s in curve.split(",") if s.strip()] if curve is not None else [scale]
     option = "--curve" if curve is not None else "--scale"
     for name in scales:
@@ -106,6 +113,22 @@ def bench(
         )
     if splink:
         _side_by_side(dataset(scale, cache, seed), settings)
+
+
+def conflicting_options(**given: bool) -> str | None:
+    """Why these options cannot go together, or None. ``--curve`` and ``--incremental`` each replace the
+    one run by runs of their own, which none of the one-run options reach (``--curve`` has its own
+    scales); before this check such an option was silently ignored."""
+    flag = {name: "--" + name.replace("_", "-") for name in given}
+    for mode, excluded in (
+        ("curve", ("scale", "incremental", "splink", "no_activities")),
+        ("incremental", ("splink", "no_activities")),
+    ):
+        clash = [flag[name] for name in excluded if given.get(name)]
+        if given.get(mode) and clash:
+            also = ", ".join(clash)
+            return f"{flag[mode]} cannot be combined with {also}: it replaces the single run they apply to"
+    return None
 
 
 def _share(x: float | None) -> str:
