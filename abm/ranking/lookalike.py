@@ -19,6 +19,12 @@ Design, and why:
   categorical columns (industry, prefecture) natively, learns interactions (e.g. manufacturing ×
   Chubu) and non-linear effects (company age) that a linear model on one-hot features misses, and
   predicts 5M rows in seconds on 2 cores. Training uses ≤ ``negatives`` + positives rows.
+* **As many trees as help.** On more than 10,000 training rows (scikit-learn's ``early_stopping="auto"``)
+  trees stop being added when the loss on a seeded, stratified 10% of the training rows has not
+  improved for 10 rounds, instead of always 200. Scoring 5M companies walks every tree, so this halved
+  it (41 → 20 s for 94 trees), and fewer trees overfit the few hundred positives of a small customer
+  base less: over 8 generated data sets (20k and 200k companies, seeds 7–10) the top-decile precision
+  rose in all 8 (mean 0.466 → 0.500) and Spearman with the hidden potential in 5, by 0.016 on average.
 * **Evidence.** Stratified k-fold cross-validated AUC (mean ± std) on that task, and permutation
   importance (drop in AUC when a feature is shuffled) for the top features. On ≥ ``BIG_TRAINING``
   training rows at most ``BIG_FOLDS`` folds: each test fold still holds thousands of rows, and 3 fits on
@@ -214,7 +220,7 @@ def new_model(
         l2_regularization=1.0,
         categorical_features=[f in CATEGORICAL for f in features],
         class_weight="balanced",
-        early_stopping=False,
+        early_stopping="auto",  # on > 10,000 rows: stop when a held-out 10% stops improving
         random_state=seed,
     )
 
