@@ -319,7 +319,8 @@ def _fit_and_score(
     if dropped:
         progress(f"  lookalike: features dropped: {'; '.join(dropped)}")
     model = new_model(seed, used, len(y)).fit(x, y)
-    top = _top_features(model, x, y, used, seed)
+    with threadpool_limits(os.cpu_count() or 1):  # predictions only, like the scoring below
+        top = _top_features(model, x, y, used, seed)
     t_fit = time.perf_counter() - t0
 
     scores = np.empty(master.height, dtype=np.float64)
