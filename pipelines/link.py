@@ -13,11 +13,11 @@ from collections.abc import Callable
 
 import polars as pl
 
-from abm.matching import MASTER_COLUMNS, MATCH_SCHEMA, attach_groups, group_keys, is_linked, offmaster_groups
+from abm.matching import MASTER_COLUMNS, attach_groups, group_keys, is_linked, offmaster_groups
 from abm.matching.decision_store import read_decisions
 from abm.matching.exact import exact_links
 from pipelines.context import RunContext
-from pipelines.link_cache import Master, link_source
+from pipelines.link_cache import ExactPass, Master, link_source
 
 SOURCES = {
     "sales": "work.sales_customers",
@@ -50,11 +50,10 @@ def link(ctx: RunContext) -> int:
             continue
         records = ctx.read_table(table)
         decided = decisions.filter(pl.col("source") == source)
-        exact, rest = _exact_first(ctx, master, records, source, decided)
+        exact = _exact_pass(ctx, source) if source in EXACT_FIRST else None
         # link_source names the source itself; unchanged records keep the previous run's link
-        result = link_source(master, rest, source, decided, _indented(ctx)) if rest.height else None
-        linked = pl.concat([exact, *([result.matches] if result else [])], how="diagonal_relaxed")
-        stats = result.stats if result else {}
+        result = link_source(master, records, source, decided, _indented(ctx), exact)
+        linked, stats = result.matches, result.stats
         status = linked["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))
         seconds = ", ".join(f"{k} {v:.1f}s" for k, v in stats.get("seconds", {}).items() if v >= 0.1)
@@ -64,11 +63,9 @@ def link(ctx: RunContext) -> int:
         ctx.facts.setdefault("link", {})[source] = {
             **{row["status"]: row["count"] for row in status.iter_rows(named=True)},
             **{k: v for k, v in stats.items() if isinstance(v, int | float | str)},
-            "exact_key": exact.height,
         }
         matches.append(linked.with_columns(is_linked().alias("linked")))
-        if result:
-            reviews.append(result.review)
+        reviews.append(result.review)
         open_keys = linked.filter(~is_linked()).select("source_key")
         keys = group_keys(records.join(open_keys, on="source_key"), ctx.settings.match.free_mail_domains)
         unlinked.append(keys.select(pl.lit(source).alias("source"), pl.all()))
@@ -87,20 +84,18 @@ def link(ctx: RunContext) -> int:
     return ctx.count("work.link_matches")
 
 
-def _exact_first(
-    ctx: RunContext, master: Master, records: pl.DataFrame, source: str, decided: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(records decided by an exact key or a shared bare name, records left for 名寄せ) for the
-    EXACT_FIRST sources; a record a person decided on always goes to 名寄せ, which applies the decision."""
-    if source not in EXACT_FIRST:
-        return pl.DataFrame(schema=MATCH_SCHEMA), records
-    prepared = master.index().master
-    t = time.perf_counter()
-    undecided = records.join(decided.select("source_key").unique(), on="source_key", how="anti")
-    exact, _ = exact_links(prepared, undecided, source, ctx.settings.match.free_mail_domains)
-    rest = records.join(exact.select("source_key"), on="source_key", how="anti")
-    ctx.progress(
-        f"  {source}: {exact.height:,} decided by a 法人番号, domain or name alone "
-        f"({time.perf_counter() - t:.1f}s), {rest.height:,} to 名寄せ"
-    )
-    return exact, rest
+def _exact_pass(ctx: RunContext, source: str) -> ExactPass:
+    """The EXACT_FIRST pass for ``source``: the matches of the records an exact key (or a bare name
+    several master companies share) decides, among the records given (``link_source`` gives it the
+    records it did not reuse and no person decided on)."""
+
+    def run(prepared: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
+        t = time.perf_counter()
+        exact, rest = exact_links(prepared, records, source, ctx.settings.match.free_mail_domains)
+        ctx.progress(
+            f"  {source}: {exact.height:,} decided by a 法人番号, domain or name alone "
+            f"({time.perf_counter() - t:.1f}s), {rest.height:,} to 名寄せ"
+        )
+        return exact
+
+    return run

@@ -13,12 +13,16 @@ Entries (see ``pipelines.run_cache``):
 - ``link_<source>``: per source, each record's match row and review rows with the record's
   fingerprint, keyed by the master, all match settings and that source's decisions. Records with a
   human decision are always linked again (cheap: few), so stale-decision warnings stay the run's own.
+  For a source linked by exact keys first (activities), the exact pass is part of a record's link and
+  is reused with it: it too reads only the record, the master and the match settings (its unique-key
+  tables are the master's), and it was most of a national re-run's activity linking (23 s).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TypeAlias
 
 import polars as pl
 
@@ -31,6 +35,9 @@ from pipelines.run_cache import RunCache, fingerprint, frame_fingerprint, record
 # match settings that only decide between scored pairs: the index and model do not depend on them
 THRESHOLDS = {"auto", "review", "margin", "keep_candidates"}
 INDEX_FORMAT = 2  # MasterIndex.save's layout: a cache written in another one is a miss, not a warning
+LINKS_FORMAT = 2  # the link entries' columns (2: the ``exact`` flag); another layout is a miss
+# (prepared master, records) -> the matches of the records an exact key decides (pipelines.link)
+ExactPass: TypeAlias = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 
 
 class Master:
@@ -83,19 +90,24 @@ def link_source(
     source: str,
     decisions: pl.DataFrame,
     say: Callable[[str], None],
+    exact: ExactPass | None = None,
 ) -> LinkResult:
     """Link one source's records, reusing the cached link of each unchanged record when the master,
-    the match settings and the decisions are unchanged; the result is the full link's, row for row."""
-    cache, settings = master.cache, master.settings
+    the match settings and the decisions are unchanged; the result is the full link's, row for row.
+    ``exact``: the source's exact-key pass, run before the model on the records not reused (a record a
+    person decided on skips it: 名寄せ applies the decision). ``stats["exact_key"]`` counts the
+    records an exact key decided, reused or not."""
+    cache = master.cache
     key = fingerprint(
         f"link_{source}",
+        LINKS_FORMAT,
         master.fingerprint,
         master.settings.model_dump(mode="json"),
         frame_fingerprint(decisions),  # in order: the latest decision per record wins
     )
     fps = records.select("source_key", record_fingerprints(records, "source_key"))
     decided = latest_decisions(decisions, source).select("source_key")
-    reuse = pl.DataFrame(schema={**MATCH_SCHEMA, "record_fp": pl.UInt64})
+    reuse = pl.DataFrame(schema={**MATCH_SCHEMA, "record_fp": pl.UInt64, "exact": pl.Boolean})
     old_review = pl.DataFrame(schema=REVIEW_SCHEMA)
     cached = (
         None
@@ -111,27 +123,26 @@ def link_source(
     if reuse.height:
         say(f"{source}: reused {reuse.height:,} links (unchanged), {todo.height:,} new or changed to link")
         cache.note(f"link_{source}", {"reused": reuse.height, "linked": todo.height})
-    if todo.height or not reuse.height:
-        index = master.index()
-        fresh = link_records(
-            index.master, todo, source=source, settings=settings, decisions=decisions,
-            progress=say, index=index,
-        )  # fmt: skip
-    else:
-        fresh = LinkResult(
-            pl.DataFrame(schema=MATCH_SCHEMA), pl.DataFrame(schema=REVIEW_SCHEMA), {"records": 0}
-        )
+    by_key, fresh = _link_fresh(master, todo, source, decisions, decided, say, exact)
     order = records.select("source_key").with_row_index("_pos")
-    matches = (
+    flagged = (
         order.join(
-            pl.concat([reuse.drop("record_fp"), fresh.matches], how="vertical_relaxed"),
+            pl.concat(
+                [
+                    reuse.drop("record_fp"),
+                    by_key.with_columns(exact=pl.lit(True)),
+                    fresh.matches.with_columns(exact=pl.lit(False)),
+                ],
+                how="vertical_relaxed",
+            ),
             on="source_key",
             how="left",
             maintain_order="left",
         )
         .drop("_pos")
-        .select(list(MATCH_SCHEMA))
+        .select(*MATCH_SCHEMA, "exact")
     )
+    matches = flagged.select(list(MATCH_SCHEMA))
     borderline = pl.concat(
         [
             old_review.join(reuse.select("source_key"), on="source_key", how="semi"),
@@ -149,8 +160,37 @@ def link_source(
         f"link_{source}",
         key,
         lambda p: _write_links(
-            p, matches.join(fps, on="source_key", how="left", maintain_order="left"), review
+            p, flagged.join(fps, on="source_key", how="left", maintain_order="left"), review
         ),
     )
     stats = {**fresh.stats, "records": records.height, "reused": reuse.height}
+    if exact is not None:
+        stats["exact_key"] = int(flagged["exact"].sum())
     return LinkResult(matches, review.select(list(REVIEW_SCHEMA)), stats)
+
+
+def _link_fresh(
+    master: Master,
+    todo: pl.DataFrame,
+    source: str,
+    decisions: pl.DataFrame,
+    decided: pl.DataFrame,
+    say: Callable[[str], None],
+    exact: ExactPass | None,
+) -> tuple[pl.DataFrame, LinkResult]:
+    """(matches an exact key decided, the model's link of the rest) for the records not reused."""
+    by_key = pl.DataFrame(schema=MATCH_SCHEMA)
+    if exact is not None and todo.height:
+        by_key = exact(master.index().master, todo.join(decided, on="source_key", how="anti"))
+        todo = todo.join(by_key.select("source_key"), on="source_key", how="anti", maintain_order="left")
+    if todo.height:
+        index = master.index()
+        fresh = link_records(
+            index.master, todo, source=source, settings=master.settings, decisions=decisions,
+            progress=say, index=index,
+        )  # fmt: skip
+    else:
+        fresh = LinkResult(
+            pl.DataFrame(schema=MATCH_SCHEMA), pl.DataFrame(schema=REVIEW_SCHEMA), {"records": 0}
+        )
+    return by_key, fresh

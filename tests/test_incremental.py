@@ -79,6 +79,24 @@ def test_incremental_rerun_reuses_unchanged_links_and_says_so(runs):
     assert _last_reused(runs["full"]) == {}  # --full reads no cache
 
 
+def _link_summary(db: Path) -> dict:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return json.loads(
+            con.execute("SELECT link_summary FROM runs ORDER BY finished_at DESC LIMIT 1").fetchall()[0][0]
+        )
+
+
+def test_a_rerun_reuses_the_exact_key_links_of_unchanged_activity_companies(runs):
+    """The exact pass (法人番号, domain, a name one master company holds) is part of a record's cached
+    link: a re-run on unchanged activity companies runs neither it nor the model, and still counts
+    the exact-key links a full run counts."""
+    full, inc = _link_summary(runs["full"])["activities"], _link_summary(runs["inc"])["activities"]
+    assert full["exact_key"] > 0 and inc["exact_key"] == full["exact_key"]
+    assert _last_reused(runs["inc"])["link_activities"] == {"reused": full["records"], "linked": 0}
+    progress = (runs["root"] / "inc_progress.txt").read_text(encoding="utf-8")
+    assert "activities: reused" in progress and "decided by a 法人番号" not in progress
+
+
 def test_a_changed_match_threshold_relinks_but_keeps_the_master_index(runs):
     db = _from_a(runs, "margin")
     project.run(run_settings(runs["b"], db, **{"match.margin": 0.2}))
