@@ -20,10 +20,7 @@ from abm.inputs.readers import InputFile, Table, check_tables, find_input, list_
 from abm.inputs.schema import INPUTS, InputSpec
 from abm.inputs.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
-from pipelines.load_cache import load_input
-
-# (rows read, landed rows, rejects) of one frame of an input: a whole file or one chunk of it
-Part = tuple[int, pl.DataFrame, pl.DataFrame]
+from pipelines.load_cache import Part, load_input, validated_chunks
 
 
 def load(ctx: RunContext) -> int:
@@ -50,7 +47,7 @@ def load(ctx: RunContext) -> int:
         elif name in paths and chunked(spec, paths[name]):  # grows without bound: a chunk at a time
             rows, columns = ctx.settings.inputs.chunk_rows, ctx.settings.columns.get(name)
             frames, info = read_input_chunks(paths[name], spec, tables[name], rows, columns)
-            parts = read_ahead(_validated(frames, spec, info))
+            parts = read_ahead(validated_chunks(ctx, frames, spec, info))
         elif name in paths:  # unchanged files land from the run cache (pipelines.load_cache)
             good, bad, info, read = load_input(ctx, spec, paths[name], tables[name])
             parts = iter([(read, good, bad)])

@@ -130,13 +130,21 @@ class RunCache:
 
     def put(self, name: str, key: str, write: Callable[[Path], None]) -> None:
         """Stage entry ``name`` under ``key``: ``write(folder)`` fills a new folder."""
+        path = self.stage(name, key)
+        if path is not None:
+            write(path)
+
+    def stage(self, name: str, key: str) -> Path | None:
+        """A new, empty staging folder for entry ``name`` under ``key``, for an entry filled piece by
+        piece while the run goes on (``put`` fills one in one go); None when there is no cache folder.
+        Like every staged entry it is kept only if the run publishes."""
         if self.folder is None:
-            return
+            return None
         path = self.staging / f"{name}-{key}"
         shutil.rmtree(path, ignore_errors=True)
         path.mkdir(parents=True)
-        write(path)
         self.keep[name] = {"key": key, "dir": f"{self.staging.name}/{path.name}"}
+        return path
 
     def note(self, name: str, what: Any) -> None:
         """Record that this run reused ``what`` for ``name`` (published in ``runs.reused``)."""

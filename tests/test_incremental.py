@@ -24,6 +24,11 @@ from pipelines import project
 from pipelines.runner import Step
 
 BOOKKEEPING = frozenset({"link_summary", "reused"})
+CHUNK_ROWS = 400  # sales (3,000 lines) and activities land in several chunks, so chunks can be reused
+
+
+def _settings(inputs: Path, db: Path, **extra):
+    return run_settings(inputs, db, **{"inputs.chunk_rows": CHUNK_ROWS, **extra})
 
 
 def _last_reused(db: Path) -> dict:
@@ -40,14 +45,14 @@ def runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     generate(a, companies=1500, customers=150, contacts=500, sales_lines=3000, seed=7, fmt="csv")
     next_month(a, b, seed=1)
     inc, full = root / "inc" / "abm.duckdb", root / "full" / "abm.duckdb"
-    project.run(run_settings(a, inc))
+    project.run(_settings(a, inc))
     (root / "after_a").mkdir()
     shutil.copytree(inc.parent, root / "after_a", dirs_exist_ok=True)  # A's file and cache, for other tests
     full.parent.mkdir()
     shutil.copy(inc, full)  # same history as the incremental file, no cache
     lines: list[str] = []
-    project.run(run_settings(b, inc), progress=lines.append)
-    project.run(run_settings(b, full), full=True)
+    project.run(_settings(b, inc), progress=lines.append)
+    project.run(_settings(b, full), full=True)
     (root / "inc_progress.txt").write_text("\n".join(lines), encoding="utf-8")
     return {"root": root, "a": a, "b": b, "inc": inc, "full": full}
 
@@ -97,9 +102,28 @@ def test_a_rerun_reuses_the_exact_key_links_of_unchanged_activity_companies(runs
     assert "activities: reused" in progress and "decided by a 法人番号" not in progress
 
 
+def test_a_rerun_validates_only_the_chunks_that_changed(runs):
+    """A month appended to the sales file leaves its earlier chunks as they were: they land what the
+    last run validated; the unchanged activities file is reused chunk by chunk too."""
+    reused = _last_reused(runs["inc"])
+    with duckdb.connect(str(runs["full"]), read_only=True) as con:
+        sales_read, activities_read = (
+            json.loads(
+                con.execute("SELECT input_files FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()[0]
+            )[name]["read"]
+            for name in ("sales", "activities")
+        )
+    sales_chunks = -(-sales_read // CHUNK_ROWS)
+    assert reused["chunks_sales"]["reused"] == 3_000 // CHUNK_ROWS  # every full chunk of A's 3,000 lines
+    assert reused["chunks_sales"]["reused"] + reused["chunks_sales"]["validated"] == sales_chunks
+    assert reused["chunks_activities"] == {"reused": -(-activities_read // CHUNK_ROWS), "validated": 0}
+    progress = (runs["root"] / "inc_progress.txt").read_text(encoding="utf-8")
+    assert f"reused {3_000 // CHUNK_ROWS:,} of {sales_chunks:,} validated chunks (unchanged)" in progress
+
+
 def test_a_changed_match_threshold_relinks_but_keeps_the_master_index(runs):
     db = _from_a(runs, "margin")
-    project.run(run_settings(runs["b"], db, **{"match.margin": 0.2}))
+    project.run(_settings(runs["b"], db, **{"match.margin": 0.2}))
     reused = _last_reused(db)
     assert "link_sales" not in reused and "link_contacts" not in reused
     assert reused["master_index"] == "reused"  # thresholds do not change the index or the model
@@ -115,7 +139,7 @@ def test_a_changed_master_invalidates_links_and_index(runs):
     )
     companies.write_csv(b2 / "companies.csv")
     db = _from_a(runs, "master")
-    project.run(run_settings(b2, db))
+    project.run(_settings(b2, db))
     reused = _last_reused(db)
     assert not {"input_companies", "master_index", "link_sales", "link_contacts"} & set(reused), reused
 
@@ -125,15 +149,19 @@ def test_a_damaged_cache_is_ignored_with_a_warning(runs):
     cache = db.with_name(db.name + ".cache")
     entry = next(cache.glob("link_contacts-*"))
     (entry / "matches.parquet").write_bytes(b"not parquet")
+    (next(cache.glob("chunks_sales-*")) / "landed-1.parquet").write_bytes(b"not parquet")
     lines: list[str] = []
-    project.run(run_settings(runs["b"], db), progress=lines.append)
+    project.run(_settings(runs["b"], db), progress=lines.append)
     assert any(line.startswith("warning: run cache: entry link_contacts is unreadable") for line in lines)
+    assert any(line.startswith("warning: run cache: chunk chunks_sales-") for line in lines)
     reused = _last_reused(db)
     assert "link_contacts" not in reused and reused["link_sales"]["reused"] == 150
-    assert digest(db, BOOKKEEPING)["matches"] == digest(runs["full"], BOOKKEEPING)["matches"]
+    assert reused["chunks_sales"]["reused"] == 3_000 // CHUNK_ROWS - 1  # the damaged one validated again
+    published, full = digest(db, BOOKKEEPING), digest(runs["full"], BOOKKEEPING)
+    assert all(published[name] == full[name] for name in ("matches", "sales", "rejects"))
     (cache / "manifest.json").write_text("{ garbage", encoding="utf-8")
     lines.clear()
-    project.run(run_settings(runs["b"], db), progress=lines.append)
+    project.run(_settings(runs["b"], db), progress=lines.append)
     assert any("manifest.json is unreadable" in line for line in lines)
     assert _last_reused(db) == {}
     assert json.loads((cache / "manifest.json").read_text(encoding="utf-8"))  # rewritten whole
@@ -150,7 +178,7 @@ def test_a_failed_run_leaves_the_previous_cache_usable(runs, monkeypatch):
     # load and link stage new cache entries (the inputs changed), then the run dies
     monkeypatch.setattr(project, "STEPS", (*project.STEPS[:2], Step("boom", boom, "fails")))
     with pytest.raises(RuntimeError):
-        project.run(run_settings(runs["b"], db))
+        project.run(_settings(runs["b"], db))
     assert (cache / "manifest.json").read_text(encoding="utf-8") == before
     assert not list(cache.glob("staging-*"))
 
