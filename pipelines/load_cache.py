@@ -96,8 +96,8 @@ def validated_chunks(
     stage = ctx.cache.stage(name, key)
     chunks: list[dict] = []
     reused = 0
-    # the chunks are staged by a thread of their own: writing them (~4.5 s per 10M rows) in the
-    # validating thread would lengthen the load of every full run by as much
+    # the chunks are staged by a thread of their own, so the validating thread does not wait on the
+    # writes (a full national run with 20M chunked rows still loads ~10-20 s longer: both cores are busy)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="abm-stage") as writer:
         staged = []
         for i, raw in enumerate(frames):
@@ -150,8 +150,10 @@ def _read_chunk(cache: RunCache, folder: Path, i: int, rows: int) -> Part | None
 
 
 def _write_chunk(stage: Path, i: int, landed: pl.DataFrame, rejected: pl.DataFrame) -> None:
-    landed.write_parquet(stage / f"landed-{i}.parquet")
-    rejected.write_parquet(stage / f"rejects-{i}.parquet")
+    """Chunk ``i`` for the next run, written for speed (it is read whole, once): lz4 without column
+    statistics took half the time of polars' default zstd (0.93 vs 1.69 s per 2M sales lines, 50% larger)."""
+    for kind, frame in (("landed", landed), ("rejects", rejected)):
+        frame.write_parquet(stage / f"{kind}-{i}.parquet", compression="lz4", statistics=False)
 
 
 def _link_chunk(before: Path, stage: Path, i: int) -> None:
