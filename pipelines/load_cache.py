@@ -80,8 +80,7 @@ def validated_chunks(
     Key: the input, the file's name (rejects name it), its column mapping, the input's schema and the
     chunk size; per chunk, the fingerprint of its raw frame (every column in order, the file's row
     numbers included). Validation is row by row and reads nothing else, so the result is the same;
-    appending to a file leaves every earlier chunk as it was. Runs in ``read_ahead``'s worker thread:
-    writing the chunks for the next run overlaps the landing of the previous chunk."""
+    appending to a file leaves every earlier chunk as it was. Runs in ``read_ahead``'s worker thread."""
     name = f"chunks_{spec.name}"
     key = fingerprint(
         "input_chunks",
