@@ -31,11 +31,16 @@ def _settings(inputs: Path, db: Path, **extra):
     return run_settings(inputs, db, **{"inputs.chunk_rows": CHUNK_ROWS, **extra})
 
 
-def _last_reused(db: Path) -> dict:
+def _last_run(db: Path, column: str) -> dict:
+    """A JSON column of the file's latest `runs` row (reused, link_summary, input_files)."""
     with duckdb.connect(str(db), read_only=True) as con:
         return json.loads(
-            con.execute("SELECT reused FROM runs ORDER BY finished_at DESC LIMIT 1").fetchall()[0][0]
+            con.execute(f"SELECT {column} FROM runs ORDER BY finished_at DESC LIMIT 1").fetchall()[0][0]
         )
+
+
+def _last_reused(db: Path) -> dict:
+    return _last_run(db, "reused")
 
 
 @pytest.fixture(scope="module")
@@ -84,18 +89,11 @@ def test_incremental_rerun_reuses_unchanged_links_and_says_so(runs):
     assert _last_reused(runs["full"]) == {}  # --full reads no cache
 
 
-def _link_summary(db: Path) -> dict:
-    with duckdb.connect(str(db), read_only=True) as con:
-        return json.loads(
-            con.execute("SELECT link_summary FROM runs ORDER BY finished_at DESC LIMIT 1").fetchall()[0][0]
-        )
-
-
 def test_a_rerun_reuses_the_exact_key_links_of_unchanged_activity_companies(runs):
     """The exact pass (法人番号, domain, a name one master company holds) is part of a record's cached
     link: a re-run on unchanged activity companies runs neither it nor the model, and still counts
     the exact-key links a full run counts."""
-    full, inc = _link_summary(runs["full"])["activities"], _link_summary(runs["inc"])["activities"]
+    full, inc = (_last_run(runs[db], "link_summary")["activities"] for db in ("full", "inc"))
     assert full["exact_key"] > 0 and inc["exact_key"] == full["exact_key"]
     assert _last_reused(runs["inc"])["link_activities"] == {"reused": full["records"], "linked": 0}
     progress = (runs["root"] / "inc_progress.txt").read_text(encoding="utf-8")
@@ -106,13 +104,8 @@ def test_a_rerun_validates_only_the_chunks_that_changed(runs):
     """A month appended to the sales file leaves its earlier chunks as they were: they land what the
     last run validated; the unchanged activities file is reused chunk by chunk too."""
     reused = _last_reused(runs["inc"])
-    with duckdb.connect(str(runs["full"]), read_only=True) as con:
-        sales_read, activities_read = (
-            json.loads(
-                con.execute("SELECT input_files FROM runs ORDER BY finished_at DESC LIMIT 1").fetchone()[0]
-            )[name]["read"]
-            for name in ("sales", "activities")
-        )
+    inputs = _last_run(runs["full"], "input_files")
+    sales_read, activities_read = inputs["sales"]["read"], inputs["activities"]["read"]
     sales_chunks = -(-sales_read // CHUNK_ROWS)
     assert reused["chunks_sales"]["reused"] == 3_000 // CHUNK_ROWS  # every full chunk of A's 3,000 lines
     assert reused["chunks_sales"]["reused"] + reused["chunks_sales"]["validated"] == sales_chunks
