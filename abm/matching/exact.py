@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from abm.matching.keys import corporate_number, former_name_keys, is_free_mail, registered_domain
+from abm.matching.keys import company_domain, corporate_number, former_name_keys
 from abm.matching.linking import MATCH_SCHEMA
 from abm.matching.normalize import legal_form, normalize_name
 
@@ -66,7 +66,7 @@ def exact_links(
     left for 名寄せ).
 
     ``master``: the prepared master (``master_keys``: cidx, company_id, nname, legal, cn, domain,
-    former); ``records``: source_key, name, corporate_number, email_domain (as for ``link``)."""
+    former, f_n, f_nl); ``records``: source_key, name, corporate_number, email_domain (as for ``link``)."""
     keys = _record_keys(master, records, free_mail)
     by_cn = _unique(master, "cn").rename({"key": "cn", "company_id": "cn_company"})
     by_domain = _unique(master, "domain").rename({"key": "dom", "company_id": "dom_company"})
@@ -122,20 +122,18 @@ def exact_links(
 def _record_keys(master: pl.DataFrame, records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     """source_key, name, its keys (cn, dom, nname, rlegal) and ``name_only``: no 法人番号 and no domain
     a master company holds, so the name is all there is to weigh."""
-    domain = pl.col("email_domain")
     names = records.select(pl.col("name").unique()).drop_nulls()
     names = names.with_columns(nname=normalize_name(pl.col("name")), rlegal=legal_form(pl.col("name")))
     known_domains = master.select(pl.col("domain").alias("dom"), dom_known=pl.lit(True)).drop_nulls().unique()
     return (
-        records.select(
+        records.lazy()  # lazy: corporate_number's check reads the cleaned digits once, not 14 times
+        .select(
             "source_key",
             "name",
             corporate_number(pl.col("corporate_number")).alias("cn"),
-            pl.when(is_free_mail(domain, free_mail))
-            .then(None)
-            .otherwise(registered_domain(domain))
-            .alias("dom"),
+            company_domain(free_mail).alias("dom"),
         )
+        .collect()
         .join(names, on="name", how="left", maintain_order="left")
         .join(known_domains, on="dom", how="left", maintain_order="left")
         .with_columns(name_only=pl.col("cn").is_null() & pl.col("dom_known").is_null())
@@ -144,9 +142,11 @@ def _record_keys(master: pl.DataFrame, records: pl.DataFrame, free_mail: list[st
 
 def _ambiguous(master: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """The name-only records whose name two or more master companies hold, the legal form written (if
-    any) holding for two or more as well; ``holders``: how many hold the name."""
-    holders = master.group_by("nname").agg(holders=pl.len()).filter(pl.col("holders") >= 2)
-    with_legal = master.group_by("nname", pl.col("legal").alias("rlegal")).agg(with_legal=pl.len())
+    any) holding for two or more as well; ``holders``: how many hold the name. The prepared master
+    counts both already (``f_n``: companies per name, ``f_nl``: per name and legal form)."""
+    shared = master.filter(pl.col("f_n") >= 2)
+    holders = shared.select("nname", holders="f_n").unique("nname")
+    with_legal = shared.select("nname", rlegal="legal", with_legal="f_nl").unique(["nname", "rlegal"])
     return (
         keys.filter("name_only")
         .join(holders, on="nname")

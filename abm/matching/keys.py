@@ -246,7 +246,7 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
             "roma",
             "pref",
             company_phone(pl.col("phone")).alias("phone"),
-            _company_domain(free_mail).alias("domain"),
+            company_domain(free_mail).alias("domain"),
             corporate_number(pl.col("corporate_number")).alias("cn"),
             pl.col("address").str.normalize("NFKC").alias("address"),
             address_key(pl.col("address")).alias("addr"),
@@ -257,8 +257,9 @@ def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     )
 
 
-def _company_domain(free_mail: list[str]) -> pl.Expr:
-    """The record's email domain as a company key: its registered domain, none for free mail."""
+def company_domain(free_mail: list[str]) -> pl.Expr:
+    """The record's email domain (column ``email_domain``) as a company key: its registered domain,
+    none for free mail. Use it in a lazy query, like ``corporate_number``."""
     free = sorted({d.lower() for d in free_mail})
     domain = pl.col("email_domain")
     return pl.when(is_free_mail(domain, free)).then(None).otherwise(registered_domain(domain))
@@ -272,5 +273,5 @@ def group_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     r = records.select(text(records, k).alias(k) for k in cols)
     name = _on_distinct(r, "name", {"nname": normalize_name(pl.col("name"))})
     return pl.concat([r, name, place_prefecture(r).to_frame()], how="horizontal").select(
-        "source_key", "nname", "pref", _company_domain(free_mail).alias("domain")
+        "source_key", "nname", "pref", company_domain(free_mail).alias("domain")
     )
