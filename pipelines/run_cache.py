@@ -20,6 +20,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -67,6 +68,8 @@ class RunCache:
     entries: dict[str, dict[str, str]] = field(default_factory=dict)  # manifest: name -> key, dir
     keep: dict[str, dict[str, str]] = field(default_factory=dict)  # entries the next manifest keeps
     reused: dict[str, Any] = field(default_factory=dict)
+    writing: list[tuple[str, Future[None]]] = field(default_factory=list)  # put's writes under way
+    _writer: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     @classmethod
     def open(cls, db: Path, run_id: str, progress: Callable[[str], None], enabled: bool = True) -> RunCache:
@@ -129,10 +132,32 @@ class RunCache:
         return value
 
     def put(self, name: str, key: str, write: Callable[[Path], None]) -> None:
-        """Stage entry ``name`` under ``key``: ``write(folder)`` fills a new folder."""
+        """Stage entry ``name`` under ``key``: ``write(folder)`` fills a new folder, on the cache's own
+        thread while the run goes on (the national master index is ~10 s of Parquet, the links of 3.8M
+        activity records a few more); ``commit`` and ``discard`` wait for it. ``write`` must only
+        read what it is given, frames the step no longer changes."""
         path = self.stage(name, key)
-        if path is not None:
-            write(path)
+        if path is None:
+            return
+        if self._writer is None:
+            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="abm-cache")
+        self.writing.append((name, self._writer.submit(write, path)))
+
+    def settle(self) -> None:
+        """Wait for ``put``'s writes; an entry whose write failed is not kept, with a warning (the run
+        itself does not depend on its cache: the next run recomputes that part)."""
+        for name, future in self.writing:
+            exc = future.exception()
+            if exc is not None:
+                self.keep.pop(name, None)
+                why = f"{type(exc).__name__}: {str(exc)[:120]}"
+                self.progress(
+                    f"warning: run cache: entry {name} not written ({why}); the next run recomputes it"
+                )
+        self.writing.clear()
+        if self._writer is not None:
+            self._writer.shutdown()
+            self._writer = None
 
     def stage(self, name: str, key: str) -> Path | None:
         """A new, empty staging folder for entry ``name`` under ``key``, for an entry filled piece by
@@ -152,6 +177,7 @@ class RunCache:
 
     def commit(self) -> None:
         """After the publish: staged entries into place, the manifest swapped atomically, the rest removed."""
+        self.settle()
         if self.folder is None:
             return
         manifest: dict[str, dict[str, str]] = {}
@@ -177,6 +203,7 @@ class RunCache:
 
     def discard(self) -> None:
         """A failed run: its staged entries go, the previous cache stays usable."""
+        self.settle()
         if self.folder is None:
             return
         shutil.rmtree(self.staging, ignore_errors=True)
