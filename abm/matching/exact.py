@@ -144,7 +144,7 @@ def _ambiguous(master: pl.DataFrame, keys: pl.DataFrame) -> pl.DataFrame:
     """The name-only records whose name two or more master companies hold, the legal form written (if
     any) holding for two or more as well; ``holders``: how many hold the name. The prepared master
     counts both already (``f_n``: companies per name, ``f_nl``: per name and legal form)."""
-    shared = master.filter(pl.col("f_n") >= 2)
+    shared = master.select("nname", "legal", "f_n", "f_nl").filter(pl.col("f_n") >= 2)  # not all 39 columns
     holders = shared.select("nname", holders="f_n").unique("nname")
     with_legal = shared.select("nname", rlegal="legal", with_legal="f_nl").unique(["nname", "rlegal"])
     return (
