@@ -28,6 +28,8 @@ def attribute(ctx: RunContext) -> int:
         **{f"attributed_by_{how}": n for how, n in by.items()},
     }
     total = unattributed + sum(by.values())
-    how = ", ".join(f"by {k} {n:,}" for k, n in by.items())
-    ctx.progress(f"  activities: {total:,} rows; {how or 'none attributed'}; {unattributed:,} not attributed")
+    how = ", ".join(ctx.text("run.attribute.by", how=k, rows=n) for k, n in by.items())
+    ctx.say(
+        "run.attribute", total=total, how=how or ctx.text("run.attribute.none"), unattributed=unattributed
+    )
     return total

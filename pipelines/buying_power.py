@@ -103,6 +103,7 @@ def buying_power(ctx: RunContext) -> int:
                     batch_size=bp.batch_size,
                     seed=bp.seed,
                     progress=ctx.progress,
+                    lang=ctx.settings.ui.language,
                 ),
             )
         except CannotTrain as e:
@@ -114,7 +115,7 @@ def buying_power(ctx: RunContext) -> int:
         score = pl.Series("buying_power_score", result.scores)
         report |= {"method": "lookalike", **result.report, "note": f"trained on {n_pos:,} {label}"}
         method = "lookalike"
-        ctx.progress(f"  method: lookalike model; top features {result.report['top_features']}")
+        ctx.say("run.bp.lookalike", features=result.report["top_features"])
     else:
         t0 = time.perf_counter()
         used, dropped = usable_weights(master, bp.rule_weights)
@@ -129,15 +130,15 @@ def buying_power(ctx: RunContext) -> int:
             "note": why,
         }
         over = ", ".join(used) or "no column with values"
-        ctx.progress(f"  method: transparent rule over {over} ({why})")
+        ctx.say("run.bp.rule", over=over, why=why)
         if dropped:
-            ctx.progress(f"  rule weights dropped: {'; '.join(dropped)}")
+            ctx.say("run.bp.weights_dropped", dropped="; ".join(dropped))
     distinct = score.n_unique()
     informative = distinct > 1
     report["distinct_scores"] = distinct
     if not informative:
         report["note"] = f"{report['note']}; {UNINFORMATIVE}"
-        ctx.progress(f"  {UNINFORMATIVE}")
+        ctx.say("run.bp.uninformative")
     ctx.facts["buying_power_method"] = method
     ctx.write("model_report", pl.DataFrame([report], schema=REPORT_SCHEMA))
 
@@ -148,8 +149,5 @@ def buying_power(ctx: RunContext) -> int:
     )
     n_b = int(scored["has_buying_power"].sum())
     white = int((scored["has_buying_power"] & ~master["customer"]).sum())
-    ctx.progress(
-        f"  B circle = decile ≤ {bp.threshold_decile}: {n_b:,} companies, {white:,} of them "
-        f"not yet customers (whitespace)"
-    )
+    ctx.say("run.bp.circle", decile=bp.threshold_decile, companies=n_b, whitespace=white)
     return ctx.write("work.account_buying_power", scored.with_columns(reasons["why"]))

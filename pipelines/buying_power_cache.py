@@ -48,7 +48,7 @@ def cached_lookalike(
     result = ctx.cache.load("lookalike", key, _read)
     if result is not None and len(result.scores) == master.height:
         ctx.cache.note("lookalike", "reused")
-        ctx.progress("  lookalike: reused the trained model's scores (unchanged training set and master)")
+        ctx.say("run.lookalike.reused")
         return result
     result = train()
     ctx.cache.put("lookalike", key, lambda folder: _write(folder, result))

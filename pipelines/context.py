@@ -22,6 +22,7 @@ import polars as pl
 
 from abm.config.settings import Settings
 from abm.inputs.readers import InputFile
+from abm.messages import text
 from pipelines.run_cache import RunCache
 
 log = logging.getLogger("abm.pipeline")
@@ -49,6 +50,15 @@ class RunContext:
     facts: dict[str, Any] = field(default_factory=dict)  # figures steps report into `runs`
     cache: RunCache = field(default_factory=RunCache.off)  # what a re-run may reuse (pipelines.run_cache)
     step: str = ""
+
+    def say(self, key: str, /, indent: str = "  ", **fields: Any) -> None:
+        """A progress line from the message catalogue (``abm.messages.run``), in the run's
+        ``ui.language``; indented under its step's line unless ``indent`` says otherwise."""
+        self.progress(indent + self.text(key, **fields))
+
+    def text(self, key: str, **fields: Any) -> str:
+        """The catalogue's message ``key`` in the run's ``ui.language``."""
+        return text(key, self.settings.ui.language, **fields)
 
     def params(self) -> dict[str, Any]:
         """Named parameters every SQL file may use ($as_of, $window_start, ...)."""

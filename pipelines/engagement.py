@@ -43,5 +43,5 @@ def engagement(ctx: RunContext) -> int:
     n = ctx.write(ACCOUNT_ENGAGEMENT, accounts)
     if n:
         surging = int(accounts["surging"].sum())
-        ctx.progress(f"  engagement: {n:,} accounts, {contacts.height:,} contacts, {surging:,} surging")
+        ctx.say("run.engagement", accounts=n, contacts=contacts.height, surging=surging)
     return n

@@ -42,7 +42,11 @@ def link(ctx: RunContext) -> int:
         ctx.sql("activity_records")
     decisions = read_decisions(ctx.settings.run.decisions)
     master = Master(
-        ctx.read_table("companies", MASTER_COLUMNS), ctx.settings.match, ctx.cache, _indented(ctx)
+        ctx.read_table("companies", MASTER_COLUMNS),
+        ctx.settings.match,
+        ctx.cache,
+        _indented(ctx),
+        ctx.settings.ui.language,
     )
     matches, reviews, unlinked = [], [], []
     for source, table in SOURCES.items():
@@ -57,9 +61,8 @@ def link(ctx: RunContext) -> int:
         status = linked["status"].value_counts().sort("status")
         summary = ", ".join(f"{row['status']} {row['count']:,}" for row in status.iter_rows(named=True))
         seconds = ", ".join(f"{k} {v:.1f}s" for k, v in stats.get("seconds", {}).items() if v >= 0.1)
-        ctx.progress(
-            f"  {source}: {records.height:,} records → {summary}" + (f" ({seconds})" if seconds else "")
-        )
+        seconds = f" ({seconds})" if seconds else ""
+        ctx.say("run.link.summary", source=source, records=records.height, statuses=summary, seconds=seconds)
         ctx.facts.setdefault("link", {})[source] = {
             **{row["status"]: row["count"] for row in status.iter_rows(named=True)},
             **{k: v for k, v in stats.items() if isinstance(v, int | float | str)},
@@ -92,10 +95,8 @@ def _exact_pass(ctx: RunContext, source: str) -> ExactPass:
     def run(prepared: pl.DataFrame, records: pl.DataFrame) -> pl.DataFrame:
         t = time.perf_counter()
         exact, rest = exact_links(prepared, records, source, ctx.settings.match.free_mail_domains)
-        ctx.progress(
-            f"  {source}: {exact.height:,} decided by a 法人番号, domain or name alone "
-            f"({time.perf_counter() - t:.1f}s), {rest.height:,} to 名寄せ"
-        )
+        seconds = time.perf_counter() - t
+        ctx.say("run.link.exact", source=source, exact=exact.height, seconds=seconds, rest=rest.height)
         return exact
 
     return run

@@ -30,6 +30,7 @@ from abm.matching import MATCH_SCHEMA, REVIEW_SCHEMA, LinkResult, MatchSettings,
 from abm.matching import link as link_records
 from abm.matching.index import MasterIndex
 from abm.matching.linking import BORDERLINE
+from abm.messages import DEFAULT_LANGUAGE, Lang, text
 from pipelines.run_cache import RunCache, fingerprint, frame_fingerprint, record_fingerprints
 
 # match settings that only decide between scored pairs: the index and model do not depend on them
@@ -41,10 +42,18 @@ ExactPass: TypeAlias = Callable[[pl.DataFrame, pl.DataFrame], pl.DataFrame]
 
 
 class Master:
-    """The master to link against, its fingerprint, and its index, loaded or built only when needed."""
+    """The master to link against, its fingerprint, and its index, loaded or built only when needed;
+    ``say`` hears progress lines in ``lang``."""
 
-    def __init__(self, companies: pl.DataFrame, settings: MatchSettings, cache: RunCache, say) -> None:
-        self.companies, self.settings, self.cache, self.say = companies, settings, cache, say
+    def __init__(
+        self,
+        companies: pl.DataFrame,
+        settings: MatchSettings,
+        cache: RunCache,
+        say: Callable[[str], None],
+        lang: Lang = DEFAULT_LANGUAGE,
+    ) -> None:
+        self.companies, self.settings, self.cache, self.say, self.lang = companies, settings, cache, say, lang
         self.fingerprint = frame_fingerprint(companies)
         settings_json = settings.model_dump(mode="json", exclude=THRESHOLDS)
         self.index_key = fingerprint("master_index", INDEX_FORMAT, self.fingerprint, settings_json)
@@ -57,7 +66,7 @@ class Master:
             )
             if idx is not None:
                 self.cache.note("master_index", "reused")
-                self.say("reused 名寄せ master index and model (unchanged master and match settings)")
+                self.say(text("run.link.reused_index", self.lang))
             else:
                 # built, not memoised (abm.matching.index.master_index): the run must not hold the
                 # national index (GiBs) in a module global through the steps after link
@@ -121,7 +130,7 @@ def link_source(
         )
     todo = records.join(reuse.select("source_key"), on="source_key", how="anti", maintain_order="left")
     if reuse.height:
-        say(f"{source}: reused {reuse.height:,} links (unchanged), {todo.height:,} new or changed to link")
+        say(text("run.link.reused", master.lang, source=source, reused=reuse.height, todo=todo.height))
         cache.note(f"link_{source}", {"reused": reuse.height, "linked": todo.height})
     by_key, fresh = _link_fresh(master, todo, source, decisions, decided, say, exact)
     order = records.select("source_key").with_row_index("_pos")
@@ -187,7 +196,7 @@ def _link_fresh(
         index = master.index()
         fresh = link_records(
             index.master, todo, source=source, settings=master.settings, decisions=decisions,
-            progress=say, index=index,
+            progress=say, index=index, lang=master.lang,
         )  # fmt: skip
     else:
         fresh = LinkResult(

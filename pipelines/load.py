@@ -57,9 +57,7 @@ def load(ctx: RunContext) -> int:
     if "companies_enrich" in ctx.inputs:
         ctx.sql("enrich_companies")
         unmatched = ctx.sql_rows("enrich_unmatched").item()
-        ctx.progress(
-            f"  companies_enrich: {unmatched:,} rows match no master 法人番号 (kept in companies_enrich)"
-        )
+        ctx.say("run.load.enrich_unmatched", rows=unmatched)
     _fix_dates(ctx)
     return landed_total
 
@@ -131,9 +129,13 @@ def _land(ctx: RunContext, name: str, parts: Iterator[Part], info: InputFile) ->
         "rejected": rejected,
         "values_nulled": values,
     }
-    ctx.progress(
-        f"  {info.path.name}: {landed:,} rows loaded, {rejected:,} rejected, "
-        f"{values:,} bad optional values left empty ({info.encoding})"
+    ctx.say(
+        "run.load.file",
+        file=info.path.name,
+        landed=landed,
+        rejected=rejected,
+        nulled=values,
+        encoding=info.encoding,
     )
     return landed
 
@@ -145,9 +147,7 @@ def _houjin_master(ctx: RunContext) -> houjin.Master | None:
         return None
     master = houjin.read_master(path)
     if master.history_rows:
-        ctx.progress(
-            f"  {path.name}: {master.history_rows:,} history rows (最新履歴 = 0) folded into former_names"
-        )
+        ctx.say("run.load.history", file=path.name, rows=master.history_rows)
     ctx.input_rows["companies"] = {"history": master.history_rows}
     return master
 
@@ -180,4 +180,4 @@ def _fix_dates(ctx: RunContext) -> None:
         start, end = periods.rolling_window(as_of, run.lookback_months)
     ctx.as_of, ctx.window_start, ctx.window_end = as_of, start, end
     ctx.quarter = periods.quarter_label(as_of, run.quarter_calendar, run.fiscal_year_start_month)
-    ctx.progress(f"  as-of {as_of} ({ctx.quarter}), sales window {start} … {end}")
+    ctx.say("run.load.window", as_of=as_of, quarter=ctx.quarter, start=start, end=end)

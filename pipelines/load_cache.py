@@ -62,7 +62,7 @@ def load_input(
     if cached is not None:
         landed, rejected, meta = cached
         ctx.cache.note(name, "reused")
-        ctx.progress(f"  {path.name}: reused landed rows and rejects (unchanged, sha256 {digest[:12]})")
+        ctx.say("run.load.reused_file", file=path.name, digest=digest[:12])
         return landed, rejected, InputFile(spec.name, path, digest, meta["encoding"]), meta["read"]
     raw, info = read_input(path, spec, ctx.settings.columns.get(spec.name), tables=tables, digest=digest)
     landed, rejected = validate(raw, spec, info.path.name)
@@ -122,7 +122,7 @@ def validated_chunks(
         (stage / "chunks.json").write_text(json.dumps(chunks), encoding="utf-8")
     if reused:
         ctx.cache.note(name, {"reused": reused, "validated": len(chunks) - reused})
-        ctx.progress(f"  {info.path.name}: reused {reused:,} of {len(chunks):,} validated chunks (unchanged)")
+        ctx.say("run.load.reused_chunks", file=info.path.name, reused=reused, chunks=len(chunks))
 
 
 def _previous_chunks(cache: RunCache, name: str, key: str) -> tuple[Path, list[str]] | None:
@@ -144,7 +144,11 @@ def _read_chunk(cache: RunCache, folder: Path, i: int, rows: int) -> Part | None
             pl.read_parquet(folder / f"rejects-{i}.parquet"),
         )
     except Exception as exc:  # any damage: validate this chunk again
-        cache.warn(f"chunk {folder.name}/{i} is unreadable ({type(exc).__name__}: {str(exc)[:120]})")
+        cache.warn(
+            "run.cache.chunk_unreadable",
+            chunk=f"{folder.name}/{i}",
+            why=f"{type(exc).__name__}: {str(exc)[:120]}",
+        )
         return None
 
 

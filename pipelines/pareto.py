@@ -13,8 +13,7 @@ def pareto(ctx: RunContext) -> int:
     figures = concentration(ctx.read_table("pareto", ("revenue",))["revenue"])
     ctx.facts["concentration"] = figures
     if figures["top20_share"] is not None:
-        ctx.progress(
-            f"  {figures['customers']:,} customers; top 20% hold {figures['top20_share']:.1%} "
-            f"of revenue (Gini {figures['gini']:.2f})"
+        ctx.say(
+            "run.pareto", customers=figures["customers"], share=figures["top20_share"], gini=figures["gini"]
         )
     return ctx.count("pareto")

@@ -19,6 +19,7 @@ import polars as pl
 
 from abm.config.settings import Settings
 from abm.errors import AbmError
+from abm.messages import Lang, text
 from abm.published.file import operational_message, publish_lock, remove_stale_builds, usable_previous
 from pipelines.context import WORK, RunContext
 from pipelines.run_cache import RunCache
@@ -78,11 +79,12 @@ def _run_locked(
     db: Path, settings: Settings, started: float, progress: Callable[[str], None], full: bool
 ) -> RunResult:
     """The run proper, under the publish lock: tidy what dead runs left, build, check, swap in."""
-    remove_stale_builds(db, progress)
-    previous = usable_previous(db, progress)
+    lang = settings.ui.language
+    remove_stale_builds(db, progress, lang)
+    previous = usable_previous(db, progress, lang)
     run_id = new_run_id()
     building = db.with_name(f"{db.name}.building-{run_id}")
-    cache = RunCache.open(db, run_id, progress, enabled=not full)
+    cache = RunCache.open(db, run_id, progress, enabled=not full, lang=lang)
     con = connect_for_build(building, settings)
     try:
         ctx = RunContext(con, settings, run_id, started, progress=progress, previous_db=previous, cache=cache)
@@ -103,8 +105,8 @@ def _run_locked(
     try:
         cache.commit()  # only now: a failed run leaves the previous cache as it was
     except OSError as exc:  # the run is published; the next run then simply reuses less
-        progress(f"warning: run cache not written ({exc}); the next run recomputes what it would reuse")
-    _write_report(db, progress)
+        progress(text("run.cache.not_written", lang, why=exc))
+    _write_report(db, progress, lang)
     rejected = sum(v["rejected"] for v in ctx.input_rows.values())
     nulled = sum(v.get("values_nulled", 0) for v in ctx.input_rows.values())
     return RunResult(
@@ -112,7 +114,7 @@ def _run_locked(
     )
 
 
-def _write_report(db: Path, progress: Callable[[str], None]) -> None:
+def _write_report(db: Path, progress: Callable[[str], None], lang: Lang) -> None:
     """The HTML run report beside the published file; the database is already published, so a
     failure here is reported, not raised."""
     from abm.report import write_report
@@ -121,6 +123,6 @@ def _write_report(db: Path, progress: Callable[[str], None]) -> None:
     try:
         out = write_report(db)
     except Exception as exc:  # the run itself succeeded
-        progress(f"report: not written ({type(exc).__name__}: {exc}); retry with `abm report`")
+        progress(text("run.report.failed", lang, why=f"{type(exc).__name__}: {exc}"))
         return
-    progress(f"{'report':<13} {time.perf_counter() - t0:7.2f}s  {out} (self-contained HTML)")
+    progress(text("run.report.done", lang, label="report", seconds=time.perf_counter() - t0, path=out))

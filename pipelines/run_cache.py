@@ -20,13 +20,14 @@ import json
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
 import polars as pl
+
+from abm.messages import DEFAULT_LANGUAGE, Lang, text
 
 LAYOUT = 1  # bump when what an entry holds changes: every old entry then misses
 MANIFEST = "manifest.json"
@@ -65,17 +66,24 @@ class RunCache:
     run_id: str = ""
     progress: Callable[[str], None] = lambda _m: None
     enabled: bool = True
+    lang: Lang = DEFAULT_LANGUAGE
     entries: dict[str, dict[str, str]] = field(default_factory=dict)  # manifest: name -> key, dir
     keep: dict[str, dict[str, str]] = field(default_factory=dict)  # entries the next manifest keeps
     reused: dict[str, Any] = field(default_factory=dict)
-    writing: list[tuple[str, Future[None]]] = field(default_factory=list)  # put's writes under way
-    _writer: ThreadPoolExecutor | None = field(default=None, repr=False)
 
     @classmethod
-    def open(cls, db: Path, run_id: str, progress: Callable[[str], None], enabled: bool = True) -> RunCache:
-        """The cache beside ``db``; ``enabled=False`` (``--full``) reads nothing but still writes."""
+    def open(
+        cls,
+        db: Path,
+        run_id: str,
+        progress: Callable[[str], None],
+        enabled: bool = True,
+        lang: Lang = DEFAULT_LANGUAGE,
+    ) -> RunCache:
+        """The cache beside ``db``; ``enabled=False`` (``--full``) reads nothing but still writes.
+        ``progress`` hears its warnings in ``lang``."""
         folder = folder_for(db)
-        cache = cls(folder, run_id, progress, enabled)
+        cache = cls(folder, run_id, progress, enabled, lang=lang)
         for stale in folder.glob("staging-*"):  # left by killed runs; we hold the publish lock
             shutil.rmtree(stale, ignore_errors=True)
         manifest = folder / MANIFEST
@@ -86,7 +94,7 @@ class RunCache:
                     str(k): {"key": str(v["key"]), "dir": str(v["dir"])} for k, v in data.items()
                 }
             except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
-                cache.warn(f"{manifest} is unreadable ({type(exc).__name__}); full run")
+                cache.warn("run.cache.manifest_unreadable", path=manifest, why=type(exc).__name__)
         return cache
 
     @classmethod
@@ -103,8 +111,10 @@ class RunCache:
     def staging(self) -> Path:
         return self.root / f"staging-{self.run_id}"
 
-    def warn(self, what: str) -> None:
-        self.progress(f"warning: run cache: {what} (キャッシュを使わずに計算します)")
+    def warn(self, message: str, **fields: Any) -> None:
+        """A warning from the catalogue (``run.cache.*``) in the run's language: what could not be
+        used or kept, and that the run goes on without it."""
+        self.progress(text(message, self.lang, **fields))
 
     def get(self, name: str, key: str) -> Path | None:
         """The folder of entry ``name`` when it was made under ``key``, else None."""
@@ -113,7 +123,7 @@ class RunCache:
             return None
         path = self.root / entry["dir"]
         if not path.is_dir():
-            self.warn(f"entry {name} is missing ({path})")
+            self.warn("run.cache.entry_missing", entry=name, path=path)
             return None
         return path
 
@@ -126,38 +136,26 @@ class RunCache:
         try:
             value = read(path)
         except Exception as exc:  # any damage (truncated Parquet, bad pickle): recompute instead
-            self.warn(f"entry {name} is unreadable ({type(exc).__name__}: {str(exc)[:120]})")
+            self.warn("run.cache.entry_unreadable", entry=name, why=f"{type(exc).__name__}: {str(exc)[:120]}")
             return None
         self.keep[name] = self.entries[name]
         return value
 
     def put(self, name: str, key: str, write: Callable[[Path], None]) -> None:
-        """Stage entry ``name`` under ``key``: ``write(folder)`` fills a new folder, on the cache's own
-        thread while the run goes on (the national master index is ~10 s of Parquet, the links of 3.8M
-        activity records a few more); ``commit`` and ``discard`` wait for it. ``write`` must only
-        read what it is given, frames the step no longer changes."""
+        """Stage entry ``name`` under ``key``: ``write(folder)`` fills a new folder. A write that fails
+        (a full disk) drops only this entry, with a warning: the run itself does not depend on its
+        cache, the next run recomputes that part."""
         path = self.stage(name, key)
         if path is None:
             return
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="abm-cache")
-        self.writing.append((name, self._writer.submit(write, path)))
-
-    def settle(self) -> None:
-        """Wait for ``put``'s writes; an entry whose write failed is not kept, with a warning (the run
-        itself does not depend on its cache: the next run recomputes that part)."""
-        for name, future in self.writing:
-            exc = future.exception()
-            if exc is not None:
-                self.keep.pop(name, None)
-                why = f"{type(exc).__name__}: {str(exc)[:120]}"
-                self.progress(
-                    f"warning: run cache: entry {name} not written ({why}); the next run recomputes it"
-                )
-        self.writing.clear()
-        if self._writer is not None:
-            self._writer.shutdown()
-            self._writer = None
+        try:
+            write(path)
+        except OSError as exc:
+            self.keep.pop(name, None)
+            shutil.rmtree(path, ignore_errors=True)
+            self.warn(
+                "run.cache.entry_not_written", entry=name, why=f"{type(exc).__name__}: {str(exc)[:120]}"
+            )
 
     def stage(self, name: str, key: str) -> Path | None:
         """A new, empty staging folder for entry ``name`` under ``key``, for an entry filled piece by
@@ -177,7 +175,6 @@ class RunCache:
 
     def commit(self) -> None:
         """After the publish: staged entries into place, the manifest swapped atomically, the rest removed."""
-        self.settle()
         if self.folder is None:
             return
         manifest: dict[str, dict[str, str]] = {}
@@ -203,7 +200,6 @@ class RunCache:
 
     def discard(self) -> None:
         """A failed run: its staged entries go, the previous cache stays usable."""
-        self.settle()
         if self.folder is None:
             return
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from abm.memory import PeakRss
+from abm.messages import DEFAULT_LANGUAGE, MESSAGES, Lang, text
 from pipelines.context import RunContext, StepError
 
 
@@ -22,11 +23,16 @@ class Step:
 
     name: str
     run: Callable[[RunContext], int]  # returns the step's main output row count
-    description: str
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     may_read: tuple[str, ...] = ()  # read when present (optional inputs, the previous run's tables)
     may_write: tuple[str, ...] = ()  # written only in some runs (a reps file given, a previous file)
+
+    def description(self, lang: Lang = DEFAULT_LANGUAGE) -> str:
+        """What the step does, in one sentence: the catalogue's ``step.<name>`` (every step of a run has
+        one, tests/test_steps.py checks it), else the name (a step a test adds)."""
+        key = f"step.{self.name}"
+        return text(key, lang) if key in MESSAGES else self.name
 
 
 @dataclass(frozen=True)
@@ -50,8 +56,8 @@ def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
         timing = StepTiming(step.name, time.perf_counter() - t0, rows, peak.mb)
         timings.append(timing)
         ctx.facts.setdefault("step_timings", []).append(timing)
-        figures = f"{rows:>12,} rows  {timing.seconds:7.2f}s  {peak.mb:7,.0f} MiB"
-        ctx.progress(f"{step.name:<13} {figures}  {step.description}")
+        what = step.description(ctx.settings.ui.language)
+        ctx.say("run.step", "", step=step.name, rows=rows, seconds=timing.seconds, mib=peak.mb, what=what)
     return timings
 
 

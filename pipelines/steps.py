@@ -1,7 +1,9 @@
 """The ordered steps of an abm run. Read this tuple to know what a run does.
 
 Each step names what it reads and writes; the runner checks both (``pipelines.runner``) and README's
-step table is generated from these declarations (``step_table``, via ``abm dev docs``).
+step table is generated from these declarations (``step_table``, via ``abm dev docs``). What each step
+does, in a sentence, is the message catalogue's ``step.<name>`` (abm/messages/run.py): the run prints
+it in the user's language.
 """
 
 from __future__ import annotations
@@ -57,14 +59,12 @@ STEPS: tuple[Step, ...] = (
     Step(
         "load",
         load,
-        "read and validate inputs → companies, sales, contacts, rejects",
         writes=("companies", "sales", "contacts", "rejects"),
         may_write=("reps", "pins", "companies_enrich", "activities"),
     ),
     Step(
         "link",
         link,
-        "名寄せ: sales customers, contacts and activities' companies → master company, or review",
         reads=("companies", "sales", "contacts"),
         writes=(
             "work.sales_customers",
@@ -79,69 +79,59 @@ STEPS: tuple[Step, ...] = (
     Step(
         "matches",
         _matches,
-        "each record's account: its master company (or successor), else its off-master group",
         reads=("companies", "work.link_matches", "work.offmaster_groups"),
         writes=("work.successors", "matches"),
     ),
     Step(
         "accounts",
         _accounts,
-        "one account per master company or unmatched source company",
         reads=("companies", "matches", "work.link_matches", "work.sales_customers", "work.contact_records"),
         writes=("work.record_account", "work.offmaster_accounts", "work.account_base"),
     ),
     Step(
         "attribute",
         attribute,
-        "each activity row → its contact (id, else email) and account, or its company's account via 名寄せ",
         writes=("activities",),
         may_read=("activities", "contacts", "work.activity_rows", "work.record_account"),
     ),
     Step(
         "pareto",
         pareto,
-        "own revenue in the window → pareto, deciles, ABC classes",
         reads=("sales", "work.record_account", "work.account_base"),
         writes=("work.account_sales", "pareto", "deciles"),
     ),
     Step(
         "buying_power",
         buying_power,
-        "buying-power score and decile over the master",
         reads=("work.account_base", "pareto"),
         writes=("buying_power_traits", "model_report", "work.account_buying_power"),
     ),
     Step(
         "flags",
         _flags,
-        "the three circle facts per account: sales (S), buying power (B), reachable contacts (C)",
         reads=("contacts", "work.record_account", "work.account_base", "work.account_sales"),
         writes=("work.contact_consent", "work.account_contacts", "work.account_flags"),
     ),
     Step(
         "coverage",
         coverage,
-        "buying-committee role per contact (title, department rules); roles reached and missing per account",
         reads=("contacts", "work.record_account", "work.contact_consent"),
         writes=("work.title_roles", "contact_roles", "account_coverage"),
     ),
     Step(
         "engagement",
         engagement,
-        "engagement score per contact and account: points, decay, zeroing, decile, level, surging",
         reads=("activities", "contacts", "work.account_base"),
         writes=("work.activity_type_points", "work.engagement_sums", CONTACT_ENGAGEMENT, ACCOUNT_ENGAGEMENT),
     ),
     Step(
         "carry_over",
         carry_over,
-        "runs, account history, territory figures from the previous file",
         may_write=CARRIED,
     ),
     Step(
         "decide",
         decide,
-        "segment, tier, priority, next action, territory and owner per account, in one pass",
         reads=("work.account_base", "work.account_flags", ACCOUNT_ENGAGEMENT, "account_coverage"),
         writes=("work.playbook", "work.account_decisions"),
         may_read=("reps", "pins", "runs", "account_history"),
@@ -150,7 +140,6 @@ STEPS: tuple[Step, ...] = (
     Step(
         "assemble",
         _assemble,
-        "accounts and segments tables",
         reads=(
             "work.account_base",
             "work.account_flags",
@@ -166,22 +155,19 @@ STEPS: tuple[Step, ...] = (
     Step(
         "sales_quarters",
         sales_quarters,
-        "own net sales per account and quarter, labelled like runs.quarter",
         reads=("sales", "matches"),
         writes=("work.quarter_of_day", "account_sales_quarters"),
     ),
     Step(
         "history",
         history,
-        "append this run to account_history and engagement_history",
         reads=("accounts", ACCOUNT_ENGAGEMENT),
         writes=(HISTORY, ENGAGEMENT_HISTORY),
     ),
-    Step("record_run", record_run, "append this run to runs and run_steps", writes=("runs", "run_steps")),
+    Step("record_run", record_run, writes=("runs", "run_steps")),
     Step(
         "contract",
         contract,
-        "BI views and a description on every table, view and column",
         reads=("accounts", "companies", "matches", "sales", "contacts", "segments"),
         writes=(
             "v_target_accounts",
@@ -196,8 +182,6 @@ STEPS: tuple[Step, ...] = (
     Step(
         "check",
         check,
-        "invariants: window revenue = Σ accounts, every line and contact in one account with one role, "
-        "every attributed activity's account exists",
         reads=("sales", "contacts", "matches", "accounts", "activities", "contact_roles"),
     ),
 )
@@ -209,7 +193,7 @@ def step_table() -> str:
     for step in STEPS:
         reads = _names(step.reads, step.may_read)
         writes = _names(step.writes, step.may_write)
-        lines.append(f"| {step.name} | {step.description} | {reads} | {writes} |")
+        lines.append(f"| {step.name} | {step.description('en')} | {reads} | {writes} |")
     return "\n".join(lines)
 
 

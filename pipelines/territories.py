@@ -69,17 +69,19 @@ def _assign(ctx: RunContext, frame: pl.DataFrame) -> Assignment:
         "changes": dict(result.changes.group_by("reason").len().sort("reason").iter_rows()),
     }
     ctx.facts["territories"] = facts
-    ctx.progress(
-        f"  territories: {facts['owned']:,} accounts to {facts['reps']} reps; "
-        f"{moved:,} moved since {previous_quarter or 'no previous quarter'}"
-    )
+    since = previous_quarter or ctx.text("run.territories.no_previous")
+    ctx.say("run.territories.owned", owned=facts["owned"], reps=facts["reps"], moved=moved, since=since)
     outside = result.balance.filter(~pl.col("within_tolerance"))
     facts["outside_tolerance"] = dict(outside.select("rep_id", "balance_note").iter_rows())
     for rep in outside.iter_rows(named=True):  # nothing silent: say who is off balance and why
-        ctx.progress(
-            f"  territories: {rep['area']} {rep['rep_id']} outside ±{settings.tolerance:.0%} "
-            f"(buying power {_signed(rep['buying_power_deviation'])}, "
-            f"accounts {_signed(rep['accounts_deviation'])}): {rep['balance_note']}"
+        ctx.say(
+            "run.territories.outside",
+            area=rep["area"],
+            rep=rep["rep_id"],
+            tolerance=settings.tolerance,
+            buying_power=_signed(rep["buying_power_deviation"]),
+            accounts=_signed(rep["accounts_deviation"]),
+            note=rep["balance_note"],
         )
     return result
 
@@ -154,7 +156,7 @@ def _reject(ctx: RunContext, source: str, problems: pl.DataFrame) -> None:
         bad = problems["row_number"].n_unique()
         rows["rejected"] += bad
         rows["loaded"] -= bad
-    ctx.progress(f"  {source}: {problems.height:,} rows rejected by territory checks (see table rejects)")
+    ctx.say("run.territories.rejected", source=source, rows=problems.height)
 
 
 def read_report(con: duckdb.DuckDBPyConnection, limit: int = 20) -> dict[str, pl.DataFrame]:

@@ -224,7 +224,7 @@ def test_too_few_positives_falls_back_to_the_rule_and_says_so():
     report = ctx.query("SELECT method, positives, note FROM model_report").row(0)
     assert report[:2] == ("rule (fallback)", 2)
     assert "only 2 A-class customers" in report[2] and "min_positives 30" in report[2]
-    assert any("transparent rule" in m and "min_positives" in m for m in messages)
+    assert any("透明なルール" in m and "min_positives" in m for m in messages)
     scored = ctx.query("SELECT * FROM work.account_buying_power ORDER BY buying_power_score DESC")
     assert scored["account_id"][0] == "m1"  # the largest company by every size column
     assert scored.columns == [
@@ -397,7 +397,7 @@ def test_name_only_master_with_few_positives_leaves_b_empty_and_says_so():
     )
     assert report["distinct_scores"] == 1 and "購買力の輪は空" in report["note"]
     assert ctx.query("SELECT count(*) FROM work.account_buying_power WHERE has_buying_power").item() == 0
-    assert any("same score" in m for m in messages)
+    assert any("全社同じスコア" in m for m in messages)
 
 
 def test_capital_only_master_ranks_by_capital():

@@ -84,14 +84,14 @@ def test_run_prints_progress_and_segments(tmp_path: Path):
     result = abm("run", "--input", "in", "--db", "out/abm.duckdb", cwd=tmp_path, columns=80)
     assert result.returncode == 0, result.stderr
     for step in ("load", "link", "matches", "pareto", "buying_power", "flags", "decide"):
-        assert any(line.startswith(step) and "rows" in line for line in result.stderr.splitlines()), step
-    assert "S+B+C" in result.stdout and "Published" in result.stdout
+        assert any(line.startswith(step) and " 行 " in line for line in result.stderr.splitlines()), step
+    assert "S+B+C" in result.stdout and "を公開しました" in result.stdout  # Japanese by default
     assert (tmp_path / "out" / "abm.duckdb").exists()
     # progress reads as sentences: no "sales: sales: …" and no Python dict such as {'auto': 1, …}
     for line in result.stderr.splitlines():
         assert not re.match(r"\s*(\w+): \1:", line), line
         assert not re.search(r"\{'\w+': ", line), line
-    assert any(re.match(r"\s*sales: \d+ records → auto", line) for line in result.stderr.splitlines())
+    assert any(re.match(r"\s*sales: [\d,]+ 件 → auto", line) for line in result.stderr.splitlines())
     # an 80-column terminal: the segment table and result lines fit, wrapped rather than cut
     assert widest(result.stdout) <= 80, result.stdout
     assert "…" not in result.stdout

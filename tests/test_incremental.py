@@ -85,7 +85,7 @@ def test_incremental_rerun_reuses_unchanged_links_and_says_so(runs):
     assert reused["master_index"] == "reused"
     assert reused["input_companies"] == "reused" and "input_sales" not in reused  # a month was appended
     progress = (runs["root"] / "inc_progress.txt").read_text(encoding="utf-8")
-    assert "contacts: reused" in progress and "(unchanged)" in progress
+    assert "contacts: 照合結果" in progress and "件を再利用（変更なし）" in progress  # said in Japanese
     assert _last_reused(runs["full"]) == {}  # --full reads no cache
 
 
@@ -97,7 +97,7 @@ def test_a_rerun_reuses_the_exact_key_links_of_unchanged_activity_companies(runs
     assert full["exact_key"] > 0 and inc["exact_key"] == full["exact_key"]
     assert _last_reused(runs["inc"])["link_activities"] == {"reused": full["records"], "linked": 0}
     progress = (runs["root"] / "inc_progress.txt").read_text(encoding="utf-8")
-    assert "activities: reused" in progress and "decided by a 法人番号" not in progress
+    assert "activities: 照合結果" in progress and "法人番号・ドメイン・社名だけで決定" not in progress
 
 
 def test_a_rerun_validates_only_the_chunks_that_changed(runs):
@@ -111,7 +111,7 @@ def test_a_rerun_validates_only_the_chunks_that_changed(runs):
     assert reused["chunks_sales"]["reused"] + reused["chunks_sales"]["validated"] == sales_chunks
     assert reused["chunks_activities"] == {"reused": -(-activities_read // CHUNK_ROWS), "validated": 0}
     progress = (runs["root"] / "inc_progress.txt").read_text(encoding="utf-8")
-    assert f"reused {3_000 // CHUNK_ROWS:,} of {sales_chunks:,} validated chunks (unchanged)" in progress
+    assert f"検証済みのチャンク {sales_chunks:,} 個のうち {3_000 // CHUNK_ROWS:,} 個を再利用" in progress
 
 
 def test_a_changed_match_threshold_relinks_but_keeps_the_master_index(runs):
@@ -145,8 +145,8 @@ def test_a_damaged_cache_is_ignored_with_a_warning(runs):
     (next(cache.glob("chunks_sales-*")) / "landed-1.parquet").write_bytes(b"not parquet")
     lines: list[str] = []
     project.run(_settings(runs["b"], db), progress=lines.append)
-    assert any(line.startswith("warning: run cache: entry link_contacts is unreadable") for line in lines)
-    assert any(line.startswith("warning: run cache: chunk chunks_sales-") for line in lines)
+    assert any(line.startswith("警告: 実行キャッシュ: link_contacts が読めません") for line in lines)
+    assert any(line.startswith("警告: 実行キャッシュ: チャンク chunks_sales-") for line in lines)
     reused = _last_reused(db)
     assert "link_contacts" not in reused and reused["link_sales"]["reused"] == 150
     assert reused["chunks_sales"]["reused"] == 3_000 // CHUNK_ROWS - 1  # the damaged one validated again
@@ -155,7 +155,7 @@ def test_a_damaged_cache_is_ignored_with_a_warning(runs):
     (cache / "manifest.json").write_text("{ garbage", encoding="utf-8")
     lines.clear()
     project.run(_settings(runs["b"], db), progress=lines.append)
-    assert any("manifest.json is unreadable" in line for line in lines)
+    assert any("manifest.json が読めません" in line for line in lines)
     assert _last_reused(db) == {}
     assert json.loads((cache / "manifest.json").read_text(encoding="utf-8"))  # rewritten whole
 
@@ -169,7 +169,7 @@ def test_a_failed_run_leaves_the_previous_cache_usable(runs, monkeypatch):
         raise RuntimeError("killed")
 
     # load and link stage new cache entries (the inputs changed), then the run dies
-    monkeypatch.setattr(project, "STEPS", (*project.STEPS[:2], Step("boom", boom, "fails")))
+    monkeypatch.setattr(project, "STEPS", (*project.STEPS[:2], Step("boom", boom)))
     with pytest.raises(RuntimeError):
         project.run(_settings(runs["b"], db))
     assert (cache / "manifest.json").read_text(encoding="utf-8") == before

@@ -68,7 +68,7 @@ def test_a_broken_invariant_fails_the_run_and_publishes_nothing(published, monke
         ctx.execute("DELETE FROM accounts WHERE account_id = '100000002'")
         return 0
 
-    steps = (*STEPS[:-1], Step("bug", lose_an_account, "drops an account"), STEPS[-1])
+    steps = (*STEPS[:-1], Step("bug", lose_an_account), STEPS[-1])
     monkeypatch.setattr(project, "STEPS", steps)
     lost = r"revenue: window revenue 1000\S* in sales but 750\S* .*difference 250"
     with pytest.raises(RunCheckError, match=lost) as info:
@@ -98,7 +98,7 @@ def test_stale_build_files_of_dead_runs_are_removed(published):
     lines: list[str] = []
     project.run(settings_for(inputs, db), progress=lines.append)
     assert not any(p.exists() for p in dead)
-    assert any("removed 3 leftover file(s) of interrupted runs" in ln for ln in lines)
+    assert any("中断された実行の残りのファイル 3 個を削除しました" in ln for ln in lines)
     assert leftovers(db.parent) == []  # no lock file left after the run either
 
 
@@ -111,7 +111,7 @@ def test_corrupt_published_file_is_moved_aside_and_the_run_goes_on(tmp_path: Pat
     assert result.exit_code == 0, result.stderr
     aside = [p for p in tmp_path.iterdir() if p.name.startswith("abm.duckdb.corrupt-")]
     assert len(aside) == 1 and aside[0].read_bytes() == garbage  # kept for a post-mortem, not deleted
-    assert f"moved aside to {aside[0].name}" in result.stderr and "starts afresh" in result.stderr
+    assert f"{aside[0].name} に退避しました" in result.stderr and "この実行から始まります" in result.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM runs").fetchone()[0] == 1
     assert leftovers(tmp_path) == []
@@ -120,14 +120,14 @@ def test_corrupt_published_file_is_moved_aside_and_the_run_goes_on(tmp_path: Pat
     lines: list[str] = []
     project.run(settings_for(inputs, db), progress=lines.append)
     assert len([p for p in tmp_path.iterdir() if p.name.startswith("abm.duckdb.corrupt-")]) >= 1
-    assert any("Could not read enough bytes" in ln and "starts afresh" in ln for ln in lines)
+    assert any("Could not read enough bytes" in ln and "この実行から始まります" in ln for ln in lines)
     # a bad checksum ("... in block at location 4096": not a lock, though the word is in it)
     data = bytearray(db.read_bytes())
     data[5000:5100] = os.urandom(100)
     db.write_bytes(bytes(data))
     lines.clear()
     project.run(settings_for(inputs, db), progress=lines.append)
-    assert any("checksum" in ln and "moved aside" in ln for ln in lines)
+    assert any("checksum" in ln and "に退避しました" in ln for ln in lines)
 
 
 def test_file_held_read_write_by_another_program_is_one_error_line(published):
@@ -156,7 +156,9 @@ def test_file_opened_read_write_while_the_run_goes_is_one_error_line(published, 
     """The BI tool connects after the run's first look at the file, just before carry_over attaches it."""
     inputs, db = published
     before = db.read_bytes()
-    monkeypatch.setattr(project, "usable_previous", lambda path, progress: path)  # the first look passed
+    monkeypatch.setattr(
+        project, "usable_previous", lambda path, progress, lang: path
+    )  # the first look passed
     holder = subprocess.Popen(
         [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(db)!r}); "
          "print('ok', flush=True); time.sleep(120)"],

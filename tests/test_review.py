@@ -157,7 +157,7 @@ def test_decisions_that_no_longer_fit_are_not_applied(tmp_path: Path):
     assert stale["C001"][0] == "100000001" and "取引先名が判定時と大きく異なる" in stale["C001"][1]
     assert "株式会社ラムダ物産" in stale["C001"][1]
     assert "C005" not in stale
-    warnings = [ln for ln in lines if "warning: decision on sales" in ln]
+    warnings = [ln for ln in lines if "警告: sales " in ln and "への判断は適用せず" in ln]
     assert any("C001" in ln for ln in warnings) and any("C003" in ln for ln in warnings)
     assert _revenue(db) == pytest.approx(1000)
 

@@ -202,7 +202,7 @@ def test_a_contact_without_a_role_fails_the_run_check(tmp_path, monkeypatch):
         ctx.execute("DELETE FROM contact_roles WHERE contact_id = 'L2'")
         return 0
 
-    steps = (*STEPS[:-1], Step("bug", lose_a_role, "drops a role"), STEPS[-1])
+    steps = (*STEPS[:-1], Step("bug", lose_a_role), STEPS[-1])
     monkeypatch.setattr(project, "STEPS", steps)
     with pytest.raises(RunCheckError, match=r"contact_roles: 1 contacts have no role .* e.g. contact L2"):
         project.run(run_settings(inputs, tmp_path / "abm.duckdb"))

@@ -13,6 +13,7 @@ import polars as pl
 import pytest
 
 from abm.config.settings import load_settings
+from abm.messages import MESSAGES
 from pipelines.context import RunContext, StepError
 from pipelines.runner import Step, run_steps
 from pipelines.steps import STEPS, step_table
@@ -46,7 +47,7 @@ def test_steps_start_and_whole_table_reads_end_without_duckdbs_cached_blocks(tmp
     ctx, limit = _ctx_with_big_table(tmp_path)
     assert cached_mb(ctx) > 20  # the written blocks stay cached
     seen: list[float] = []
-    run_steps(ctx, [Step("look", lambda c: seen.append(cached_mb(c)) or 0, "reads nothing")])
+    run_steps(ctx, [Step("look", lambda c: seen.append(cached_mb(c)) or 0)])
     assert seen[0] < 5
     ctx.scalar("SELECT count(DISTINCT h) FROM big")  # read back: cached again
     assert cached_mb(ctx) > 20
@@ -78,7 +79,7 @@ def test_every_declared_read_is_written_by_an_earlier_step() -> None:
 
 def test_runner_stops_before_a_step_whose_input_is_missing(tmp_path: Path) -> None:
     ran: list[str] = []
-    step = Step("score", lambda ctx: ran.append("score") or 0, "needs accounts", reads=("work.account_base",))
+    step = Step("score", lambda ctx: ran.append("score") or 0, reads=("work.account_base",))
     with pytest.raises(StepError, match=r"step 'score' needs table work\.account_base"):
         run_steps(_ctx(tmp_path), [step])
     assert ran == []  # the step itself never started
@@ -89,14 +90,31 @@ def test_runner_names_the_step_that_did_not_write_its_output(tmp_path: Path) -> 
         return ctx.write("work.account_base", pl.DataFrame({"account_id": ["A"]}))
 
     ctx = _ctx(tmp_path)
-    good = Step("base", writes_one, "writes the base", writes=("work.account_base",))
-    bad = Step("flags", lambda ctx: 0, "forgets its table", writes=("work.account_flags",))
+    good = Step("base", writes_one, writes=("work.account_base",))
+    bad = Step("flags", lambda ctx: 0, writes=("work.account_flags",))
     with pytest.raises(StepError, match=r"step 'flags' declares it writes table work\.account_flags"):
         run_steps(ctx, [good, bad])
     assert ctx.missing(("work.account_base", "work.account_flags", "accounts")) == [
         "work.account_flags",
         "accounts",
     ]
+
+
+def test_every_step_says_what_it_does_in_japanese_by_default_and_in_english_on_request(
+    tmp_path: Path,
+) -> None:
+    for step in STEPS:
+        assert f"step.{step.name}" in MESSAGES, f"step {step.name} has no description in abm/messages/run.py"
+    for language, unit in (("ja", "行"), ("en", "rows")):
+        lines: list[str] = []
+        ctx = RunContext(
+            duckdb.connect(), load_settings(None, **{"ui.language": language}), "t", time.time(), lines.append
+        )
+        flags = next(s for s in STEPS if s.name == "flags")
+        run_steps(ctx, [Step("flags", lambda c: 1234)])
+        assert len(lines) == 1 and lines[0].startswith("flags ")
+        assert f"1,234 {unit}" in lines[0] and lines[0].endswith(flags.description(language))
+    assert "三つの輪" in flags.description() and "three circle" in flags.description("en")
 
 
 def test_each_sql_file_creates_one_table_or_view() -> None:
@@ -111,7 +129,7 @@ def test_each_sql_file_creates_one_table_or_view() -> None:
 def test_readme_step_table_comes_from_the_declarations() -> None:
     table = step_table()
     for step in STEPS:
-        assert f"| {step.name} | {step.description} |" in table
+        assert f"| {step.name} | {step.description('en')} |" in table
     assert "(`reps`)" in table  # optional tables are marked as such
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     assert table in readme, "README's step table is stale: run `abm dev docs`"

@@ -164,6 +164,6 @@ def test_a_rep_left_outside_tolerance_is_named_in_progress_and_balance_note(tmp_
     project.run(settings_for(inputs, db), progress=lines.append)
     notes = dict(query(db, "SELECT rep_id, balance_note FROM territory_balance WHERE NOT within_tolerance"))
     assert set(notes) == {"R1", "R2"} and all("許容範囲（±15%）" in n for n in notes.values())
-    said = [line for line in lines if "outside ±15%" in line]
+    said = [line for line in lines if "±15% の範囲外" in line]
     assert len(said) == 2 and "関東 R2" in said[1] and notes["R2"] in said[1]
     assert query(db, "SELECT reps_outside_tolerance FROM territory_areas WHERE area = '関東'") == [(2,)]

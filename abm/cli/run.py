@@ -11,6 +11,7 @@ import typer
 
 from abm.cli.console import ConfigOpt, DbOpt, friendly, out, say, settings_from, tell, tell_table
 from abm.errors import AbmError
+from abm.messages import labels, text
 from pipelines import project
 
 
@@ -36,17 +37,19 @@ def run(
     settings = settings_from(config, **{"run.input_dir": input, "run.db": db, "run.as_of": when})
     say(f"abm run: {settings.run.input_dir} → {settings.run.db}")
     result = project.run(settings, progress=say, full=full)
+    lang = settings.ui.language
+    header = labels("column", lang)
     tell_table(
-        f"Segments ({result.quarter})",
-        ("segment", "accounts", "revenue", "contacts", "whitespace"),
+        text("run.summary.segments", lang, quarter=result.quarter),
+        [header[c] for c in ("segment", "accounts", "revenue", "contacts", "whitespace")],
         ((r[0], f"{r[1]:,}", f"¥{r[2]:,.0f}", f"{r[3]:,}", f"{r[4]:,}") for r in result.segments.iter_rows()),
     )
-    tiers = ", ".join(f"Tier {k}: {v:,}" for k, v in sorted(result.tiers.items())) or "no tiered accounts"
-    tell(
-        f"{tiers}. Rejected input rows: {result.rejected_rows:,}; bad optional values left empty: "
-        f"{result.values_nulled:,} (see table rejects)."
+    tiers = ", ".join(
+        text("run.summary.tier", lang, tier=k, accounts=v) for k, v in sorted(result.tiers.items())
     )
-    tell(f"Published {result.db} (run {result.run_id}) in {result.seconds:.1f}s")
+    rows = {"rejected": result.rejected_rows, "nulled": result.values_nulled}
+    tell(text("run.summary.rows", lang, tiers=tiers or text("run.summary.no_tiers", lang), **rows))
+    tell(text("run.summary.published", lang, db=result.db, run_id=result.run_id, seconds=result.seconds))
 
 
 @friendly

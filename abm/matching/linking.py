@@ -13,6 +13,7 @@ from abm.matching.decisions import check_decisions, latest_decisions
 from abm.matching.index import QUERY_KEYS, MasterIndex, master_index
 from abm.matching.keys import record_keys
 from abm.matching.settings import MatchSettings
+from abm.messages import DEFAULT_LANGUAGE, Lang, text
 
 MATCH_SCHEMA = {
     "source": pl.String,
@@ -100,19 +101,25 @@ def link(
     decisions: pl.DataFrame | None = None,
     progress: Callable[[str], None] | None = None,
     index: MasterIndex | None = None,
+    lang: Lang = DEFAULT_LANGUAGE,
 ) -> LinkResult:
     """Link ``records`` (source_key, name, corporate_number, prefecture, phone, email_domain).
 
     Human ``decisions`` (source, source_key, company_id — null = not a match —, decided_at) are applied
     first and never overridden; the rest is blocked, scored and decided with ``settings``' thresholds.
     ``index``: the master's index when the caller already has it (a re-run's cache), else built here.
+    ``progress`` hears what is done, in ``lang``.
     """
-    say = progress or (lambda _msg: None)
+    emit = progress or (lambda _msg: None)
+
+    def say(message: str, /, **fields: object) -> None:  # every line may name the source
+        emit(text(message, lang, source=source, **fields))
+
     seconds: dict[str, float] = {}
     t = time.perf_counter()
     idx = index if index is not None else master_index(companies, settings)
     seconds["master"] = time.perf_counter() - t
-    say(f"{source}: master ready ({companies.height:,} companies)")
+    say("run.link.master_ready", companies=companies.height)
 
     t = time.perf_counter()
     recs = record_keys(records, settings.free_mail_domains)
@@ -120,14 +127,14 @@ def link(
     stale = checked.filter(pl.col("stale").is_not_null())
     manual = checked.filter(pl.col("stale").is_null()).select("source_key", "company_id", "decided_at")
     for row in stale.head(STALE_SHOWN).iter_rows(named=True):
-        say(f"warning: decision on {source} {row['source_key']} not applied, linked afresh: {row['stale']}")
+        say("run.link.stale", record=row["source_key"], why=row["stale"])
     if stale.height > STALE_SHOWN:
-        say(f"warning: {stale.height - STALE_SHOWN:,} more decisions not applied (see match_review)")
+        say("run.link.stale_more", count=stale.height - STALE_SHOWN)
     todo = recs.join(manual.select("source_key"), on="source_key", how="anti")
     queries = todo.select(QUERY_KEYS).unique(maintain_order=True).with_row_index("qid")
     rid_qid = todo.join(queries, on=list(QUERY_KEYS), how="left", nulls_equal=True).select("rid", "qid")
     seconds["prepare"] = time.perf_counter() - t
-    say(f"{source}: {recs.height:,} records, {queries.height:,} distinct queries")
+    say("run.link.queries", records=recs.height, queries=queries.height)
 
     # blocking and scoring in batches of queries: memory stays bounded whatever the source's size
     seconds.update(blocking=0.0, scoring=0.0)
@@ -147,8 +154,8 @@ def link(
             via_counts[k] += int(((cands["via"] & bit) > 0).sum())
         if settings.keep_candidates:
             slim.append(pf.select("qid", "cidx", "score", "via", features.fingerprint()))
-        say(f"{source}: {min(start + settings.batch_size, queries.height):,}/{queries.height:,} queries, "
-            f"{n_pairs:,} candidate pairs")  # fmt: skip
+        done = min(start + settings.batch_size, queries.height)
+        say("run.link.batch", done=done, queries=queries.height, pairs=n_pairs)
     del cands, pf
 
     t = time.perf_counter()

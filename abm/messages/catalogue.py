@@ -7,6 +7,7 @@ drifting translation shows in review (tests/test_messages.py checks every key ha
 
 from __future__ import annotations
 
+from abm.messages.run import RUN
 from abm.messages.workspace import WORKSPACE
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -346,3 +347,4 @@ MESSAGES: dict[str, dict[str, str]] = {
     "report.timings.title": {"ja": "実行時間（{total}）", "en": "Run timings ({total})"},
 }
 MESSAGES.update(WORKSPACE)  # the workspace's labels (api.web), kept in their own file
+MESSAGES.update(RUN)  # what a run says while it works (steps, progress, summary), kept in their own file

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from abm.errors import AbmError
+from abm.messages import DEFAULT_LANGUAGE, Lang, text
 
 # What DuckDB says of a file that is not (or no longer) a database: garbage, truncated, bad checksum.
 CORRUPT_SIGNS = ("not a valid DuckDB database", "Could not read enough bytes", "Corrupt database", "checksum")
@@ -34,16 +35,15 @@ def is_corrupt(error_text: str) -> bool:
     return any(sign in error_text for sign in CORRUPT_SIGNS)
 
 
-def move_aside(db: Path, error_text: str, progress: Callable[[str], None]) -> Path:
+def move_aside(
+    db: Path, error_text: str, progress: Callable[[str], None], lang: Lang = DEFAULT_LANGUAGE
+) -> Path:
     """Rename the damaged ``db`` to ``<db>.corrupt-<UTC timestamp>`` and say that history starts afresh."""
     aside = db.with_name(f"{db.name}.corrupt-{datetime.now(UTC):%Y%m%dT%H%M%S}")
     os.replace(db, aside)
     db.with_name(db.name + ".wal").unlink(missing_ok=True)
     detail = next((ln for ln in error_text.splitlines() if is_corrupt(ln)), error_text.splitlines()[0])
-    progress(
-        f"warning: {db} is not a readable DuckDB database ({detail.strip()[:200]}); moved aside to "
-        f"{aside.name}. History (runs, account_history, territory figures) starts afresh with this run"
-    )
+    progress(text("run.file.moved_aside", lang, db=db, detail=detail.strip()[:200], aside=aside.name))
     return aside
 
 
@@ -80,7 +80,9 @@ def publish_lock(db: Path) -> Iterator[None]:
         fh.close()
 
 
-def remove_stale_builds(db: Path, progress: Callable[[str], None]) -> list[Path]:
+def remove_stale_builds(
+    db: Path, progress: Callable[[str], None], lang: Lang = DEFAULT_LANGUAGE
+) -> list[Path]:
     """Delete the half-written ``<db>.building-*`` files (and their ``.wal``, and the ``.tmp`` folder
     DuckDB spills to) that runs killed before they could clean up left behind. Only called while
     holding the publish lock, so none of them belongs to a live run."""
@@ -92,12 +94,12 @@ def remove_stale_builds(db: Path, progress: Callable[[str], None]) -> list[Path]
             path.unlink(missing_ok=True)
     if stale:
         progress(
-            f"removed {len(stale)} leftover file(s) of interrupted runs: {', '.join(p.name for p in stale)}"
+            text("run.file.stale_removed", lang, count=len(stale), files=", ".join(p.name for p in stale))
         )
     return stale
 
 
-def usable_previous(db: Path, progress: Callable[[str], None]) -> Path | None:
+def usable_previous(db: Path, progress: Callable[[str], None], lang: Lang = DEFAULT_LANGUAGE) -> Path | None:
     """The published file to carry history from, or None when there is none.
 
     A file another program holds open for writing (a BI tool's read-write connection) stops the
@@ -110,17 +112,17 @@ def usable_previous(db: Path, progress: Callable[[str], None]) -> Path | None:
     try:
         duckdb.connect(str(db), read_only=True).close()
     except duckdb.Error as exc:
-        text = str(exc)
-        if LOCKED in text:
-            holder = text.split("Conflicting lock is held in", 1)[-1].split(". See also")[0].strip()
+        error = str(exc)
+        if LOCKED in error:
+            holder = error.split("Conflicting lock is held in", 1)[-1].split(". See also")[0].strip()
             raise AbmError(
                 f"{db} is open for writing by another program ({holder}); close that connection "
                 "(e.g. the BI tool's read-write connection; open it read-only) and run again. "
                 f"{db} was left as it was"
             ) from None
-        if not is_corrupt(text):
+        if not is_corrupt(error):
             return db  # e.g. this process already holds it with another configuration: not ours to judge
-        move_aside(db, text, progress)
+        move_aside(db, error, progress, lang)
         return None
     return db
 

@@ -58,6 +58,7 @@ from threadpoolctl import threadpool_limits
 
 from abm.geo import PREFECTURES
 from abm.matching.legal_forms import LEGAL_FORM_NAMES
+from abm.messages import DEFAULT_LANGUAGE, Lang, text
 from abm.ranking.bands import NAME_WORDS, legal_form_of_name, master_prefecture, name_word
 
 CATEGORICAL = ("industry_code", "prefecture", "legal_form", "name_word")
@@ -265,6 +266,7 @@ def fit_and_score(
     seed: int = 0,
     threads: int = 1,
     progress: Callable[[str], None] = lambda _m: None,
+    lang: Lang = DEFAULT_LANGUAGE,
 ) -> LookalikeResult:
     """Train on positives vs a master sample, cross-validate, then score every row of ``master`` in batches.
 
@@ -272,10 +274,13 @@ def fit_and_score(
     the OpenMP threads of scikit-learn while fitting: on a shared 2-core machine its spinning threads made
     a 20k-row fit 15× slower with 2 threads than with 1 (160 s vs 11 s), so one thread is the safe default.
     Scoring uses every core: each batch is half a million independent rows (at 5M companies one thread
-    spent about a minute there; at 1M two threads take 7.7 s instead of 13.8 s).
+    spent about a minute there; at 1M two threads take 7.7 s instead of 13.8 s). ``progress`` hears the
+    cross-validation's figures in ``lang``.
     """
     with threadpool_limits(threads):
-        return _fit_and_score(master, positive, as_of_year, negatives, cv_folds, batch_size, seed, progress)
+        return _fit_and_score(
+            master, positive, as_of_year, negatives, cv_folds, batch_size, seed, progress, lang
+        )
 
 
 def _fit_and_score(
@@ -287,6 +292,7 @@ def _fit_and_score(
     batch_size: int,
     seed: int,
     progress: Callable[[str], None],
+    lang: Lang,
 ) -> LookalikeResult:
     t0 = time.perf_counter()
     positive = np.asarray(positive, dtype=bool)
@@ -311,13 +317,11 @@ def _fit_and_score(
     folds = StratifiedKFold(n_splits=n_folds, shuffle=True, random_state=seed)
     cv = stratified_sample(y, CV_ROWS, seed)
     auc = cross_val_score(new_model(seed, used, len(cv)), x[cv], y[cv], cv=folds, scoring="roc_auc")
-    on = f" on {len(cv):,} of {len(y):,} rows" if len(cv) < len(y) else ""
-    progress(
-        f"  lookalike: {int(y.sum()):,} positives vs {int((~y).sum()):,} sampled master companies; "
-        f"CV AUC {auc.mean():.3f} ± {auc.std():.3f} ({folds.n_splits} folds{on})"
-    )
+    sample = text("run.lookalike.sample", lang, used=len(cv), rows=len(y)) if len(cv) < len(y) else ""
+    figures = {"positives": int(y.sum()), "sampled": int((~y).sum()), "auc": auc.mean(), "sd": auc.std()}
+    progress("  " + text("run.lookalike.trained", lang, **figures, folds=folds.n_splits, sample=sample))
     if dropped:
-        progress(f"  lookalike: features dropped: {'; '.join(dropped)}")
+        progress("  " + text("run.lookalike.dropped", lang, dropped="; ".join(dropped)))
     model = new_model(seed, used, len(y)).fit(x, y)
     with threadpool_limits(os.cpu_count() or 1):  # predictions only, like the scoring below
         top = _top_features(model, x, y, used, seed)
