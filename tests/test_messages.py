@@ -7,7 +7,7 @@ import pytest
 
 from abm.config.settings import SEGMENTS, load_settings
 from abm.errors import ConfigError
-from abm.messages import LANGUAGES, MESSAGES, fields_of, labels, playbook, text, text_expr
+from abm.messages import LANGUAGES, MESSAGES, fields_of, labels, playbook, text, text_expr, texts_where
 
 
 def test_every_key_has_every_language_with_the_same_fields():
@@ -50,3 +50,12 @@ def test_text_expr_says_what_text_says_for_every_row():
 def test_labels_strip_the_prefix():
     assert labels("column", "ja")["buying_power_score"] == "購買力スコア"
     assert labels("reason", "en")["rep left"] == "Rep left"
+
+
+def test_texts_where_makes_texts_for_the_masked_rows_only_in_frame_order():
+    frame = pl.DataFrame({"tier": [None, 2, None, 1], "n": ["x", "20", "y", "5"]})
+    seen: list[str] = []
+    made = pl.format("#{}", pl.col("n").map_elements(lambda v: seen.append(v) or v, return_dtype=pl.String))
+    [reason] = texts_where(frame, pl.col("tier").is_not_null(), reason=made)
+    assert reason.to_list() == [None, "#20", None, "#5"]
+    assert sorted(seen) == ["20", "5"]  # the other rows' values were never read

@@ -22,7 +22,7 @@ from __future__ import annotations
 import polars as pl
 
 from abm.engagement.roles import ROLES
-from abm.messages import DEFAULT_LANGUAGE, Lang, text, text_expr
+from abm.messages import DEFAULT_LANGUAGE, Lang, text, text_expr, texts_where
 
 NEXT_ACTIONS: tuple[str, ...] = ("inside_sales_now", "follow_up_offline", "reach_decision_maker")
 WHITESPACE_SEGMENTS: tuple[str, ...] = ("B", "B+C")
@@ -118,13 +118,14 @@ def apply_actions(frame: pl.DataFrame, lang: Lang = DEFAULT_LANGUAGE) -> pl.Data
     labels = {code: text(f"action.do.{code}", lang) for code in NEXT_ACTIONS}
     with_action = frame.with_columns(next_action_expr().alias("next_action"))
     action = pl.col("next_action")
-    reason = text_expr(
+    sentence = text_expr(
         "action.reason",
         lang,
         action=action.replace_strict(labels, default=None, return_dtype=pl.Utf8),
         why=_reason(lang),
     )
-    joined = pl.concat_str([pl.col("tier_reason"), pl.lit(text("action.separator", lang)), reason])
+    [reason] = texts_where(with_action, action.is_not_null(), reason=sentence)
+    joined = pl.concat_str([pl.col("tier_reason"), pl.lit(text("action.separator", lang)), pl.lit(reason)])
     return with_action.with_columns(
         pl.when(action.is_null())
         .then(pl.col("approach"))
@@ -133,7 +134,7 @@ def apply_actions(frame: pl.DataFrame, lang: Lang = DEFAULT_LANGUAGE) -> pl.Data
         pl.when(action.is_null())
         .then(pl.col("tier_reason"))
         .when(pl.col("tier_reason").is_null())
-        .then(reason)
+        .then(pl.lit(reason))
         .otherwise(joined)
         .alias("tier_reason"),
     )

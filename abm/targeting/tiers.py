@@ -16,7 +16,7 @@ from __future__ import annotations
 import polars as pl
 
 from abm.config.settings import TierSettings
-from abm.messages import DEFAULT_LANGUAGE, Lang, text, text_expr
+from abm.messages import DEFAULT_LANGUAGE, Lang, text, text_expr, texts_where
 from abm.published.contract import PRIORITY
 
 
@@ -80,8 +80,8 @@ def assign_tiers(
         score=score,
         sales=_yen(pl.col("sales_amount").fill_null(0)),
     )
-    tiered = frame.select(
-        "account_id", "tier", pl.when(pl.col("tier").is_not_null()).then(reason).alias("tier_reason")
+    tiered = frame.select("account_id", "tier").with_columns(
+        texts_where(frame, pl.col("tier").is_not_null(), tier_reason=reason)
     )
     # stable sort: within a tier (and among the untiered) the rows keep WITHIN_TIER
     by_tier = tiered.sort("tier", nulls_last=True, maintain_order=True)
