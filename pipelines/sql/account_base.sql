@@ -1,5 +1,8 @@
 -- Accounts: every master company, plus one account per company that linked to no master company.
-CREATE OR REPLACE TABLE work.account_base AS
+-- A view: its rows are the companies table's, read straight from it by the later steps (each reads it
+-- with its own order or filter). Written as a table it copied 5M × 22 columns once more (11–14 s at
+-- national) and made no later read faster.
+CREATE OR REPLACE VIEW work.account_base AS
 SELECT
     company_id AS account_id, company_id, corporate_number, name, name_kana, name_en, prefecture, city,
     address, postal_code, phone, domain, industry_code, industry_name, employees, revenue, capital,

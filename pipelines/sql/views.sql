@@ -23,7 +23,7 @@ FROM accounts
 WHERE has_buying_power AND NOT in_sales
 ORDER BY whitespace_rank;
 
--- Records → account: matches.account_id (set by account_base.sql); tests check every record lands once.
+-- Records → account: matches.account_id (set by matches.sql); tests check every record lands once.
 CREATE OR REPLACE VIEW v_account_360 AS
 WITH records AS (
     SELECT source, source_key, status, method, account_id FROM matches
