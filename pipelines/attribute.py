@@ -1,8 +1,9 @@
 """Step attribute: publish `activities`, each row with the contact and account it belongs to.
 
 Runs after `accounts`: a row's account is its contact's (matched by contact_id, else by email) or the
-account 名寄せ gave its company fields (pipelines/sql/activities.sql). Without an activities file the
-table is still published, empty, so every reader (engagement, BI) can rely on it.
+account 名寄せ gave its company fields (pipelines/sql/activities.sql, which turns the landed table into
+the published one in place). Without an activities file the table is still published, empty, so every
+reader (engagement, BI) can rely on it.
 """
 
 from __future__ import annotations

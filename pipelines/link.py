@@ -38,6 +38,7 @@ def link(ctx: RunContext) -> int:
     ctx.sql("sales_customers")
     ctx.sql("contact_records")
     if ctx.exists("activities"):  # optional input
+        ctx.sql("free_mail_domains")
         ctx.sql("activity_rows")
         ctx.sql("activity_records")
     decisions = read_decisions(ctx.settings.run.decisions)

@@ -19,7 +19,7 @@ from helpers import CN, run_settings, write_inputs
 
 from abm.config.settings import load_settings
 from abm.inputs.readers import read_input
-from abm.inputs.schema import ACTIVITIES
+from abm.inputs.schema import ACTIVITIES, INPUTS
 from abm.inputs.validate import NO_IDENTIFIER, validate
 from pipelines import project
 from pipelines.context import RunContext
@@ -201,6 +201,19 @@ def test_attribution_order_contact_id_email_company_none(attributed: tuple[Path,
         9: ("L99", None, None),
         12: ("L1", "100000001", "email"),  # an unknown id does not hide a known email
     }
+
+
+def test_published_activities_are_the_landed_rows_in_file_order_plus_the_account(
+    attributed: tuple[Path, Path],
+) -> None:
+    """attribute fills the landed table in place (no copy of 10M rows): the published table keeps the
+    file's row order and the landed columns, source_row named as in `rejects`, then the account."""
+    db, _ = attributed
+    columns = [name for (name,) in _rows(db, "SELECT column_name FROM (DESCRIBE activities)")]
+    landed = [c.name for c in INPUTS["activities"].columns]
+    assert columns == ["row_number", "source_file", *landed, "account_id", "attributed_by"]
+    stored = [row for (row,) in _rows(db, "SELECT row_number FROM activities")]  # no ORDER BY
+    assert stored == sorted(stored) and len(stored) == 9
 
 
 def test_activity_companies_are_a_third_name_matching_source(attributed: tuple[Path, Path]) -> None:

@@ -1221,28 +1221,29 @@ TABLES: tuple[Table, ...] = (
 ACTIVITIES = Table(
     "activities",
     "table",
-    grain="one row per landed row of the activities file",
+    grain="one row per landed row of the activities file, in file order",
     description="Web and MA activity rows (page views, downloads, webinars, inquiries) and the contact and "
-    "account each is attributed to: by contact_id, else by email, else by 名寄せ of its company fields.",
+    "account each is attributed to: by contact_id, else by email, else by 名寄せ of its company fields. "
+    "The landed input's columns (pipelines/sql/activities.sql fills them in place), then the account.",
     columns=(
+        Column("row_number", "BIGINT", "Row of the input file (header = row 1), as in `rejects`."),
         Column(
             "source_file", "VARCHAR", "Input file name (like `rejects`); an Excel file as `file.xlsx#sheet`."
         ),
-        Column("row_number", "BIGINT", "Row of the input file (header = row 1), as in `rejects`."),
         Column("date", "DATE", "Date of the activity."),
         Column("activity_type", "VARCHAR", "Activity type as the file names it."),
-        Column("points", "DOUBLE", "Points the MA tool gave it, as given (empty when not given)."),
-        Column("campaign", "VARCHAR", "Campaign or program."),
-        Column("url", "VARCHAR", "Page or asset acted on."),
-        Column("email", "VARCHAR", "Email address of the person who acted.", personal=True),
-        Column("company_name", "VARCHAR", "Company as given in the row."),
-        Column("corporate_number", "VARCHAR", "法人番号 as given in the row (check digit validated)."),
-        Column("domain", "VARCHAR", "Company domain as given in the row."),
         Column(
             "contact_id",
             "VARCHAR",
             "Contact: as given, or the contact whose email the row carries (case-insensitive).",
         ),
+        Column("email", "VARCHAR", "Email address of the person who acted.", personal=True),
+        Column("company_name", "VARCHAR", "Company as given in the row."),
+        Column("corporate_number", "VARCHAR", "法人番号 as given in the row (check digit validated)."),
+        Column("domain", "VARCHAR", "Company domain as given in the row."),
+        Column("url", "VARCHAR", "Page or asset acted on."),
+        Column("points", "DOUBLE", "Points the MA tool gave it, as given (empty when not given)."),
+        Column("campaign", "VARCHAR", "Campaign or program."),
         Column(
             "account_id",
             "VARCHAR",
