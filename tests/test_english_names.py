@@ -110,7 +110,7 @@ def test_margin_tells_a_lone_reading_from_namesakes():
             "q_en_trs": ["A", "A", "A", "B", "B", None],
         }
     )
-    got = pf.select(E.margin(pf))["en_margin"].round(2).to_list()
+    got = E.margin(pf).round(2).to_list()
     # the leader by 0.35, the others behind it; two equal readings: no margin; a Japanese name: 0
     assert got == [0.35, -0.35, -0.65, 0.0, 0.0, 0.0]
 
