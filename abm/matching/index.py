@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -63,8 +64,12 @@ class MasterIndex:
         }
         names["former"] = blocking.name_table(former_name_keys(m), "former", cap)
         names.update({k: blocking.name_table(m, k, cap) for k in {t for _, t in _ENGLISH_BLOCKS}})
-        name_index = blocking.NameIndex.build(m["nname"], settings.deletion_cap)
-        reading_index = blocking.NameIndex.build(m["en_tr"], settings.deletion_cap)
+        # the two name indexes side by side: each is mostly single-threaded NumPy (hashing, sorting
+        # runs) that releases the GIL, so the second core takes the other (national: 21.5 → 13-15 s)
+        with ThreadPoolExecutor(2) as pool:
+            names_built = pool.submit(blocking.NameIndex.build, m["nname"], settings.deletion_cap)
+            readings_built = pool.submit(blocking.NameIndex.build, m["en_tr"], settings.deletion_cap)
+            name_index, reading_index = names_built.result(), readings_built.result()
         t2 = time.perf_counter()
         idx = cls(
             m, tables, names, name_index, settings, reading_index,
