@@ -103,11 +103,9 @@ def _can_fail(column: Column) -> bool:
     return column.kind not in ("text", "id")
 
 
-def _checked(text: pl.Series, column: Column) -> pl.LazyFrame:
+def _checked(text: pl.Series, column: Column) -> pl.DataFrame:
     """The typed value (named as the column) and the problem or null (``_PROBLEM``) of every value
-    of one column, in row order, as a query: ``validate`` runs every column's at once
-    (``pl.collect_all``), so a file's columns are parsed side by side on every core instead of one
-    after another on one (most parsing of a single string column is single-threaded).
+    of one column, in row order.
 
     Values repeat a lot (10M sales lines hold a few thousand dates and ~100k customers, a master a
     few dozen prefectures): a column with fewer distinct values than ``DISTINCT_SHARE`` of its rows
@@ -118,7 +116,7 @@ def _checked(text: pl.Series, column: Column) -> pl.LazyFrame:
     raw = _raw(column.name)
     if column.kind == "date":  # the time of day is dropped: parse each date once, not each timestamp
         text = text.to_frame().select(parsing.date_part(pl.first())).to_series()
-    frame = text.to_frame(raw).lazy()
+    frame = text.to_frame(raw)
     estimate = text.to_frame().select(pl.all().approx_n_unique()).item()  # distinct values, roughly
     distinct = text.len() >= DISTINCT_MIN_ROWS and estimate < DISTINCT_SHARE * text.len()
     source = frame.unique() if distinct else frame
@@ -132,8 +130,7 @@ def _checked(text: pl.Series, column: Column) -> pl.LazyFrame:
 def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split ``raw`` (text columns named as in ``spec``, plus the reader's ``ROW`` and optional
     ``SOURCE`` / ``FIELDS``) into (landed rows, rejects)."""
-    queries = [_checked(raw[c.name], c) for c in spec.columns]
-    checked = dict(zip([c.name for c in spec.columns], pl.collect_all(queries), strict=True))
+    checked = {c.name: _checked(raw[c.name], c) for c in spec.columns}
     origin = [raw[ROW].cast(pl.Int64).alias("source_row")]
     if spec.keeps_source:
         source = raw[SOURCE] if SOURCE in raw.columns else pl.repeat(source_file, raw.height, eager=True)
