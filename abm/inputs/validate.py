@@ -9,6 +9,8 @@ is silent. The reason strings are a contract: BI and tests read them.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import polars as pl
 
 from abm.geo import prefecture_expr
@@ -130,7 +132,12 @@ def _checked(text: pl.Series, column: Column) -> pl.DataFrame:
 def validate(raw: pl.DataFrame, spec: InputSpec, source_file: str) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split ``raw`` (text columns named as in ``spec``, plus the reader's ``ROW`` and optional
     ``SOURCE`` / ``FIELDS``) into (landed rows, rejects)."""
-    checked = {c.name: _checked(raw[c.name], c) for c in spec.columns}
+    # two columns at a time: parsing one string column is mostly single-threaded polars that releases
+    # the GIL, so the second core takes the next column (national companies 14.5 → 10.4 s, same peak;
+    # one lazy query for all columns was no faster and held 1.9 GB more)
+    with ThreadPoolExecutor(2, thread_name_prefix="abm-validate") as pool:
+        parsed = pool.map(lambda c: _checked(raw[c.name], c), spec.columns)
+        checked = dict(zip([c.name for c in spec.columns], parsed, strict=True))
     origin = [raw[ROW].cast(pl.Int64).alias("source_row")]
     if spec.keeps_source:
         source = raw[SOURCE] if SOURCE in raw.columns else pl.repeat(source_file, raw.height, eager=True)
