@@ -121,11 +121,11 @@ def exact_links(
 
 def _record_keys(master: pl.DataFrame, records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
     """source_key, name, its keys (cn, dom, nname, rlegal) and ``name_only``: no 法人番号 and no domain
-    a master company holds, so the name is all there is to weigh."""
-    names = records.select(pl.col("name").unique()).drop_nulls()
-    names = names.with_columns(nname=normalize_name(pl.col("name")), rlegal=legal_form(pl.col("name")))
+    a master company holds, so the name is all there is to weigh. Only those records' names are
+    normalised (``nname`` and ``rlegal`` are null on the others): nothing reads a name a 法人番号 or a
+    domain outranks (national activity records: 1.56M of 2.16M distinct names, 7.4 → 6.5 s)."""
     known_domains = master.select(pl.col("domain").alias("dom"), dom_known=pl.lit(True)).drop_nulls().unique()
-    return (
+    keys = (
         records.lazy()  # lazy: corporate_number's check reads the cleaned digits once, not 14 times
         .select(
             "source_key",
@@ -134,9 +134,13 @@ def _record_keys(master: pl.DataFrame, records: pl.DataFrame, free_mail: list[st
             company_domain(free_mail).alias("dom"),
         )
         .collect()
-        .join(names, on="name", how="left", maintain_order="left")
         .join(known_domains, on="dom", how="left", maintain_order="left")
         .with_columns(name_only=pl.col("cn").is_null() & pl.col("dom_known").is_null())
+    )
+    names = keys.filter("name_only").select(pl.col("name").unique()).drop_nulls()
+    names = names.with_columns(nname=normalize_name(pl.col("name")), rlegal=legal_form(pl.col("name")))
+    return keys.join(names, on="name", how="left", maintain_order="left").with_columns(
+        pl.when("name_only").then(pl.col(c)).alias(c) for c in ("nname", "rlegal")
     )
 
 
