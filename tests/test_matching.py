@@ -34,6 +34,7 @@ from abm.matching.keys import (
     company_phone,
     corporate_number,
     group_keys,
+    master_keys,
     phone_digits,
     place_prefecture,
     prefecture_from_address,
@@ -184,6 +185,25 @@ def test_keys() -> None:
     assert out["phone"].to_list() == ["0332851111"] * 3 + [None]
     assert out["dom"].to_list() == ["mitsui.com", "mitsui.com", "abc.co.jp", "abc.co.jp"]
     assert out["pref"].to_list() == ["東京", "京都", "北海道", "大阪"]
+
+
+def test_name_frequencies_count_the_companies_sharing_each_key() -> None:
+    yamada = ["株式会社山田製作所", "山田製作所株式会社", "有限会社山田製作所", "株式会社山田製作所"]
+    companies = pl.DataFrame(
+        {
+            "company_id": ["A", "B", "C", "D", "E", "F"],
+            "name": [*yamada, "株式会社川村商店", "株式会社川村商店"],
+            "prefecture": ["東京都", "東京都", "東京都", "大阪府", None, None],
+            "city": ["千代田区", "千代田区", "港区", "大阪市", None, "横浜市"],
+        }
+    )
+    m = master_keys(companies).sort("company_id")
+    assert m["f_n"].to_list() == [4, 4, 4, 4, 2, 2]  # the name without its legal form
+    assert m["f_nl"].to_list() == [3, 3, 1, 3, 2, 2]  # with it: 株式会社 before or after the name alike
+    assert m["f_np"].to_list() == [3, 3, 3, 1, 2, 2]  # no prefecture: those without one count together
+    assert m["f_npc"].to_list() == [2, 2, 1, 1, 1, 1]
+    assert m["f_nlpc"].to_list() == [2, 2, 1, 1, 1, 1]
+    assert m["name_freq"].equals(m["f_n"])
 
 
 @pytest.mark.parametrize(

@@ -198,11 +198,25 @@ def master_keys(companies: pl.DataFrame) -> pl.DataFrame:
         "f_r": ("roma",), "f_rp": ("roma", "pref"), "f_a": ("addr",),
         "f_tr": ("en_tr",), "f_st": ("en_stem",), "f_sk": ("en_skel",), "f_lo": ("en_loan",),  # english.py
     }  # fmt: skip
-    return (
-        out.with_row_index("cidx")
-        .with_columns(pl.len().over(*cols).cast(pl.UInt32).alias(name) for name, cols in counts.items())
-        .with_columns(name_freq=pl.col("f_n"))
+    out = out.with_row_index("cidx")
+    return pl.concat([out, _group_sizes(out, counts)], how="horizontal").with_columns(name_freq=pl.col("f_n"))
+
+
+def _group_sizes(df: pl.DataFrame, groups: dict[str, tuple[str, ...]]) -> pl.DataFrame:
+    """Column per ``groups`` name: how many rows of ``df`` share the row's values of those columns
+    (nulls equal), as UInt32.
+
+    Counted over one 64-bit hash per group rather than the strings: each column is hashed once, not
+    once per group it is in, and each window groups one integer (the master's 17 counts at 5M companies:
+    10.5 → 5.7 s, identical). Two different keys meeting in 64 bits (~1e-6 at 5M rows) would merge
+    their counts: a rarity feature can bear that."""
+    used = sorted({c for cols in groups.values() for c in cols})
+    hashed = df.select(pl.col(c).hash(seed=0) for c in used)
+    keys = hashed.select(
+        (pl.col(cols[0]) if len(cols) == 1 else pl.struct(cols).hash(seed=0)).alias(name)
+        for name, cols in groups.items()
     )
+    return keys.select(pl.len().over(name).cast(pl.UInt32).alias(name) for name in groups)
 
 
 def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
