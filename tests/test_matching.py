@@ -206,6 +206,20 @@ def test_name_frequencies_count_the_companies_sharing_each_key() -> None:
     assert m["name_freq"].equals(m["f_n"])
 
 
+def test_master_keys_keep_each_company_once_and_drop_rows_without_an_id() -> None:
+    companies = pl.DataFrame(
+        {
+            "company_id": ["A", "B", "A", None],
+            "name": ["株式会社山田製作所", "田中商事株式会社", "有限会社佐藤工業", "株式会社鈴木電機"],
+        }
+    )
+    m = master_keys(companies)
+    assert m["company_id"].to_list() == ["A", "B"]
+    assert m["name"].to_list() == ["株式会社山田製作所", "田中商事株式会社"]  # the first row of A
+    assert m["cidx"].to_list() == [0, 1]
+    assert m["f_n"].to_list() == [1, 1]  # counted over the companies kept
+
+
 @pytest.mark.parametrize(
     ("typed", "key"),
     [
