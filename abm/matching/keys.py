@@ -212,7 +212,7 @@ def _group_sizes(df: pl.DataFrame, groups: dict[str, tuple[str, ...]]) -> pl.Dat
 
     Counted over one 64-bit hash per group rather than the strings: each column is hashed once, not
     once per group it is in, and each window groups one integer (the master's 17 counts at 5M companies:
-    10.5 → 5.7 s, identical). Two different keys meeting in 64 bits (~1e-6 at 5M rows) would merge
+    10.5 → 6.3 s, identical). Two different keys meeting in 64 bits (~1e-6 at 5M rows) would merge
     their counts: a rarity feature can bear that."""
     used = sorted({c for cols in groups.values() for c in cols})
     hashed = df.select(pl.col(c).hash(seed=0) for c in used)
