@@ -61,6 +61,21 @@ def test_record_keys_of_a_mixed_batch_are_each_names_own():
     assert keys(*names) == [keys(n)[0] for n in names]
 
 
+def test_spellings_in_written_and_japanese_order_whether_a_word_reads_one_way_or_several():
+    """A name whose every word reads one way has one spelling per order (the pieces joined); a word with
+    several readings (Industries: 工業 / 産業, Japan: ニホン / ニッポン) makes their product. In one
+    batch each name still gets what it gets alone."""
+    names = ("Ferrotec Tokyo Corporation", "Toyama Industries", "Micronics Japan Co., Ltd.", "Tokyo Ferrotec")
+    one, several, japan, same_order = keys(*names)
+    assert one["en_trs"].split("|") == ["FEROTECTOKYO", "TOKYOFEROTEC"]  # written, then place word first
+    assert set(several["en_trs"].split("|")) == {"TOYAMAKOGYO", "TOYAMASANGYO"}
+    assert set(japan["en_trs"].split("|")) == {
+        "MICRONICSNIHON", "MICRONICSNIPON", "NIHONMICRONICS", "NIPONMICRONICS",
+    }  # fmt: skip
+    assert same_order["en_trs"] == "TOKYOFEROTEC"  # both orders give one spelling: kept once
+    assert [one, several, japan, same_order] == [keys(n)[0] for n in names]
+
+
 def test_master_reading_stem_drops_trailing_business_words():
     m = master_keys("丸八証券株式会社", "マルハチショウケンカブシキガイシャ")
     assert m["en_tr"] == "MARUHATISYOKEN" and m["en_stem"] == "MARUHATI" and m["en_word"] == "Securities"
