@@ -19,11 +19,14 @@ from abm.matching.exact import exact_links
 from pipelines.context import RunContext
 from pipelines.link_cache import ExactPass, Master, link_source
 
+# source → where its records are: a work table later steps read too, or (activities) a query only
+# this step reads (pipelines/sql/activity_records.sql)
 SOURCES = {
     "sales": "work.sales_customers",
     "contacts": "work.contact_records",
-    "activities": "work.activity_records",
+    "activities": "activity_records",
 }
+QUERIED = ("activities",)
 ATTACHING = ("activities",)  # sources whose unlinked records join existing groups only
 # sources linked first by a 法人番号, domain or name the master holds once (abm.matching.exact)
 EXACT_FIRST = ("activities",)
@@ -40,7 +43,6 @@ def link(ctx: RunContext) -> int:
     if ctx.exists("activities"):  # optional input
         ctx.sql("free_mail_domains")
         ctx.sql("activity_rows")
-        ctx.sql("activity_records")
     decisions = read_decisions(ctx.settings.run.decisions)
     master = Master(
         ctx.read_table("companies", MASTER_COLUMNS),
@@ -50,10 +52,10 @@ def link(ctx: RunContext) -> int:
         ctx.settings.ui.language,
     )
     matches, reviews, unlinked = [], [], []
-    for source, table in SOURCES.items():
-        if not ctx.exists(table):
+    for source in SOURCES:
+        records = _records(ctx, source)
+        if records is None:
             continue
-        records = ctx.read_table(table)
         decided = decisions.filter(pl.col("source") == source)
         exact = _exact_pass(ctx, source) if source in EXACT_FIRST else None
         # link_source names the source itself; unchanged records keep the previous run's link
@@ -86,6 +88,17 @@ def link(ctx: RunContext) -> int:
     )
     ctx.write("match_review", pl.concat(reviews, how="diagonal_relaxed"))
     return ctx.count("work.link_matches")
+
+
+def _records(ctx: RunContext, source: str) -> pl.DataFrame | None:
+    """The records of ``source`` to link, None when its input was not given."""
+    if source not in QUERIED:
+        return ctx.read_table(SOURCES[source]) if ctx.exists(SOURCES[source]) else None
+    if not ctx.exists("work.activity_rows"):
+        return None
+    records = ctx.sql_rows(SOURCES[source])
+    ctx.release_cache()  # as read_table does: the query's scanned blocks are not needed again here
+    return records
 
 
 def _exact_pass(ctx: RunContext, source: str) -> ExactPass:

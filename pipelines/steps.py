@@ -74,7 +74,7 @@ STEPS: tuple[Step, ...] = (
             "match_review",
         ),
         may_read=("activities",),
-        may_write=("work.free_mail_domains", "work.activity_rows", "work.activity_records"),
+        may_write=("work.free_mail_domains", "work.activity_rows"),
     ),
     Step(
         "matches",

@@ -273,8 +273,7 @@ def test_an_activity_company_record_takes_each_field_from_its_first_row_that_has
         }
     )
     ctx.write("work.activity_rows", rows)
-    ctx.sql("activity_records")
-    record = ctx.read_table("work.activity_records").row(0, named=True)
+    record = ctx.sql_rows("activity_records").row(0, named=True)
     assert (record["name"], record["corporate_number"], record["email_domain"]) == (
         "アルファ商事株式会社",  # a.csv row 3 has no name: a.csv row 9 is the first that has one
         CN["alpha"],

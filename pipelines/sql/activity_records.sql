@@ -2,7 +2,8 @@
 -- work.activity_rows.source_key): 名寄せ links it to the master like a sales customer or a contact.
 -- Each field is the first non-empty value in file order, so a re-run on the same files links the same
 -- (a bare first() takes whichever row a thread reaches first, empty or not).
-CREATE OR REPLACE TABLE work.activity_records AS
+-- Read by the link step alone, so queried rather than written: writing and reading back its 3.8M
+-- national records cost 3.7 s more than the query (13.8 vs 10.1 s, medians of 3).
 SELECT
     source_key,
     first(company_name ORDER BY source_file, source_row) FILTER (WHERE company_name IS NOT NULL) AS name,
