@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from importlib import resources
@@ -130,15 +131,21 @@ class RunContext:
         log.debug("%s: query %.2fs %s", self.step, time.perf_counter() - t0, statement[:200])
         return df
 
+    @contextmanager
+    def registered(self, name: str, frame: pl.DataFrame) -> Iterator[None]:
+        """``frame`` readable by SQL as ``name`` inside the block: DuckDB scans it in place, unwritten."""
+        self.con.register(name, frame)
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def write(self, table: str, df: pl.DataFrame) -> int:
         """Create or replace ``table`` from a polars frame; returns its row count."""
-        self.con.register("_frame", df)
-        try:
+        with self.registered("_frame", df):
             self._execute(
                 f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM _frame", {}, where=f"write {table}"
             )
-        finally:
-            self.con.unregister("_frame")
         return df.height
 
     def scalar(self, statement: str) -> Any:
@@ -155,11 +162,8 @@ class RunContext:
 
     def append(self, table: str, frame: pl.DataFrame) -> None:
         """Append a frame to a run-spanning table, creating it, or adding the columns older files lack."""
-        self.con.register("_new_rows", frame)
-        try:
+        with self.registered("_new_rows", frame):
             self.append_select(table, "SELECT * FROM _new_rows")
-        finally:
-            self.con.unregister("_new_rows")
 
     def append_select(self, table: str, select: str) -> None:
         """Append the rows of ``select`` to ``table`` by column name (creating the table the first

@@ -29,14 +29,7 @@ from pipelines.views import contract
 TERRITORY_TABLES = (CHANGES, BALANCE, AREAS)  # only with a reps file
 
 
-def _matches(ctx: RunContext) -> int:
-    ctx.sql("successors")
-    ctx.sql("matches")
-    return ctx.count("matches")
-
-
 def _accounts(ctx: RunContext) -> int:
-    ctx.sql("record_account")
     ctx.sql("offmaster_accounts")
     ctx.sql("account_base")
     return ctx.count("work.account_base")
@@ -69,24 +62,20 @@ STEPS: tuple[Step, ...] = (
         writes=(
             "work.sales_customers",
             "work.contact_records",
-            "work.link_matches",
             "work.offmaster_groups",
             "match_review",
+            "work.successors",
+            "matches",
+            "work.record_account",
         ),
         may_read=("activities",),
         may_write=("work.free_mail_domains", "work.activity_rows"),
     ),
     Step(
-        "matches",
-        _matches,
-        reads=("companies", "work.link_matches", "work.offmaster_groups"),
-        writes=("work.successors", "matches"),
-    ),
-    Step(
         "accounts",
         _accounts,
-        reads=("companies", "matches", "work.link_matches", "work.sales_customers", "work.contact_records"),
-        writes=("work.record_account", "work.offmaster_accounts", "work.account_base"),
+        reads=("companies", "matches", "work.record_account", "work.sales_customers", "work.contact_records"),
+        writes=("work.offmaster_accounts", "work.account_base"),
     ),
     Step(
         "attribute",

@@ -83,7 +83,7 @@ def test_run_prints_progress_and_segments(tmp_path: Path):
     )
     result = abm("run", "--input", "in", "--db", "out/abm.duckdb", cwd=tmp_path, columns=80)
     assert result.returncode == 0, result.stderr
-    for step in ("load", "link", "matches", "pareto", "buying_power", "flags", "decide"):
+    for step in ("load", "link", "accounts", "pareto", "buying_power", "flags", "decide"):
         assert any(line.startswith(step) and " 行 " in line for line in result.stderr.splitlines()), step
     assert "S+B+C" in result.stdout and "を公開しました" in result.stdout  # Japanese by default
     assert (tmp_path / "out" / "abm.duckdb").exists()

@@ -180,7 +180,7 @@ def test_a_run_lets_go_of_the_master_index_after_linking(tmp_path: Path):
         return 0
 
     steps = tuple(  # the step after link first counts the indexes still alive
-        replace(s, run=lambda ctx, run=s.run: after_link(ctx) + run(ctx)) if s.name == "matches" else s
+        replace(s, run=lambda ctx, run=s.run: after_link(ctx) + run(ctx)) if s.name == "accounts" else s
         for s in project.STEPS
     )
     with pytest.MonkeyPatch.context() as mp:

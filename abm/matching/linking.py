@@ -88,7 +88,7 @@ def _decide(best: pl.DataFrame, s: MatchSettings) -> pl.Expr:
 
 def is_linked() -> pl.Expr:
     """A record belongs to a master company: linked automatically or by a person (the one rule;
-    ``matches`` and every account built from it follow it through ``work.link_matches.linked``)."""
+    ``matches`` and every account built from it follow it through the link step's ``linked`` column)."""
     return pl.col("status").is_in(["auto", "manual"]) & pl.col("company_id").is_not_null()
 
 

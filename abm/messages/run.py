@@ -13,12 +13,10 @@ RUN: dict[str, dict[str, str]] = {
         "en": "read and validate inputs → companies, sales, contacts, rejects",
     },
     "step.link": {
-        "ja": "名寄せ: 売上の顧客、コンタクト、行動履歴の会社 → マスターの企業、または要確認",
-        "en": "名寄せ: sales customers, contacts and activities' companies → master company, or review",
-    },
-    "step.matches": {
-        "ja": "各レコードのアカウント: マスターの企業（または承継会社）、なければマスター外のグループ",
-        "en": "each record's account: its master company (or successor), else its off-master group",
+        "ja": "名寄せ: 売上の顧客、コンタクト、行動履歴の会社 → マスターの企業（または承継会社）、"
+        "要確認、なければマスター外のグループ; 各レコードのアカウント",
+        "en": "名寄せ: sales customers, contacts and activities' companies → master company (or its "
+        "successor), review, else an off-master group; each record's account",
     },
     "step.accounts": {
         "ja": "マスターの企業ごと、照合できなかった会社ごとに 1 アカウント",
