@@ -3,9 +3,11 @@
 
 It publishes ``matches`` (each record's link and its account: its master company, or the successor
 a merger left, else its off-master group) and ``work.record_account`` straight from its frame of links,
-which is never written itself (national: 4.9M records, ~5 s). Activity records (rows no known contact accounts for, one per distinct company) never
-form an account of their own: unlinked, they join the off-master group of a sales or contact record
-sharing their name key or domain, else they stay unattributed."""
+which is never written itself (national: 4.9M records, ~5 s).
+
+Activity records (rows no known contact accounts for, one per distinct company) never form an account
+of their own: unlinked, they join the off-master group of a sales or contact record sharing their name
+key or domain, else they stay unattributed."""
 
 from __future__ import annotations
 

@@ -147,7 +147,7 @@ def record_keys(names: pl.Series) -> pl.DataFrame:
     Japanese words joined by "|", words separated by ";"); all null for names not in Latin letters.
 
     Every window, join and grouping below is keyed by ``nid``, each distinct name's integer id, not by
-    the name.""" 
+    the name."""
     d = business_words()
     # only names in Latin letters have English keys: the rest (most records) skip the tokenising and
     # the spelling joins below (national contacts: 10.7 → 4.6 s) — their keys are null either way
