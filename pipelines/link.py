@@ -22,14 +22,11 @@ from abm.matching.exact import exact_links
 from pipelines.context import RunContext
 from pipelines.link_cache import ExactPass, Master, link_source
 
-# source → where its records are: a work table later steps read too, or (activities) a query only
-# this step reads (pipelines/sql/activity_records.sql)
-SOURCES = {
-    "sales": "work.sales_customers",
-    "contacts": "work.contact_records",
-    "activities": "activity_records",
-}
-QUERIED = ("activities",)
+# where each source's records are, in linking order: a work table later steps read too, or a query
+# only this step reads (pipelines/sql/<file>.sql) over the table it names, present when the input is
+TABLES = {"sales": "work.sales_customers", "contacts": "work.contact_records"}
+QUERIED = {"activities": ("activity_records", "work.activity_rows")}
+SOURCES = (*TABLES, *QUERIED)
 ATTACHING = ("activities",)  # sources whose unlinked records join existing groups only
 # sources linked first by a 法人番号, domain or name the master holds once (abm.matching.exact)
 EXACT_FIRST = ("activities",)
@@ -101,11 +98,12 @@ def link(ctx: RunContext) -> int:
 
 def _records(ctx: RunContext, source: str) -> pl.DataFrame | None:
     """The records of ``source`` to link, None when its input was not given."""
-    if source not in QUERIED:
-        return ctx.read_table(SOURCES[source]) if ctx.exists(SOURCES[source]) else None
-    if not ctx.exists("work.activity_rows"):
+    if source in TABLES:
+        return ctx.read_table(TABLES[source]) if ctx.exists(TABLES[source]) else None
+    query, reads = QUERIED[source]
+    if not ctx.exists(reads):
         return None
-    records = ctx.sql_rows(SOURCES[source])
+    records = ctx.sql_rows(query)
     ctx.release_cache()  # as read_table does: the query's scanned blocks are not needed again here
     return records
 
