@@ -15,6 +15,7 @@ import pytest
 from helpers import settings_for, write_inputs
 from polars.testing import assert_frame_equal
 
+from abm.config.settings import load_settings
 from abm.errors import InputError
 from abm.inputs import chunks
 from abm.inputs.chunks import read_input_chunks, record_chunks
@@ -23,6 +24,7 @@ from abm.inputs.schema import CONTACTS, SALES
 from abm.inputs.validate import validate
 from pipelines.context import RunContext
 from pipelines.load import chunked, load, read_ahead
+from pipelines.project import connect_for_build
 
 HEADER = ["受注日", "取引先コード", "取引先名", "売上金額", "法人番号"]
 CHUNK_ROWS = 7
@@ -204,3 +206,22 @@ def test_read_ahead_prepares_the_next_chunk_while_this_one_lands():
     first = next(ahead)
     assert second_started.wait(timeout=10)  # while the caller still holds the first chunk
     assert [first[0], *(p[0] for p in ahead)] == [0, 1]
+
+
+def test_the_build_file_does_not_merge_the_chunks_row_groups_at_a_checkpoint(tmp_path: Path):
+    # Each appended chunk leaves a partly filled row group; DuckDB's checkpoint vacuum would merge them,
+    # re-compressing the table inside whatever statement triggers the checkpoint (~10 s per 10M rows at
+    # national scale). The build connection turns that off; a plain connection shows what it avoids.
+    def row_groups(con: duckdb.DuckDBPyConnection) -> int:
+        for i in range(3):  # 130,000 rows each: one full row group (122,880) and one partial
+            con.register("_chunk", pl.DataFrame({"x": range(i * 130_000, (i + 1) * 130_000)}))
+            con.execute("CREATE TABLE t AS FROM _chunk" if i == 0 else "INSERT INTO t FROM _chunk")
+            con.unregister("_chunk")
+        con.execute("CHECKPOINT")
+        assert con.execute("SELECT count(*), sum(x) FROM t").fetchone() == (390_000, 390_000 * 389_999 // 2)
+        return con.execute("SELECT count(DISTINCT row_group_id) FROM pragma_storage_info('t')").fetchone()[0]
+
+    with duckdb.connect(str(tmp_path / "plain.duckdb")) as plain:
+        assert row_groups(plain) < 6
+    with connect_for_build(tmp_path / "build.duckdb", load_settings(None)) as build:
+        assert row_groups(build) == 6
