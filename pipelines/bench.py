@@ -247,12 +247,14 @@ def run_incremental_bench(
         return project.run(_on(settings, folder, db, cache), progress=progress, full=full)
 
     db = cache / f"{scale}-seed{seed}-incremental.duckdb"
-    # as in run_bench: the previous bench's file must not hand this one its history (carry_over and
-    # history grew with every bench run into it: a national re-run's carry_over 3.6 s → 10.5 s)
-    db.unlink(missing_ok=True)
+    full_db = cache / f"{scale}-seed{seed}-incremental-full.duckdb"
+    # as in run_bench: the previous bench's files must not hand this one their history (carry_over and
+    # history grew with every bench run into them: a national re-run's carry_over 3.6 s → 10.5 s)
+    for stale in (db, full_db):
+        stale.unlink(missing_ok=True)
     timed(before, db, full=True)  # the previous quarter: writes the cache the re-run reads
     rerun = timed(after, db, full=False)
-    full = timed(after, cache / f"{scale}-seed{seed}-incremental-full.duckdb", full=True)
+    full = timed(after, full_db, full=True)
     steps = pl.DataFrame([{"step": t.step, "full": t.seconds} for t in full.timings]).join(
         pl.DataFrame([{"step": t.step, "rerun": t.seconds} for t in rerun.timings]), on="step", how="left"
     )

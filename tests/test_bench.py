@@ -162,13 +162,14 @@ def test_no_activities_runs_the_same_inputs_without_the_activities_file(micro_be
 
 
 def test_incremental_bench_starts_each_time_from_a_first_run(micro_bench: tuple[Path, str]):
-    # the re-run's file holds two runs (the previous quarter, the re-run), however often the bench ran
-    # into the same cache: a bench's leftover history would make carry_over slower with every bench
+    # the re-run's file holds two runs (the previous quarter, the re-run) and the full run's file one,
+    # however often the bench ran into the same cache: leftover history made carry_over slower every time
     cache, _ = micro_bench
     for _ in range(2):
         result = CliRunner().invoke(
             cli.app, ["bench", "--scale", "micro", "--cache", str(cache), "--incremental"]
         )
         assert result.exit_code == 0, result.output
-        with duckdb.connect(str(cache / "micro-seed42-incremental.duckdb"), read_only=True) as con:
-            assert con.execute("SELECT count(*) FROM runs").fetchone() == (2,)
+        for name, runs in (("incremental", 2), ("incremental-full", 1)):
+            with duckdb.connect(str(cache / f"micro-seed42-{name}.duckdb"), read_only=True) as con:
+                assert con.execute("SELECT count(*) FROM runs").fetchone() == (runs,)
