@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import duckdb
+import numpy  # noqa: F401  (before helpers imports polars: abm/__init__.py says why)
 import pytest
 from helpers import settings_for, write_inputs
 from hypothesis import settings as hypothesis_settings
