@@ -202,7 +202,7 @@ def test_cli_and_api_give_the_same_assignment_file(runs, tmp_path):
         ["export", "--db", str(db), "--out", str(out), "--kind", "assignments", "--changed-since", "last"],
     )
     assert result.exit_code == 0, result.output
-    assert "changed accounts" in result.output
+    assert "変わったアカウント" in result.output  # cli.export.wrote.changed, in the run's language
     with TestClient(make_app(db)) as client:
         r = client.get(
             "/exports/targets.csv?crm=salesforce&kind=assignments&changed_since=last&excel=true", headers=READ

@@ -12,7 +12,7 @@ from helpers import settings_for, write_inputs
 from typer.testing import CliRunner
 
 from abm.cli.main import app
-from abm.messages import labels
+from abm.messages import labels, text
 from abm.report import write_report
 from pipelines import project
 
@@ -128,7 +128,7 @@ def test_bad_pins_are_rejects_with_a_reason(quarters):
 def test_cli_prints_balance_and_changes(quarters):
     result = CliRunner().invoke(app, ["territories", "--db", str(quarters["db"])])
     assert result.exit_code == 0, result.output
-    assert "Territory balance (FY2026Q2)" in result.output
+    assert text("cli.territories.balance", "ja", quarter="FY2026Q2") in result.output
     assert "rep left: 1" in result.output
     assert "高橋 次郎" in result.output
 

@@ -8,52 +8,20 @@ from typing import Annotated
 
 import typer
 
-from abm.cli.console import ConfigOpt, friendly, out, say, settings_from, tell, tell_table
+from abm.cli.console import ConfigOpt, friendly, h, out, say, settings_from, tell, tell_table
 from abm.errors import AbmError
 
 
 @friendly
 def bench(
-    scale: Annotated[
-        str | None,
-        typer.Option(
-            help="sample, tiny, small (0.5M), medium (1M), large (2M), national (5M), "
-            "xl (national + 50M sales lines + 100M activity rows). Default: tiny."
-        ),
-    ] = None,
-    cache: Annotated[Path, typer.Option(help="Where generated data and the bench database are kept.")] = Path(
-        "bench_cache"
-    ),
+    scale: Annotated[str | None, typer.Option(help=h("bench.scale"))] = None,
+    cache: Annotated[Path, typer.Option(help=h("bench.cache"))] = Path("bench_cache"),
     config: ConfigOpt = None,
-    seed: Annotated[int, typer.Option(help="Generator seed.")] = 42,
-    incremental: Annotated[
-        bool,
-        typer.Option(
-            "--incremental",
-            help="Time a re-run on next month's inputs (+1 month of sales, +1% contacts) against a full run.",
-        ),
-    ] = False,
-    splink: Annotated[
-        bool,
-        typer.Option(
-            help="Also link the scale's records with abm and with Splink (the optional 'bench' extra), "
-            "each in its own process: time, peak memory, precision / recall / F1 side by side."
-        ),
-    ] = False,
-    activities: Annotated[
-        bool,
-        typer.Option(
-            help="Run with the data set's activities file; --no-activities runs the same inputs "
-            "without it, so the difference is what the activity rows add.",
-        ),
-    ] = True,
-    curve: Annotated[
-        str | None,
-        typer.Option(
-            help="Instead of one run, the whole pipeline at each of these comma-separated scales "
-            "(e.g. small,medium), each in its own process: one table of total, per-step and peak RSS."
-        ),
-    ] = None,
+    seed: Annotated[int, typer.Option(help=h("bench.seed"))] = 42,
+    incremental: Annotated[bool, typer.Option("--incremental", help=h("bench.incremental"))] = False,
+    splink: Annotated[bool, typer.Option(help=h("bench.splink"))] = False,
+    activities: Annotated[bool, typer.Option(help=h("bench.activities"))] = True,
+    curve: Annotated[str | None, typer.Option(help=h("bench.curve"))] = None,
 ) -> None:
     """Run the whole pipeline on generated data at a named scale; print time, memory and accuracy per step."""
     from pipelines.bench import SCALES, dataset, run_bench

@@ -21,15 +21,34 @@ from rich.text import Text
 
 from abm.config.settings import Settings, load_settings
 from abm.errors import AbmError
+from abm.messages import DEFAULT_LANGUAGE, Lang, text
 
 HELP = {"help_option_names": ["-h", "--help"]}  # inherited by every command and sub-command
 err = Console(stderr=True, highlight=False)
 out = Console(highlight=False)
 
-ConfigOpt = Annotated[
-    Path | None, typer.Option("--config", "-c", help="TOML config file (default ./abm.toml).")
-]
-DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB file (default from config: abm.duckdb).")]
+
+def help_language() -> Lang:
+    """The language of `abm --help`: ``ui.language`` from the environment (``ABM_UI__LANGUAGE=en``) or
+    ./abm.toml, as a run reads it; Japanese when neither says or the config has a problem (the command
+    itself then names the problem). Help is made when the CLI is imported, before any option is read,
+    so a ``--config`` file's language applies to what the command prints, not to its help."""
+    try:
+        return load_settings().ui.language
+    except Exception:
+        return DEFAULT_LANGUAGE
+
+
+HELP_LANGUAGE = help_language()
+
+
+def h(key: str) -> str:
+    """Help text ``cli.<key>`` of the message catalogue (abm/messages/cli.py) in the help language."""
+    return text(f"cli.{key}", HELP_LANGUAGE)
+
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", "-c", help=h("config_file"))]
+DbOpt = Annotated[Path | None, typer.Option("--db", help=h("db_file"))]
 
 
 def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:

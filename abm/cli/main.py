@@ -14,7 +14,7 @@ import typer
 
 from abm import __version__
 from abm.cli.bench import bench
-from abm.cli.console import HELP, tell
+from abm.cli.console import HELP, h, tell
 from abm.cli.dev import dev_app
 from abm.cli.export import export
 from abm.cli.review import review_app
@@ -25,20 +25,21 @@ from abm.cli.territories import territories_report
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
-    help="Pick the B2B accounts to target.",
+    help=h("app"),
     context_settings=HELP,
     rich_markup_mode=None,
 )
-app.add_typer(review_app, name="review")
+app.add_typer(review_app, name="review", help=h("review"))
 app.add_typer(dev_app, name="dev", hidden=True)
-app.command()(run)
-app.command()(sample)
-app.command("config")(show_config)
-app.command()(bench)
-app.command()(serve)
-app.command()(report)
-app.command("export")(export)
-app.command("territories")(territories_report)
+# each command's help is the catalogue's, in the help language (its docstring says why, for developers)
+app.command(help=h("run"))(run)
+app.command(help=h("sample"))(sample)
+app.command("config", help=h("config"))(show_config)
+app.command(help=h("bench"))(bench)
+app.command(help=h("serve"))(serve)
+app.command(help=h("report"))(report)
+app.command("export", help=h("export"))(export)
+app.command("territories", help=h("territories"))(territories_report)
 
 
 def _show_version(value: bool) -> None:
@@ -51,7 +52,7 @@ def _show_version(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool,
-        typer.Option("--version", "-V", callback=_show_version, is_eager=True, help="Print the version."),
+        typer.Option("--version", "-V", callback=_show_version, is_eager=True, help=h("version")),
     ] = False,
 ) -> None:
     """Pick the B2B accounts to target."""

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from abm.cli.console import ConfigOpt, DbOpt, friendly, out, say, settings_from, tell, tell_table
+from abm.cli.console import ConfigOpt, DbOpt, friendly, h, out, say, settings_from, tell, tell_table
 from abm.errors import AbmError
 from abm.messages import labels, text
 from pipelines import project
@@ -17,17 +17,13 @@ from pipelines import project
 
 @friendly
 def run(
-    input: Annotated[
-        Path | None, typer.Option("--input", "-i", help="Input folder (default sample_data/).")
-    ] = None,
+    input: Annotated[Path | None, typer.Option("--input", "-i", help=h("run.input"))] = None,
     db: DbOpt = None,
     config: ConfigOpt = None,
-    as_of: Annotated[
-        str | None, typer.Option("--as-of", help="Reference date YYYY-MM-DD (default: latest sale).")
-    ] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help=h("run.as_of"))] = None,
     full: Annotated[
         bool,
-        typer.Option("--full", help="Recompute everything; ignore the previous run's cache (<db>.cache/)."),
+        typer.Option("--full", help=h("run.full")),
     ] = False,
 ) -> None:
     """Load, link, rank, segment and tier; publish the DuckDB file atomically.
@@ -54,15 +50,13 @@ def run(
 
 @friendly
 def sample(
-    out_dir: Annotated[Path, typer.Option("--out", help="Folder to write.")] = Path("sample_data"),
-    companies: Annotated[int, typer.Option(help="Master companies.")] = 20_000,
-    customers: Annotated[int, typer.Option(help="Customer codes in sales.")] = 2_000,
-    contacts: Annotated[int, typer.Option(help="Contacts.")] = 10_000,
-    sales_lines: Annotated[int, typer.Option("--sales-lines", help="Sales lines.")] = 100_000,
-    seed: Annotated[int, typer.Option(help="Random seed (same seed, same bytes).")] = 42,
-    fmt: Annotated[
-        str, typer.Option("--format", help="sample (parquet + CP932 CSV + xlsx), parquet or csv.")
-    ] = "sample",
+    out_dir: Annotated[Path, typer.Option("--out", help=h("sample.out"))] = Path("sample_data"),
+    companies: Annotated[int, typer.Option(help=h("sample.companies"))] = 20_000,
+    customers: Annotated[int, typer.Option(help=h("sample.customers"))] = 2_000,
+    contacts: Annotated[int, typer.Option(help=h("sample.contacts"))] = 10_000,
+    sales_lines: Annotated[int, typer.Option("--sales-lines", help=h("sample.sales_lines"))] = 100_000,
+    seed: Annotated[int, typer.Option(help=h("sample.seed"))] = 42,
+    fmt: Annotated[str, typer.Option("--format", help=h("sample.format"))] = "sample",
 ) -> None:
     """Write realistic, seeded Japanese sample inputs plus their ground truth (in OUT/truth)."""
     from abm.sample import generate
@@ -96,13 +90,13 @@ def show_config(config: ConfigOpt = None) -> None:
 def report(
     db: DbOpt = None,
     config: ConfigOpt = None,
-    out_file: Annotated[Path | None, typer.Option("--out", help="HTML (default: beside the db).")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help=h("report.out"))] = None,
 ) -> None:
     """Write the self-contained HTML run report (charts as inline SVG; opens offline)."""
     from abm.report import write_report
 
     settings = settings_from(config, **{"run.db": db})
-    tell(f"Wrote {write_report(settings.run.db, out_file)}")
+    tell(text("cli.report.wrote", settings.ui.language, path=write_report(settings.run.db, out_file)))
 
 
 def _parse_date(text: str) -> date:

@@ -7,8 +7,9 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from abm.cli.console import ConfigOpt, DbOpt, friendly, settings_from, tell, tell_table
+from abm.cli.console import ConfigOpt, DbOpt, friendly, h, settings_from, tell, tell_table
 from abm.errors import AbmError
+from abm.messages import text
 from abm.published.reader import reading
 
 
@@ -16,7 +17,7 @@ from abm.published.reader import reading
 def territories_report(
     db: DbOpt = None,
     config: ConfigOpt = None,
-    changes: Annotated[int, typer.Option(help="How many changed accounts to list.")] = 20,
+    changes: Annotated[int, typer.Option(help=h("territories.changes"))] = 20,
 ) -> None:
     """Balance per rep and what changed since last quarter, for the latest run."""
     from pipelines.territories import read_report
@@ -29,22 +30,16 @@ def territories_report(
             f"{settings.run.db} has no territories: add a reps file "
             "(担当者コード, 担当者名, エリア) to the input folder and run `abm run`"
         )
+    lang = settings.ui.language
+
+    def columns(key: str) -> tuple[str, ...]:
+        return tuple(text(f"cli.territories.{key}.columns", lang).split("|"))
+
     quarter = report["balance"]["quarter"][0] if report["balance"].height else "?"
     # reps' names and areas come from the user's file: Text, never read as markup
     tell_table(
-        f"Territory balance ({quarter})",
-        (
-            "rep",
-            "name",
-            "area",
-            "cap.",
-            "accounts",
-            "buying power",
-            "revenue",
-            "bp share",
-            "dev. bp",
-            "dev. n",
-        ),
+        text("cli.territories.balance", lang, quarter=quarter),
+        columns("balance"),
         (
             (
                 Text(r["rep_id"] or ""),
@@ -66,8 +61,8 @@ def territories_report(
         left=3,
     )
     tell_table(
-        "Per area: coefficient of variation across reps, and moves since last quarter",
-        ("area", "reps", "accounts", "CV buying power", "CV accounts", "moved", "rebalanced", "unassigned"),
+        text("cli.territories.areas", lang),
+        columns("areas"),
         (
             (
                 Text(r["area"] or ""),
@@ -82,13 +77,13 @@ def territories_report(
             for r in report["areas"].iter_rows(named=True)
         ),
     )
-    reasons = ", ".join(f"{reason}: {n:,}" for reason, n in report["reasons"].iter_rows()) or "none"
-    tell(f"Owner changes by reason: {reasons} (table territory_changes).")
+    reasons = ", ".join(f"{reason}: {n:,}" for reason, n in report["reasons"].iter_rows())
+    tell(text("cli.territories.reasons", lang, reasons=reasons or text("cli.territories.no_reasons", lang)))
     if report["changes"].height:
-        fields = ("account_id", "name", "territory", "from", "to", "reason")
+        headers = columns("first")
         tell_table(
-            f"First {report['changes'].height} changes",
-            ("account", "name", "territory", "from", "to", "reason"),
+            text("cli.territories.first", lang, n=report["changes"].height),
+            headers,
             (
                 tuple(
                     Text(v or "—")
@@ -103,7 +98,7 @@ def territories_report(
                 )
                 for r in report["changes"].iter_rows(named=True)
             ),
-            left=len(fields),
+            left=len(headers),
         )
 
 

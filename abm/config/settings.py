@@ -287,8 +287,8 @@ class UiSettings(Section):
     language: Lang = Field(
         DEFAULT_LANGUAGE,
         description="Language of every people-facing text (approach, tier_reason, why, report, CRM export "
-        "custom headers, workspace, what a run prints): `ja` (default) or `en`. Codes and column names "
-        "stay ASCII.",
+        "custom headers, workspace, what a run and the other commands print, `abm --help`): `ja` (default) "
+        "or `en`. Codes and column names stay ASCII.",
     )
 
 
