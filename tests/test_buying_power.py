@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from abm.config.settings import load_settings
 from abm.errors import ConfigError
 from abm.messages import text
+from abm.ranking import lookalike
 from abm.ranking.bands import (
     ATTRIBUTES,
     NO_NAME_WORD,
@@ -345,6 +346,26 @@ def test_lookalike_on_a_name_only_master_learns_from_name_words():
     assert result.report["cv_auc_mean"] > 0.8
     scores = pl.DataFrame({"s": result.scores, "t": top})
     assert scores.filter("t")["s"].mean() > 3 * scores.filter(~pl.col("t"))["s"].mean()
+
+
+def test_a_thin_master_is_scored_once_per_distinct_feature_row_with_the_same_scores(monkeypatch):
+    frame, top = name_only_master(6000)  # legal form × name word: 18 distinct feature rows
+    frame = frame.with_columns(prefecture=pl.Series(np.random.default_rng(1).choice(["東京都", None], 6000)))
+    scored_rows: list[int] = []
+    predict = lookalike.HistGradientBoostingClassifier.predict_proba
+
+    def counting(model, x):
+        scored_rows.append(len(x))
+        return predict(model, x)
+
+    monkeypatch.setattr(lookalike.HistGradientBoostingClassifier, "predict_proba", counting)
+    kw = {"as_of_year": 2026, "negatives": 2000, "cv_folds": 3, "seed": 0}
+    once = fit_and_score(frame, top, **kw)
+    assert scored_rows[-1] <= 3 * 6 * 3  # the master's scoring call: distinct rows, not 6,000
+    monkeypatch.setattr(lookalike, "DISTINCT_SHARE", 0.0)  # every row, in batches
+    every = fit_and_score(frame, top, batch_size=2500, **kw)
+    assert scored_rows[-1] == 6000 - 2 * 2500
+    np.testing.assert_array_equal(once.scores, every.scores)
 
 
 def test_lookalike_drops_a_constant_column_and_refuses_what_it_cannot_learn():

@@ -82,6 +82,8 @@ BIG_TRAINING = 20_000  # training rows from which CV uses at most BIG_FOLDS fold
 BIG_FOLDS = 3
 CV_ROWS = 30_000  # cross-validation runs on a stratified sample of at most this many training rows
 IMPORTANCE_ROWS = 20_000  # permutation importance likewise
+DISTINCT_SAMPLE = 100_000  # master rows looked at to judge whether few feature rows are distinct
+DISTINCT_SHARE = 0.2  # scored once per distinct feature row when distinct rows are at most this share
 MASTER_COLUMNS = (
     "account_id",
     "name",
@@ -327,13 +329,8 @@ def _fit_and_score(
         top = _top_features(model, x, y, used, seed)
     t_fit = time.perf_counter() - t0
 
-    scores = np.empty(master.height, dtype=np.float64)
     with threadpool_limits(os.cpu_count() or 1):  # inside fit_and_score's limit for the fit
-        for start in range(0, master.height, batch_size):
-            batch = master.slice(start, batch_size)
-            scores[start : start + batch.height] = model.predict_proba(
-                to_matrix(feature_frame(batch, as_of_year, vocab))[:, keep]
-            )[:, 1]
+        scores = _score_master(model, master, as_of_year, vocab, used, batch_size)
     report = {
         "algorithm": ALGORITHM,
         "features": ", ".join(used),
@@ -349,6 +346,42 @@ def _fit_and_score(
         "score_seconds": time.perf_counter() - t0 - t_fit,
     }
     return LookalikeResult(scores, report)
+
+
+def _score_master(
+    model: HistGradientBoostingClassifier,
+    master: pl.DataFrame,
+    as_of_year: int,
+    vocab: Vocabulary,
+    used: list[str],
+    batch_size: int,
+) -> np.ndarray:
+    """P(looks like a top customer) of every master row, aligned with ``master``.
+
+    A row's score is a function of its features alone, so rows with the same features are scored once
+    when few are distinct: a thin master (the 法人番号 file has names and addresses only) gives ~12k
+    distinct feature rows in 5M, where scoring every row took ~15 s. Whether they are few is judged on a
+    sample first, so a rich master (4.6M distinct rows in 5M) pays ~0.1 s for the look and is scored in
+    batches of ``batch_size`` rows as before. Missing stays NaN for the model; to group and join rows, it
+    is null (NaN ≠ NaN)."""
+
+    def scored(features: pl.DataFrame) -> np.ndarray:
+        x = features.fill_null(float("nan")).to_numpy().astype(np.float64, copy=False)
+        return model.predict_proba(x)[:, 1]
+
+    features = feature_frame(master, as_of_year, vocab).select(used).fill_nan(None)
+    sample = features.gather_every(max(1, features.height // DISTINCT_SAMPLE))
+    if sample.height > 1 and sample.n_unique() <= DISTINCT_SHARE * sample.height:
+        distinct = features.unique()
+        if distinct.height <= DISTINCT_SHARE * features.height:
+            distinct = distinct.with_columns(pl.Series("_score", scored(distinct)))
+            back = features.join(distinct, on=used, how="left", nulls_equal=True, maintain_order="left")
+            return back["_score"].to_numpy()
+    scores = np.empty(master.height, dtype=np.float64)
+    for start in range(0, features.height, batch_size):
+        batch = features.slice(start, batch_size)
+        scores[start : start + batch.height] = scored(batch)
+    return scores
 
 
 def _top_features(
