@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from abm import __version__
 from abm.cli import main as cli
-from abm.cli.console import h
+from abm.cli.console import friendly, h
 from abm.config.settings import load_settings
 from abm.config.toml import SECRET_PLACEHOLDER
 
@@ -201,6 +201,22 @@ def test_help_is_japanese_by_default_and_english_on_request(tmp_path: Path):
         timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(Path(__file__).parents[1])},
     )  # fmt: skip
     assert "Header names for: salesforce or hubspot." in done.stdout  # ./abm.toml's language
+
+
+def test_a_bug_or_an_interrupt_is_one_line_in_the_help_language(monkeypatch):
+    monkeypatch.delenv("ABM_DEBUG", raising=False)
+    app = typer.Typer()
+
+    @app.command()
+    @friendly
+    def fails(interrupt: bool = False) -> None:
+        raise KeyboardInterrupt if interrupt else RuntimeError("boom\nsecond line")
+
+    bug = CliRunner().invoke(app, [])
+    assert bug.exit_code == 1 and "Traceback" not in bug.output
+    assert bug.stderr.strip() == f"internal error: RuntimeError: boom {h('internal_error')}"
+    stopped = CliRunner().invoke(app, ["--interrupt"])
+    assert stopped.exit_code == 130 and stopped.stderr.strip() == h("interrupted")
 
 
 def test_developer_commands_are_under_dev_and_not_listed():

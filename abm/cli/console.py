@@ -29,7 +29,8 @@ out = Console(highlight=False)
 
 
 def help_language() -> Lang:
-    """The language of `abm --help`: ``ui.language`` from the environment (``ABM_UI__LANGUAGE=en``) or
+    """The language of `abm --help` and of the lines the CLI says without a run's settings (interrupted,
+    internal error): ``ui.language`` from the environment (``ABM_UI__LANGUAGE=en``) or
     ./abm.toml, as a run reads it; Japanese when neither says or the config has a problem (the command
     itself then names the problem). Help is made when the CLI is imported, before any option is read,
     so a ``--config`` file's language applies to what the command prints, not to its help."""
@@ -43,7 +44,7 @@ HELP_LANGUAGE = help_language()
 
 
 def h(key: str) -> str:
-    """Help text ``cli.<key>`` of the message catalogue (abm/messages/cli.py) in the help language."""
+    """Text ``cli.<key>`` of the message catalogue (abm/messages/cli.py) in the help language."""
     return text(f"cli.{key}", HELP_LANGUAGE)
 
 
@@ -62,7 +63,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             err.print(Text.assemble(("error:", "bold red"), f" {exc}"), soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            say("interrupted: the published database was left as it was")
+            say(h("interrupted"))
             raise typer.Exit(130) from None
         except Exception as exc:
             if os.environ.get("ABM_DEBUG"):
@@ -71,8 +72,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             err.print(
                 Text.assemble(
                     ("internal error:", "bold red"),
-                    f" {type(exc).__name__}: {first} "
-                    "(set ABM_DEBUG=1 for details; the published database was left as it was)",
+                    f" {type(exc).__name__}: {first} {h('internal_error')}",
                 ),
                 soft_wrap=True,
             )

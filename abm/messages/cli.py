@@ -22,6 +22,14 @@ CLI: dict[str, dict[str, str]] = {
         "ja": "DuckDB ファイル（既定は設定から: abm.duckdb）。",
         "en": "DuckDB file (default from config: abm.duckdb).",
     },
+    "cli.interrupted": {
+        "ja": "中断しました: 公開済みのデータベースはそのままです",
+        "en": "interrupted: the published database was left as it was",
+    },
+    "cli.internal_error": {
+        "ja": "（詳細は ABM_DEBUG=1 で表示。公開済みのデータベースはそのままです）",
+        "en": "(set ABM_DEBUG=1 for details; the published database was left as it was)",
+    },
     # -- abm run
     "cli.run": {
         "ja": "読み込み、名寄せ、購買力の順位付け、セグメントとティアを経て DuckDB ファイルを一括で公開する"
