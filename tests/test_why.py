@@ -75,3 +75,13 @@ def test_only_traits_that_stand_out_become_phrases():
 def test_no_trait_stands_out_gives_empty_why():
     out = account_why(BANDS, lifts([("area", "関東", 50, 1.0)]))
     assert out["why"].null_count() == 4 and out.height == 4
+
+
+def test_accounts_with_the_same_bands_get_the_same_reason_in_their_own_order():
+    twice = pl.concat([BANDS, BANDS.with_columns(pl.col("account_id") + "2")])
+    shuffled = twice.sample(fraction=1.0, shuffle=True, seed=3)
+    got = account_why(shuffled, LIFTS)
+    assert got["account_id"].to_list() == shuffled["account_id"].to_list()
+    once = dict(account_why(BANDS, LIFTS).iter_rows())
+    assert [once[a[0]] for a in got["account_id"]] == got["why"].to_list()
+    assert got["why"].null_count() == 2  # d and d2: nothing stands out

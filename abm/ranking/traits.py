@@ -37,15 +37,18 @@ def lift_table(bands: pl.DataFrame, top: pl.Series, customer: pl.Series) -> pl.D
     n_top = int(flags["_top"].sum())
     n_cust = int(flags["_cust"].sum())
     n_master = flags.height
+    # companies share their bands a lot (national: 466k combinations in 5M), so they are counted per
+    # combination once and each attribute's counts summed from those, not grouped over every company
+    combos = flags.group_by(*ATTRIBUTES).agg(
+        support=pl.col("_top").sum().cast(pl.Int64),
+        customers=pl.col("_cust").sum().cast(pl.Int64),
+        master_companies=pl.len().cast(pl.Int64),
+    )
     parts = []
     for attribute in ATTRIBUTES:
         counts = (
-            flags.group_by(pl.col(attribute).cast(pl.Utf8).alias("value"))
-            .agg(
-                support=pl.col("_top").sum().cast(pl.Int64),
-                customers=pl.col("_cust").sum().cast(pl.Int64),
-                master_companies=pl.len().cast(pl.Int64),
-            )
+            combos.group_by(pl.col(attribute).cast(pl.Utf8).alias("value"))
+            .agg(pl.sum("support"), pl.sum("customers"), pl.sum("master_companies"))
             .with_columns(
                 share_top=pl.col("support") / max(n_top, 1) if n_top else pl.lit(None, pl.Float64),
                 share_customers=pl.col("customers") / max(n_cust, 1) if n_cust else pl.lit(None, pl.Float64),
