@@ -362,8 +362,8 @@ def _score_master(
     when few are distinct: a thin master (the 法人番号 file has names and addresses only) gives ~12k
     distinct feature rows in 5M (the national master without its size, industry and age columns:
     10.0 → 3.5 s). Whether they are few is judged on a sample first, so a rich master (4.6M distinct rows
-    in 5M) pays ~0.1 s for the look and is scored in batches of ``batch_size`` rows as before. Missing stays NaN for the model; to group and join rows, it
-    is null (NaN ≠ NaN)."""
+    in 5M) pays ~0.1 s for the look and is scored in batches of ``batch_size`` rows as before. Missing
+    stays NaN for the model; to group and join rows, it is null (NaN ≠ NaN)."""
 
     def scored(features: pl.DataFrame) -> np.ndarray:
         x = features.fill_null(float("nan")).to_numpy().astype(np.float64, copy=False)
