@@ -43,10 +43,7 @@ class Keyring:
     def __init__(self, settings: ApiSettings) -> None:
         self.dev = settings.dev_no_keys and not settings.keys
         if not settings.keys and not settings.dev_no_keys:
-            raise ConfigError(
-                "api.keys: no API keys configured: add api.keys to the config or set ABM_API__KEYS (JSON), "
-                "or pass --dev for a local, keyless server"
-            )
+            raise ConfigError.keyed("error.config.no_api_keys")
         self._keys = [
             (
                 _key_digest(k),

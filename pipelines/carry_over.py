@@ -31,10 +31,7 @@ def carry_over(ctx: RunContext) -> int:
         if LOCKED not in str(exc):
             raise
         # a BI tool opened the file read-write since the run started: publishing would pull it away
-        raise AbmError(
-            f"{previous} is open for writing by another program; close that connection (open it "
-            f"read-only) and run again. {previous} was left as it was"
-        ) from None
+        raise AbmError.keyed("error.file.previous_open", db=previous) from None
     try:
         have = set(ctx.sql_rows("previous_tables", {"database": PREVIOUS})["table_name"])
         rows = 0

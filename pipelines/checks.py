@@ -19,8 +19,5 @@ def check(ctx: RunContext) -> int:
     ]
     broken += [f"{rule}: {detail}" for rule, detail in ctx.sql_rows("invariants").iter_rows()]
     if broken:
-        raise RunCheckError(
-            f"run check failed, nothing published ({'; '.join(broken)}); "
-            "the previous file is unchanged — please report this with the run's inputs"
-        )
+        raise RunCheckError.keyed("error.run.check_failed", broken="; ".join(broken))
     return len(ctx.input_rows)

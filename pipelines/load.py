@@ -16,7 +16,7 @@ from abm import periods
 from abm.errors import ConfigError, InputError
 from abm.inputs import houjin
 from abm.inputs.chunks import read_input_chunks
-from abm.inputs.readers import InputFile, Table, check_tables, find_input, list_tables, missing_message
+from abm.inputs.readers import InputFile, Table, check_tables, find_input, list_tables, missing_columns
 from abm.inputs.schema import INPUTS, InputSpec
 from abm.inputs.validate import REJECT_SCHEMA, ROW_LEVEL, VALUE_LEVEL, validate
 from pipelines.context import RunContext
@@ -29,7 +29,9 @@ def load(ctx: RunContext) -> int:
     for table, keys in (("columns", ctx.settings.columns), ("inputs.sheets", sheets)):
         unknown = sorted(set(keys) - set(INPUTS))
         if unknown:
-            raise ConfigError(f"config [{table}] {unknown[0]}: unknown input (known: {', '.join(INPUTS)})")
+            raise ConfigError.keyed(
+                "error.config.unknown_input", table=table, name=unknown[0], known=", ".join(INPUTS)
+            )
     master = _houjin_master(ctx)  # the 法人番号 全件データ as downloaded, if that is the master
     found = {
         spec.name: find_input(run.input_dir, spec)
@@ -117,10 +119,10 @@ def _land(ctx: RunContext, name: str, parts: Iterator[Part], info: InputFile) ->
         values += bad.filter(pl.col("severity") == VALUE_LEVEL).height
         del good, bad, rows  # before the next chunk is read: one chunk in memory at a time
     if landed == 0 and read > 0 and first_problem is not None:
-        raise InputError(
-            f"{info.path}: no row passed validation ({rejected} rows rejected; first: "
-            f"row {first_problem['row_number']}, {first_problem['column']}: {first_problem['reason']})"
-        )
+        raise InputError.keyed(
+            "error.input.nothing_valid", path=info.path, rejected=rejected, row=first_problem["row_number"],
+            column=first_problem["column"], reason=first_problem["reason"],
+        )  # fmt: skip
     ctx.inputs[name] = info
     ctx.input_rows[name] = {
         **ctx.input_rows.get(name, {}),
@@ -162,7 +164,7 @@ def _check_headers(ctx: RunContext, paths: dict[str, Path]) -> dict[str, list[Ta
         if maps and maps[0].missing:
             missing[name] = (tables[name][0].label, maps[0].missing)
     if missing:
-        raise InputError(missing_message(missing))
+        raise missing_columns(missing)
     return tables
 
 
@@ -171,9 +173,7 @@ def _fix_dates(ctx: RunContext) -> None:
     latest = ctx.sql_rows("latest_sale_date").item()
     as_of = run.as_of or latest
     if as_of is None:
-        raise InputError(
-            "sales: no valid sales line, so there is no as-of date; set run.as_of or pass --as-of"
-        )
+        raise InputError.keyed("error.input.no_as_of")
     if run.window == "fiscal_year":
         start, end = periods.fiscal_year_window(as_of, run.fiscal_year_start_month)
     else:

@@ -20,7 +20,7 @@ import polars as pl
 from abm.config.settings import Settings
 from abm.errors import AbmError
 from abm.messages import Lang, text
-from abm.published.file import operational_message, publish_lock, remove_stale_builds, usable_previous
+from abm.published.file import operational_error, publish_lock, remove_stale_builds, usable_previous
 from pipelines.context import WORK, RunContext
 from pipelines.run_cache import RunCache
 from pipelines.runner import StepTiming, run_steps
@@ -79,10 +79,10 @@ def run(
     except AbmError:
         raise
     except Exception as exc:
-        message = operational_message(exc, db)
-        if message is None:
+        error = operational_error(exc, db)
+        if error is None:
             raise
-        raise AbmError(message) from None
+        raise error from None
 
 
 def _run_locked(

@@ -119,7 +119,7 @@ def test_curve_prints_a_readme_ready_table(micro_bench: tuple[Path, str]):
 def test_bench_rejects_an_unknown_curve_scale(tmp_path: Path):
     result = CliRunner().invoke(cli.app, ["bench", "--curve", "small,huge", "--cache", str(tmp_path)])
     assert result.exit_code == 2
-    assert "--curve must name scales among" in result.output and "'huge'" in result.output
+    assert "--curve の規模は" in result.output and "'huge'" in result.output
 
 
 @pytest.mark.parametrize(

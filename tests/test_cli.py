@@ -20,9 +20,10 @@ from abm.cli import main as cli
 from abm.cli.console import friendly, h
 from abm.config.settings import load_settings
 from abm.config.toml import SECRET_PLACEHOLDER
+from abm.messages import text
 
 
-def abm(*args: str, cwd: Path, columns: int = 200) -> subprocess.CompletedProcess[str]:
+def abm(*args: str, cwd: Path, columns: int = 200, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "abm", *args],
         cwd=cwd,
@@ -30,7 +31,12 @@ def abm(*args: str, cwd: Path, columns: int = 200) -> subprocess.CompletedProces
         text=True,
         timeout=300,
         # this checkout's code, not whichever abm the venv has installed
-        env={"PATH": "/usr/bin:/bin", "COLUMNS": str(columns), "PYTHONPATH": str(Path(__file__).parents[1])},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "COLUMNS": str(columns),
+            "PYTHONPATH": str(Path(__file__).parents[1]),
+            **env,
+        },
     )
 
 
@@ -43,8 +49,10 @@ def _one_error_line(result: subprocess.CompletedProcess[str], *needles: str) -> 
         assert needle in lines[0]
 
 
-def test_missing_input_folder(tmp_path: Path):
-    _one_error_line(abm("run", "--input", "nowhere", cwd=tmp_path), "input folder nowhere not found")
+def test_missing_input_folder_in_japanese_or_english(tmp_path: Path):
+    _one_error_line(abm("run", "--input", "nowhere", cwd=tmp_path), "入力フォルダ nowhere が見つかりません")
+    english = abm("run", "--input", "nowhere", cwd=tmp_path, ABM_UI__LANGUAGE="en")
+    _one_error_line(english, "input folder nowhere not found")
 
 
 def test_missing_required_column(tmp_path: Path):
@@ -52,7 +60,8 @@ def test_missing_required_column(tmp_path: Path):
     (inputs / "contacts.xlsx").unlink()
     (inputs / "contacts.csv").write_text("コンタクトID,会社名,オプトイン\nL1,アルファ,1\n", encoding="utf-8")
     _one_error_line(
-        abm("run", "--input", "in", cwd=tmp_path), "contacts.csv", "missing required column 'email'"
+        abm("run", "--input", "in", cwd=tmp_path),
+        text("error.input.missing_column", "ja", file="contacts.csv", column="email"),
     )
     assert not (tmp_path / "abm.duckdb").exists()
 
@@ -60,7 +69,7 @@ def test_missing_required_column(tmp_path: Path):
 def test_missing_file(tmp_path: Path):
     inputs = write_inputs(tmp_path / "in")
     (inputs / "sales.csv").unlink()
-    _one_error_line(abm("run", "--input", "in", cwd=tmp_path), "no sales file")
+    _one_error_line(abm("run", "--input", "in", cwd=tmp_path), "sales のファイルがありません")
 
 
 def test_bad_config_key_and_bad_date(tmp_path: Path):
@@ -109,13 +118,13 @@ def test_messages_are_plain_text_not_markup(tmp_path: Path):
     header = "受注日,[/red]取引先コード,売上金額\n"
     (inputs / "sales.csv").write_bytes((header + "2026/04/01,C1,100\n").encode("cp932"))
     result = abm("run", "--input", "in", cwd=tmp_path)
-    _one_error_line(result, "or map yours in [columns.sales] of the config", "'customer_code'")
+    _one_error_line(result, "設定の [columns.sales] で割り当てることもできます", "'customer_code'")
     # a header quoted back in the message: printed verbatim, not parsed as a closing tag (was a traceback)
     (tmp_path / "abm.toml").write_text('[columns.sales]\n"[/red]x" = "nonsense"\n', encoding="utf-8")
-    _one_error_line(abm("run", "--input", "in", cwd=tmp_path), "config [columns.sales]: '[/red]x' maps")
+    _one_error_line(abm("run", "--input", "in", cwd=tmp_path), "設定 [columns.sales]: '[/red]x' の割り当て先")
     sheet = tmp_path / "review.csv"
     sheet.write_text("source,source_key,company_id,decision\nsales,C1,1,[/red][bold]\n", encoding="utf-8")
-    _one_error_line(abm("review", "import", "review.csv", cwd=tmp_path), "decision '[/red][bold]'")
+    _one_error_line(abm("review", "import", "review.csv", cwd=tmp_path), "判断 '[/red][bold]'")
 
 
 def _commands(group: Any, path: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:

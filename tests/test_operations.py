@@ -147,7 +147,7 @@ def test_file_held_read_write_by_another_program_is_one_error_line(published):
         holder.wait()
     assert result.exit_code == 2, result.stderr
     assert "Traceback" not in result.stderr and len(errors) == 1
-    assert "is open for writing by another program" in errors[0] and str(db) in errors[0]
+    assert "書き込み用に開いています" in errors[0] and str(db) in errors[0]  # error.file.open_for_writing
     assert db.read_bytes() == before
     assert leftovers(db.parent) == []
 
@@ -186,7 +186,7 @@ def test_disk_full_is_one_error_line_and_keeps_the_file(published, monkeypatch):
     monkeypatch.setattr(project.os, "replace", no_space)
     result, errors = cli_run(inputs, db)
     assert result.exit_code == 2, result.stderr
-    assert len(errors) == 1 and "disk full while writing" in errors[0], result.stderr
+    assert len(errors) == 1 and "ディスクがいっぱいになりました" in errors[0], result.stderr
     assert db.read_bytes() == before
     assert leftovers(db.parent) == []
 

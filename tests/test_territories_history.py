@@ -136,7 +136,7 @@ def test_cli_prints_balance_and_changes(quarters):
 def test_cli_without_reps_says_what_to_do(tiny_db):
     result = CliRunner().invoke(app, ["territories", "--db", str(tiny_db)])
     assert result.exit_code == 2
-    assert "reps file" in result.output
+    assert "担当者ファイル" in result.output
 
 
 def test_report_lists_territory_changes_by_reason_without_names(quarters, tmp_path):

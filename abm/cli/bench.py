@@ -37,7 +37,7 @@ def bench(
     option = "--curve" if curve is not None else "--scale"
     for name in scales:
         if name not in SCALES:
-            raise AbmError(f"{option} must name scales among {', '.join(SCALES)} (got '{name}')")
+            raise AbmError.keyed("error.option.scale", option=option, scales=", ".join(SCALES), value=name)
     settings = settings_from(config)
     if curve is not None:
         _curve(scales, cache, settings, seed)

@@ -41,6 +41,9 @@ def help_language() -> Lang:
 
 
 HELP_LANGUAGE = help_language()
+# the language of the lines a command ends with (its error line, interrupted): the help language until
+# the command has read its settings (``settings_from``), then theirs
+speaking: Lang = HELP_LANGUAGE
 
 
 def h(key: str) -> str:
@@ -57,13 +60,15 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        global speaking
+        speaking = HELP_LANGUAGE  # a command before this one may have read other settings
         try:
             return fn(*args, **kwargs)
         except AbmError as exc:
-            err.print(Text.assemble(("error:", "bold red"), f" {exc}"), soft_wrap=True)
+            err.print(Text.assemble(("error:", "bold red"), f" {exc.says(speaking)}"), soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
-            say(h("interrupted"))
+            say(text("cli.interrupted", speaking))
             raise typer.Exit(130) from None
         except Exception as exc:
             if os.environ.get("ABM_DEBUG"):
@@ -72,7 +77,7 @@ def friendly(fn: Callable[..., Any]) -> Callable[..., Any]:
             err.print(
                 Text.assemble(
                     ("internal error:", "bold red"),
-                    f" {type(exc).__name__}: {first} {h('internal_error')}",
+                    f" {type(exc).__name__}: {first} {text('cli.internal_error', speaking)}",
                 ),
                 soft_wrap=True,
             )
@@ -114,5 +119,9 @@ def tell_table(
 
 
 def settings_from(config: Path | None, **overrides: Any) -> Settings:
-    """The effective settings: ``config`` file, environment, defaults, then the command's options."""
-    return load_settings(config, **overrides)
+    """The effective settings: ``config`` file, environment, defaults, then the command's options; the
+    command speaks their ``ui.language`` from here on."""
+    global speaking
+    settings = load_settings(config, **overrides)
+    speaking = settings.ui.language
+    return settings

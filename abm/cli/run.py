@@ -62,7 +62,7 @@ def sample(
     from abm.sample import generate
 
     if fmt not in ("sample", "parquet", "csv"):
-        raise AbmError(f"--format must be sample, parquet or csv (got '{fmt}')")
+        raise AbmError.keyed("error.option.format", value=fmt)
     summary = generate(
         out_dir,
         companies=companies,
@@ -103,4 +103,4 @@ def _parse_date(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise AbmError(f"--as-of: '{text}' is not a date like 2026-09-30") from None
+        raise AbmError.keyed("error.option.as_of", value=text) from None

@@ -26,10 +26,7 @@ def territories_report(
     with reading(settings.run.db) as session:
         report = read_report(session.cur, limit=changes)
     if not report:
-        raise AbmError(
-            f"{settings.run.db} has no territories: add a reps file "
-            "(担当者コード, 担当者名, エリア) to the input folder and run `abm run`"
-        )
+        raise AbmError.keyed("error.territories.no_reps", db=settings.run.db)
     lang = settings.ui.language
 
     def columns(key: str) -> tuple[str, ...]:

@@ -351,14 +351,14 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     data: dict[str, Any] = {}
     source = "defaults"
     if path is not None and not path.exists():
-        raise ConfigError(f"config file {path} not found")
+        raise ConfigError.keyed("error.config.not_found", path=path)
     path = path or (DEFAULT_CONFIG if DEFAULT_CONFIG.exists() else None)
     if path is not None:
         source = str(path)
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"config file {path}: not valid TOML ({exc})") from None
+            raise ConfigError.keyed("error.config.not_toml", path=path, detail=exc) from None
     for dotted, value in overrides.items():
         if value is not None:
             section, key = dotted.split(".", 1)
@@ -368,7 +368,7 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     except ValidationError as exc:
         first = exc.errors()[0]
         key = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"config {source}: key '{key}': {first['msg']}") from None
+        raise ConfigError.keyed("error.config.bad_key", source=source, key=key, detail=first["msg"]) from None
 
 
 def describe(model: type[BaseModel] = Settings, prefix: str = "") -> list[tuple[str, str, str]]:

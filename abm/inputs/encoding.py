@@ -53,7 +53,7 @@ def detect_encoding(path: Path) -> str:
             return enc
         except UnicodeDecodeError:
             continue
-    raise InputError(f"{path}: not readable as UTF-8, UTF-16, EUC-JP or CP932 (Shift_JIS) text")
+    raise InputError.keyed("error.input.encoding", path=path)
 
 
 @contextmanager

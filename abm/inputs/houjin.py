@@ -130,14 +130,10 @@ def locate(input_dir: Path, companies_format: str) -> Path | None:
     if text.is_file() and (companies_format == "houjin" or looks_like_houjin(text)):
         found.append(text)
     if len(found) > 1:
-        raise InputError(
-            f"{input_dir}: more than one company master ({', '.join(p.name for p in found)}); keep one"
-        )
+        files = ", ".join(p.name for p in found)
+        raise InputError.keyed("error.input.several_masters", folder=input_dir, files=files)
     if not found and companies_format == "houjin":
-        raise InputError(
-            f"{input_dir}: inputs.companies_format = houjin but no companies.csv, companies.zip "
-            "or companies/ folder"
-        )
+        raise InputError.keyed("error.input.no_houjin_master", folder=input_dir)
     return found[0] if found else None
 
 
@@ -171,7 +167,7 @@ def read_master(path: Path) -> Master:
             encodings.add(encoding)
             target.unlink(missing_ok=True)  # the frame holds the text now; free the disk
     if not frames:
-        raise InputError(f"{path}: no .csv file of the 法人番号 全件データ inside")
+        raise InputError.keyed("error.input.no_houjin_csv", path=path)
     table = pl.concat(frames, rechunk=False)
     raw, history_rows = to_companies(table)
     info = InputFile("companies", path, digest.hexdigest(), f"houjin {'+'.join(sorted(encodings))}")
@@ -282,7 +278,7 @@ def _zip_members(path: Path) -> Iterator[tuple[str, Opener]]:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise InputError(f"{path}: not a readable zip file") from None
+        raise InputError.keyed("error.input.bad_zip", path=path) from None
     with archive:
         names = [n for n in archive.namelist() if n.lower().endswith(".csv")]
         for name in sorted(names):
@@ -320,8 +316,8 @@ def _as_utf8_file(stream: IO[bytes], where: str, out: Path, digest: Hasher) -> t
                 chunk = stream.read(_CHUNK)
             fh.write(decoder.decode(b"", final=True).encode("utf-8"))
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{where}: not readable as {encoding} text ({exc.reason} at byte {exc.start})"
+        raise InputError.keyed(
+            "error.input.bad_text", path=where, encoding=encoding, reason=exc.reason, byte=exc.start
         ) from None
     return out, encoding
 
@@ -346,12 +342,9 @@ def _read_part(path: Path, name: str, index: int) -> pl.DataFrame:
         )
     except Exception as exc:  # polars raises many kinds; the user needs one line
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{name}: cannot be read as the 法人番号 30-column CSV ({detail[:200]})") from None
+        raise InputError.keyed("error.input.houjin_layout", path=name, detail=detail[:200]) from None
     short = frame["hihyoji"].is_null().arg_true()
     if len(short):
-        raise InputError(
-            f"{name}: row {short[0] + 1} has fewer than 30 columns (not the 法人番号 全件データ layout, "
-            f"or a broken download); {len(short):,} such rows"
-        )
+        raise InputError.keyed("error.input.houjin_short", path=name, row=short[0] + 1, rows=len(short))
     frame = frame.select(USED).with_row_index(ROW, offset=1)
     return frame.with_columns(pl.col(ROW).cast(pl.Int64) + index * ROW_STRIDE)

@@ -24,6 +24,7 @@ import polars as pl
 from abm.errors import InputError
 from abm.inputs.encoding import CHUNK, detect_encoding, first_line, separator, utf8_file
 from abm.inputs.schema import FILE_SUFFIXES, InputSpec, alias_map, header_key
+from abm.messages import LANGUAGES, Lang, text
 
 ROW = "\x00row"  # spreadsheet row number
 SOURCE = "\x00source"  # file name, with '#sheet' for .xlsx (only present for .xlsx)
@@ -59,17 +60,16 @@ class Table:
 def find_input(input_dir: Path, spec: InputSpec) -> Path | None:
     """The one file named ``<spec.name>.<csv|tsv|txt|parquet|xlsx>`` in ``input_dir``."""
     if not input_dir.is_dir():
-        raise InputError(f"input folder {input_dir} not found")
+        raise InputError.keyed("error.input.no_folder", folder=input_dir)
     found = [
         input_dir / f"{spec.name}{s}" for s in FILE_SUFFIXES if (input_dir / f"{spec.name}{s}").is_file()
     ]
     if len(found) > 1:
-        raise InputError(
-            f"{input_dir}: more than one {spec.name} file ({', '.join(p.name for p in found)}); keep one"
-        )
+        files = ", ".join(p.name for p in found)
+        raise InputError.keyed("error.input.several_files", folder=input_dir, name=spec.name, files=files)
     if not found and not spec.optional:
         expected = ", ".join(f"{spec.name}{s}" for s in FILE_SUFFIXES)
-        raise InputError(f"{input_dir}: no {spec.name} file (expected one of {expected})")
+        raise InputError.keyed("error.input.no_file", folder=input_dir, name=spec.name, expected=expected)
     return found[0] if found else None
 
 
@@ -120,7 +120,9 @@ def list_tables(path: Path, sheet: str | None = None) -> list[Table]:
 
             names = fastexcel.read_excel(path).sheet_names
             if sheet is not None and sheet not in names:
-                raise InputError(f"{path}: no sheet '{sheet}' (sheets: {', '.join(names)})")
+                raise InputError.keyed(
+                    "error.input.no_sheet", path=path, sheet=sheet, sheets=", ".join(names)
+                )
             tables = []
             for name in [sheet] if sheet is not None else names:
                 head = _xlsx_rows(path, name, n_rows=1000)
@@ -134,12 +136,14 @@ def list_tables(path: Path, sheet: str | None = None) -> list[Table]:
         raise
     except Exception as exc:  # polars / fastexcel raise many kinds; the user needs one line
         raise unreadable(path, exc) from None
-    raise InputError(f"{path}: unsupported file type '{suffix}' (use {', '.join(FILE_SUFFIXES)})")
+    raise InputError.keyed(
+        "error.input.file_type", path=path, suffix=suffix, suffixes=", ".join(FILE_SUFFIXES)
+    )
 
 
 def unreadable(path: Path, exc: Exception) -> InputError:
     detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return InputError(f"{path}: cannot be read ({detail[:200]})")
+    return InputError.keyed("error.input.unreadable", path=path, detail=detail[:200])
 
 
 def _field_counts(path: Path | bytes, sep: str) -> pl.Series:
@@ -213,10 +217,7 @@ def text_frame(df: pl.DataFrame, counts: pl.Series, width: int, first_row: int, 
     """The parsed cells plus ``FIELDS`` (a ragged record's field count) and ``ROW``; an error when
     the parse and the record count disagree (an open quote)."""
     if counts.len() != df.height:
-        raise InputError(
-            f"{path}: cannot tell its rows apart ({df.height} rows read, {counts.len()} "
-            'counted); is a quote (") left open?'
-        )
+        raise InputError.keyed("error.input.open_quote", path=path, read=df.height, counted=counts.len())
     n = pl.col(FIELDS)
     ragged = counts.alias(FIELDS).to_frame().select(pl.when(n.is_not_null() & (n != width)).then(n))
     rows = pl.int_range(first_row, first_row + df.height, dtype=pl.Int64).alias(ROW)
@@ -301,10 +302,10 @@ def resolve_columns(table: Table, spec: InputSpec, extra: dict[str, str] | None 
     lookup = alias_map(spec)
     for header, target in (extra or {}).items():
         if target not in spec.by_name:
-            raise InputError(
-                f"config [columns.{spec.name}]: '{header}' maps to unknown column '{target}' "
-                f"(known: {', '.join(spec.by_name)})"
-            )
+            raise InputError.keyed(
+                "error.input.unknown_column", input=spec.name, header=header, target=target,
+                known=", ".join(spec.by_name),
+            )  # fmt: skip
         lookup[header_key(header)] = target
     positions: dict[int, str] = {}
     first: dict[str, str] = {}
@@ -313,10 +314,10 @@ def resolve_columns(table: Table, spec: InputSpec, extra: dict[str, str] | None 
         if canonical is None:
             continue
         if canonical in first:
-            raise InputError(
-                f"{table.label}: headers '{first[canonical]}' and '{header}' both mean column "
-                f"'{canonical}'; rename or remove one of them"
-            )
+            raise InputError.keyed(
+                "error.input.same_column", file=table.label, first=first[canonical], second=header,
+                column=canonical,
+            )  # fmt: skip
         first[canonical] = header
         positions[i] = canonical
     return ColumnMap(positions, [c for c in spec.required if c not in first])
@@ -329,11 +330,10 @@ def check_tables(
     maps = [resolve_columns(t, spec, extra) for t in tables]
     for table, cmap in zip(tables[1:], maps[1:], strict=True):
         if sorted(cmap.positions.values()) != sorted(maps[0].positions.values()):
-            raise InputError(
-                f"{table.path}: sheets '{tables[0].sheet}' and '{table.sheet}' have different headers; "
-                f"make them equal, or name the one to read in the config: "
-                f'[inputs.sheets] {spec.name} = "{tables[0].sheet}"'
-            )
+            raise InputError.keyed(
+                "error.input.sheets_differ", path=table.path, first=tables[0].sheet, second=table.sheet,
+                input=spec.name,
+            )  # fmt: skip
     return maps
 
 
@@ -343,32 +343,40 @@ def complete_maps(
     """``check_tables``, and an error with the config to paste when a required column is missing."""
     maps = check_tables(tables, spec, extra)
     if maps and maps[0].missing:
-        raise InputError(missing_message({spec.name: (tables[0].label, maps[0].missing)}))
+        raise missing_columns({spec.name: (tables[0].label, maps[0].missing)})
     return maps
 
 
-def missing_message(missing: dict[str, tuple[str, list[str]]]) -> str:
-    """One message for every missing required column of every input, with the config to paste.
+def missing_columns(missing: dict[str, tuple[str, list[str]]]) -> InputError:
+    """One error for every missing required column of every input, with the config to paste, in every
+    language.
 
     ``missing``: input name -> (file label, missing canonical columns).
     """
+    return InputError.in_languages({lang: _missing_message(missing, lang) for lang in LANGUAGES})
+
+
+def _missing_message(missing: dict[str, tuple[str, list[str]]], lang: Lang) -> str:
     from abm.inputs.schema import INPUTS
 
     summary = "; ".join(
-        f"{label}: missing required column '{c}'" for label, cols in missing.values() for c in cols
+        text("error.input.missing_column", lang, file=label, column=c)
+        for label, cols in missing.values()
+        for c in cols
     )
     tables = ", ".join(f"[columns.{name}]" for name in missing)
     # the first line alone says what is wrong and where (the CLI's one error line); the rest details it
-    lines = [f"{summary} (accepted headers below; or map yours in {tables} of the config, as shown)"]
+    lines = [text("error.input.missing_columns", lang, summary=summary, tables=tables)]
     for name, (label, columns) in missing.items():
         spec = INPUTS[name]
         for c in columns:
-            col = spec.by_name[c]
-            lines.append(f"  {label}: '{c}' (accepted headers: {', '.join((col.name, *col.aliases))})")
-    lines.append("If your files name them differently, map your headers in the config (abm.toml):")
+            headers = ", ".join((spec.by_name[c].name, *spec.by_name[c].aliases))
+            lines.append(text("error.input.accepted_headers", lang, file=label, column=c, headers=headers))
+    lines.append(text("error.input.map_headers", lang))
+    yours = text("error.input.your_header", lang)
     for name, (_, columns) in missing.items():
         lines.append(f"[columns.{name}]")
-        lines += [f'"<your header>" = "{c}"' for c in columns]
+        lines += [f'"{yours}" = "{c}"' for c in columns]
     return "\n".join(lines)
 
 

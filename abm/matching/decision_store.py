@@ -39,10 +39,11 @@ def read_decisions(path: Path) -> pl.DataFrame:
     try:
         df = pl.read_csv(path, schema_overrides=COLUMNS, infer_schema=False)
     except Exception as exc:
-        raise InputError(f"decisions store {path}: cannot be read ({str(exc).splitlines()[0]})") from None
+        detail = str(exc).splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError.keyed("error.decisions.unreadable", path=path, detail=detail) from None
     missing = [c for c in ("source", "source_key", "company_id") if c not in df.columns]
     if missing:
-        raise InputError(f"decisions store {path}: missing column '{missing[0]}'")
+        raise InputError.keyed("error.decisions.missing_column", path=path, column=missing[0])
     df = df.with_columns(
         pl.col(c).cast(pl.Utf8) if c in df.columns else pl.lit(None, pl.Utf8).alias(c) for c in COLUMNS
     )
@@ -54,9 +55,8 @@ def record_decisions(path: Path, decisions: pl.DataFrame, decided_by: str = "") 
     many. A store written before a column was added is rewritten once with the full header."""
     bad = decisions.filter(~pl.col("source").is_in(SOURCES) | pl.col("source_key").is_null())
     if bad.height:
-        raise InputError(
-            f"decisions: row with source '{bad['source'][0]}' / key '{bad['source_key'][0]}' "
-            f"is not a sales or contacts record"
+        raise InputError.keyed(
+            "error.decisions.bad_source", source=bad["source"][0], key=bad["source_key"][0]
         )
     now = datetime.now(UTC).isoformat(timespec="seconds")
     rows = decisions.select(

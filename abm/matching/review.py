@@ -32,7 +32,7 @@ def export_review(db: Path, out_file: Path) -> int:
     elif out_file.suffix.lower() == ".csv":
         write_safe_csv(queue, out_file, bom=True)  # BOM: Excel opens UTF-8; names cannot run as formulas
     else:
-        raise InputError(f"{out_file}: review export must be .csv or .xlsx")
+        raise InputError.keyed("error.review.suffix", path=out_file)
     return queue.height
 
 
@@ -41,15 +41,13 @@ def import_review(in_file: Path, store: Path, db: Path, decided_by: str = "") ->
     a record or company the run does not know would silently drop that customer's revenue, so one
     unknown key stops the import and nothing is stored."""
     if not in_file.exists():
-        raise InputError(f"{in_file}: file not found")
+        raise InputError.keyed("error.review.not_found", path=in_file)
     df, kind = read_raw(in_file)
     if kind != "xlsx":  # a CSV sheet comes back with the quotes formula_safe put before =, +, -, @
         df = df.with_columns(restore_text(pl.col(c)) for c in df.columns if df.schema[c] == pl.String)
     for needed in ("source", "source_key", "company_id", "decision"):
         if needed not in df.columns:
-            raise InputError(
-                f"{in_file}: missing column '{needed}' (export the queue with `abm review export`)"
-            )
+            raise InputError.keyed("error.review.missing_column", path=in_file, column=needed)
     word = pl.col("decision").str.strip_chars().str.to_lowercase()
     df = df.with_columns(
         pl.when(word.is_in(LINK_WORDS))
@@ -62,14 +60,14 @@ def import_review(in_file: Path, store: Path, db: Path, decided_by: str = "") ->
     )
     bad = df.filter(pl.col("_decision").is_null())
     if bad.height:
-        raise InputError(
-            f"{in_file}: row {bad[ROW][0]}: decision '{bad['decision'][0]}' is not 'link' or 'not'"
+        raise InputError.keyed(
+            "error.review.bad_decision", path=in_file, row=bad[ROW][0], decision=bad["decision"][0]
         )
     no_target = df.filter(
         (pl.col("_decision") == "link") & pl.col("company_id").str.strip_chars().fill_null("").eq("")
     )
     if no_target.height:
-        raise InputError(f"{in_file}: row {no_target[ROW][0]}: decision 'link' needs a company_id")
+        raise InputError.keyed("error.review.no_company", path=in_file, row=no_target[ROW][0])
     decided = df.filter(pl.col("_decision") != "blank").select(
         ROW,
         pl.col("source").str.strip_chars(),
@@ -110,15 +108,17 @@ def _known_to_the_run(decided: pl.DataFrame, in_file: Path, db: Path) -> pl.Data
         ).pl()
     if unknown_record.height:
         r = unknown_record.row(0, named=True)
-        raise InputError(
-            f"{in_file}: row {r['_row']}: {r['source']} record '{r['source_key']}' is not in {db} "
-            "(source must be sales or contacts and source_key a customer code or contact id of the "
-            "latest run); nothing was recorded"
+        raise InputError.keyed(
+            "error.review.unknown_record",
+            path=in_file,
+            row=r["_row"],
+            source=r["source"],
+            key=r["source_key"],
+            db=db,
         )
     if unknown_company.height:
         r = unknown_company.row(0, named=True)
-        raise InputError(
-            f"{in_file}: row {r['_row']}: company_id '{r['company_id']}' is not in the company master of "
-            f"{db}; nothing was recorded"
+        raise InputError.keyed(
+            "error.review.unknown_company", path=in_file, row=r["_row"], company=r["company_id"], db=db
         )
     return named.rename({"_row": ROW})

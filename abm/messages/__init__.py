@@ -22,7 +22,7 @@ import polars as pl
 from abm.messages.catalogue import MESSAGES
 
 Lang = Literal["ja", "en"]
-LANGUAGES: tuple[str, ...] = get_args(Lang)
+LANGUAGES: tuple[Lang, ...] = get_args(Lang)
 DEFAULT_LANGUAGE: Lang = "ja"
 
 _FIELD = re.compile(r"\{(\w+)\}")
@@ -30,10 +30,10 @@ _FIELD = re.compile(r"\{(\w+)\}")
 
 def language(value: object) -> Lang:
     """``value`` when it is a known language, else the default (an old file has no ``ui.language``)."""
-    return value if value in LANGUAGES else DEFAULT_LANGUAGE  # type: ignore[return-value]
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def text(key: str, lang: Lang = DEFAULT_LANGUAGE, **fields: object) -> str:
+def text(key: str, lang: Lang = DEFAULT_LANGUAGE, /, **fields: object) -> str:
     """The message ``key`` in ``lang``, its ``{fields}`` filled. A missing key is a bug: KeyError."""
     template = MESSAGES[key][lang]
     return template.format(**fields) if fields else template

@@ -8,6 +8,7 @@ drifting translation shows in review (tests/test_messages.py checks every key ha
 from __future__ import annotations
 
 from abm.messages.cli import CLI
+from abm.messages.errors import ERRORS
 from abm.messages.run import RUN
 from abm.messages.workspace import WORKSPACE
 
@@ -350,3 +351,4 @@ MESSAGES: dict[str, dict[str, str]] = {
 MESSAGES.update(WORKSPACE)  # the workspace's labels (api.web), kept in their own file
 MESSAGES.update(RUN)  # what a run says while it works (steps, progress, summary), kept in their own file
 MESSAGES.update(CLI)  # what the `abm` command says itself (help, result lines), kept in its own file
+MESSAGES.update(ERRORS)  # the one line a problem is told in (abm.errors), kept in its own file

@@ -238,7 +238,7 @@ def with_domain(
 def resolve_run(con: duckdb.DuckDBPyConnection, changed_since: str) -> str:
     """The run id ``changed_since`` names: ``last`` = the latest earlier run kept in account_history."""
     if "account_history" not in _tables(con):
-        raise AbmError("--changed-since needs account_history: this database has no earlier run")
+        raise AbmError.keyed("error.export.no_history")
     latest, _ = _latest_run(con)
     runs = [
         r[0]
@@ -250,11 +250,12 @@ def resolve_run(con: duckdb.DuckDBPyConnection, changed_since: str) -> str:
     earlier = [r for r in runs if r != latest]
     if changed_since == LAST:
         if not earlier:
-            raise AbmError("--changed-since last: there is no earlier run in account_history to compare with")
+            raise AbmError.keyed("error.export.no_last")
         return earlier[0]
     if changed_since not in earlier:
-        known = ", ".join(earlier[:5]) or "none"
-        raise AbmError(f"--changed-since {changed_since}: no such earlier run (latest earlier runs: {known})")
+        if not earlier:
+            raise AbmError.keyed("error.export.no_such_run.none", run=changed_since)
+        raise AbmError.keyed("error.export.no_such_run", run=changed_since, known=", ".join(earlier[:5]))
     return changed_since
 
 
@@ -362,14 +363,14 @@ def export_frame(
     ``only``: account ids to keep (the API's account filters); ``changed_since`` keeps the accounts
     whose owner, tier or segment changed since that run: for ``targets`` those tiered then or now."""
     if crm not in CRMS:
-        raise AbmError(f"--crm must be one of {', '.join(CRMS)} (got '{crm}')")
+        raise AbmError.keyed("error.option.crm", choices=", ".join(CRMS), value=crm)
     if kind not in KINDS:
-        raise AbmError(f"--kind must be one of {', '.join(KINDS)} (got '{kind}')")
+        raise AbmError.keyed("error.option.kind", choices=", ".join(KINDS), value=kind)
     bad = [t for t in tiers or [] if t not in (1, 2, 3)]
     if bad:
-        raise AbmError(f"--tier must be 1, 2 or 3 (got {bad[0]})")
+        raise AbmError.keyed("error.option.tier", value=bad[0])
     if kind == "assignments" and "reps" not in _tables(con):
-        raise AbmError("this run had no reps file, so no account has an owner: add reps.csv and run again")
+        raise AbmError.keyed("error.export.no_reps")
     _, as_of = _latest_run(con)
     lang = run_language(con)
     free_mail = run_free_mail(con) if free_mail is None else free_mail
@@ -422,7 +423,7 @@ def export_accounts(
 ) -> int:
     """Write the export to ``out`` (.csv with BOM, or .xlsx); returns the number of accounts."""
     if out.suffix.lower() not in (".csv", ".xlsx"):
-        raise AbmError(f"{out}: the export must be a .csv or .xlsx file")
+        raise AbmError.keyed("error.export.suffix", path=out)
     with reading(db) as session:
         frame = export_frame(session.cur, kind, crm, tiers, changed_since, free_mail)
     write_export(frame, out, kind)

@@ -62,9 +62,7 @@ def publish_lock(db: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             fh.close()
-            raise AbmError(
-                f"another abm run is publishing {db} (lock {lock_path}); wait for it to finish"
-            ) from None
+            raise AbmError.keyed("error.file.publishing", db=db, lock=lock_path) from None
         try:
             current = os.stat(lock_path).st_ino == os.fstat(fh.fileno()).st_ino
         except FileNotFoundError:
@@ -115,11 +113,7 @@ def usable_previous(db: Path, progress: Callable[[str], None], lang: Lang = DEFA
         error = str(exc)
         if LOCKED in error:
             holder = error.split("Conflicting lock is held in", 1)[-1].split(". See also")[0].strip()
-            raise AbmError(
-                f"{db} is open for writing by another program ({holder}); close that connection "
-                "(e.g. the BI tool's read-write connection; open it read-only) and run again. "
-                f"{db} was left as it was"
-            ) from None
+            raise AbmError.keyed("error.file.open_for_writing", db=db, holder=holder) from None
         if not is_corrupt(error):
             return db  # e.g. this process already holds it with another configuration: not ours to judge
         move_aside(db, error, progress, lang)
@@ -127,14 +121,13 @@ def usable_previous(db: Path, progress: Callable[[str], None], lang: Lang = DEFA
     return db
 
 
-def operational_message(exc: BaseException, db: Path) -> str | None:
+def operational_error(exc: BaseException, db: Path) -> AbmError | None:
     """One line for failures of the machine rather than of the data (disk full, no permission),
     or None when ``exc`` is not one of those."""
-    text = str(exc)
-    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in text:
+    if (isinstance(exc, OSError) and exc.errno == errno.ENOSPC) or "No space left on device" in str(exc):
         where = getattr(exc, "filename", None) or db.parent
-        return f"disk full while writing {where}: free some space and run again; {db} was left as it was"
+        return AbmError.keyed("error.file.disk_full", where=where, db=db)
     if isinstance(exc, OSError):
-        where = exc.filename or db
-        return f"{where}: {exc.strerror or type(exc).__name__}; {db} was left as it was"
+        detail = exc.strerror or type(exc).__name__
+        return AbmError.keyed("error.file.os", where=exc.filename or db, detail=detail, db=db)
     return None

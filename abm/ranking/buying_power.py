@@ -32,9 +32,9 @@ def usable_weights(master: pl.DataFrame, weights: dict[str, float]) -> tuple[dic
     """
     unknown = [c for c in weights if c not in master.columns]
     if unknown:
-        raise ConfigError(f"buying_power.rule_weights: unknown column '{unknown[0]}'")
+        raise ConfigError.keyed("error.config.rule_column", column=unknown[0])
     if weights and sum(weights.values()) <= 0:
-        raise ConfigError("buying_power.rule_weights must have a positive sum")
+        raise ConfigError.keyed("error.config.rule_sum")
     stats = master.select(
         *(pl.col(c).count().alias(f"n_{c}") for c in weights),
         *(pl.col(c).drop_nulls().n_unique().alias(f"u_{c}") for c in weights),
@@ -56,14 +56,14 @@ def rule_score(master: pl.DataFrame, weights: dict[str, float]) -> pl.Series:
     """Weighted mean of percentile ranks over the columns named in ``weights``; 0 for all without any."""
     unknown = [c for c in weights if c not in master.columns]
     if unknown:
-        raise ConfigError(f"buying_power.rule_weights: unknown column '{unknown[0]}'")
+        raise ConfigError.keyed("error.config.rule_column", column=unknown[0])
     total = sum(weights.values())
     if not weights:
         return master.select(
             pl.repeat(0.0, pl.len(), dtype=pl.Float64).alias("buying_power_score")
         ).to_series()
     if total <= 0:
-        raise ConfigError("buying_power.rule_weights must have a positive sum")
+        raise ConfigError.keyed("error.config.rule_sum")
     expr = pl.sum_horizontal(percentile_rank(c) * w for c, w in weights.items()) / total
     return master.select(expr.alias("buying_power_score")).to_series()
 
