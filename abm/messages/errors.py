@@ -265,6 +265,15 @@ ERRORS: dict[str, dict[str, str]] = {
         "en": "{db} is open for writing by another program; close that connection (open it read-only) "
         "and run again. {db} was left as it was",
     },
+    "error.file.missing": {
+        "ja": "データベース {db} がありません: 先に `abm run` を実行してください",
+        "en": "database {db} not found: run `abm run` first",
+    },
+    "error.file.unreadable": {
+        "ja": "データベース {db} を読めません（壊れているか DuckDB のファイルではありません）: "
+        "`abm run` で公開し直してください",
+        "en": "database {db} cannot be read (corrupt or not a DuckDB file): publish it again with `abm run`",
+    },
     "error.file.disk_full": {
         "ja": "{where} への書き込み中にディスクがいっぱいになりました。空きを作って実行し直してください。"
         "{db} はそのままです",

@@ -96,10 +96,7 @@ class Handle:
         except duckdb.Error as exc:
             con.close()
             log.error("cannot open %s: %s", path.name, type(exc).__name__)
-            raise DatabaseUnreadable(
-                f"database {path.name} cannot be read (corrupt or not a DuckDB file): "
-                "publish it again with `abm run`"
-            ) from None
+            raise DatabaseUnreadable.keyed("error.file.unreadable", db=path.name) from None
         con.execute(f"USE {CATALOG}")
         tables = frozenset(
             r[0]
@@ -234,7 +231,7 @@ class PublishedFile:
         try:
             now = identity(self.path)
         except FileNotFoundError:
-            raise DatabaseMissing(f"database {self.path.name} not found: run `abm run` first") from None
+            raise DatabaseMissing.keyed("error.file.missing", db=self.path.name) from None
         with self._lock:
             current = self._current
             if current is None or current.ident != now:
