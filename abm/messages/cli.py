@@ -182,8 +182,10 @@ CLI: dict[str, dict[str, str]] = {
         "ja": "テリトリーのバランス（{quarter}）",
         "en": "Territory balance ({quarter})",
     },
+    # short headers, so the table fits an 80-column terminal (Japanese headers cannot break at spaces);
+    # the words are the report's (column.buying_power_share, column.*_deviation), cut down
     "cli.territories.balance.columns": {
-        "ja": "担当者|氏名|エリア|上限|アカウント|購買力|売上|購買力の比率|購買力の偏り|件数の偏り",
+        "ja": "担当者|氏名|エリア|上限|アカウント|購買力|売上|購買力比率|購買力の偏差|件数の偏差",
         "en": "rep|name|area|cap.|accounts|buying power|revenue|bp share|dev. bp|dev. n",
     },
     "cli.territories.areas": {
