@@ -25,6 +25,7 @@ from abm.matching import (
     link,
     offmaster_groups,
     record_keys,
+    scoring,
 )
 from abm.matching import features as F
 from abm.matching.blocking import NameIndex, deletion_hashes
@@ -609,3 +610,21 @@ def test_a_saved_index_loads_equal_and_links_the_same(tmp_path: Path) -> None:
     )
     again, first = (link(COMPANIES, queries, source="s", settings=LOOSE, index=i) for i in (back, idx))
     assert again.matches.equals(first.matches)
+
+
+def test_each_distinct_feature_row_is_scored_once_and_mapped_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs with equal features get the score of their one distinct row, found by row hash; were two
+    different rows ever to share a hash, the rows are matched on their values instead."""
+    rng = np.random.default_rng(7)
+    rows = pl.DataFrame({f: rng.choice(np.array([0.0, 0.5, 1.0], dtype=np.float32), 50) for f in F.FEATURES})
+    x = rows[rng.integers(0, 50, 2_000)]
+    row, uniq = scoring._distinct_rows(x)
+    assert uniq.height == x.unique().height
+    assert uniq[row].equals(x)
+    # every hash equal: a collision between all rows; the mapping must still be by value
+    monkeypatch.setattr(
+        pl.DataFrame, "hash_rows", lambda self, seed=0: pl.Series([1] * self.height, dtype=pl.UInt64)
+    )
+    row, uniq = scoring._distinct_rows(x)
+    assert uniq.height == x.unique().height
+    assert uniq[row].equals(x)

@@ -35,6 +35,25 @@ def _rounded(feats: pl.DataFrame) -> pl.DataFrame:
     return feats.select(pl.col(f).round(2) for f in FEATURES)
 
 
+def _distinct_rows(x: pl.DataFrame) -> tuple[np.ndarray, pl.DataFrame]:
+    """(each row's position in ``uniq``, ``uniq``: the distinct rows of ``x``), so each is scored once.
+
+    Found through one 64-bit hash per row rather than a join on all the feature columns (national
+    contacts, 6.4M pairs: ~6 s → ~1 s). Rows the hash would wrongly merge (a collision) are caught by
+    comparing every row with the one it was mapped to, and then the rows are matched on their values."""
+    h = x.hash_rows(seed=0)
+    first = h.is_first_distinct()
+    uniq = x.filter(first)
+    ids = pl.DataFrame({"h": h.filter(first), "row": np.arange(uniq.height, dtype=np.int64)})
+    row = pl.DataFrame({"h": h}).join(ids, on="h", how="left", maintain_order="left")["row"].to_numpy()
+    if uniq[row].equals(x):
+        return row, uniq
+    uniq = x.unique(maintain_order=True).with_row_index("_row")
+    on = list(x.columns)
+    row = x.join(uniq, on=on, how="left", maintain_order="left", nulls_equal=True)["_row"].to_numpy()
+    return row.astype(np.int64), uniq.drop("_row")
+
+
 @dataclass
 class Model:
     """One classifier, or several trained on different synthetic draws whose probabilities are
@@ -62,14 +81,10 @@ class Model:
         if feats.height == 0:
             return np.zeros(0)
         x = _rounded(feats)
-        uniq = x.unique()
+        row, uniq = _distinct_rows(x)
         with threadpool_limits(_SCORE_THREADS):
-            x_u = uniq.to_numpy()
-            p = np.mean([c.predict_proba(x_u)[:, 1] for c in self.clfs], axis=0)
-        scored = uniq.with_columns(_p=pl.Series(p))
-        return x.join(scored, on=list(FEATURES), how="left", maintain_order="left", nulls_equal=True)[
-            "_p"
-        ].to_numpy()
+            p = np.mean([c.predict_proba(uniq.to_numpy())[:, 1] for c in self.clfs], axis=0)
+        return p[row]
 
     def weights(self) -> dict[str, float]:
         """Not coefficients (trees): the number of splits on each feature, as a rough importance."""
