@@ -128,7 +128,7 @@ def link_source(
         reuse = old.join(fps, on=["source_key", "record_fp"], how="semi").join(
             decided, on="source_key", how="anti"
         )
-    todo = records.join(reuse.select("source_key"), on="source_key", how="anti", maintain_order="left")
+    todo = _without(records, reuse)
     if reuse.height:
         say(text("run.link.reused", master.lang, source=source, reused=reuse.height, todo=todo.height))
         cache.note(f"link_{source}", {"reused": reuse.height, "linked": todo.height})
@@ -190,8 +190,8 @@ def _link_fresh(
     """(matches an exact key decided, the model's link of the rest) for the records not reused."""
     by_key = pl.DataFrame(schema=MATCH_SCHEMA)
     if exact is not None and todo.height:
-        by_key = exact(master.index().master, todo.join(decided, on="source_key", how="anti"))
-        todo = todo.join(by_key.select("source_key"), on="source_key", how="anti", maintain_order="left")
+        by_key = exact(master.index().master, _without(todo, decided))
+        todo = _without(todo, by_key)
     if todo.height:
         index = master.index()
         fresh = link_records(
@@ -203,3 +203,13 @@ def _link_fresh(
             pl.DataFrame(schema=MATCH_SCHEMA), pl.DataFrame(schema=REVIEW_SCHEMA), {"records": 0}
         )
     return by_key, fresh
+
+
+def _without(records: pl.DataFrame, drop: pl.DataFrame) -> pl.DataFrame:
+    """``records`` less those whose ``source_key`` is in ``drop``, in order; ``records`` itself when
+    there is nothing to drop (a first run reuses nothing, most runs have no decisions): an anti join
+    copies every column even then (national activity records: ~0.5 GiB a copy, two of them alive at
+    the link step's peak, in the exact pass)."""
+    if drop.height == 0:
+        return records
+    return records.join(drop.select("source_key"), on="source_key", how="anti", maintain_order="left")
