@@ -125,9 +125,7 @@ def link_source(
     )
     if cached is not None:
         old, old_review = cached
-        reuse = old.join(fps, on=["source_key", "record_fp"], how="semi").join(
-            decided, on="source_key", how="anti"
-        )
+        reuse = _without(old.join(fps, on=["source_key", "record_fp"], how="semi"), decided)
     todo = _without(records, reuse)
     if reuse.height:
         say(text("run.link.reused", master.lang, source=source, reused=reuse.height, todo=todo.height))
