@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import polars as pl
 
 from abm.config.settings import TierSettings
@@ -85,3 +87,29 @@ def test_tier_reason_is_japanese_by_default():
         "購買力 0.95、自社売上 ¥5,000,000"
     )
     assert got["x1"] == "ティア3（1:many）: S+C のアカウント、優先順位 2 位、購買力 なし、自社売上 ¥50,000"
+
+
+def test_priority_order_breaks_many_ties_like_one_sort_on_every_key():
+    """Most accounts tie on priority_score and have no revenue: the order is still score, then revenue
+    (both descending, missing last), then account_id — checked against Python's sort of the same keys."""
+    rng = random.Random(7)
+    rows = [
+        (
+            f"{rng.choice('ABX')}{i:05d}",
+            "S+B+C",
+            rng.choice([None, 0.1, 0.5, 0.5, 0.9]),
+            rng.choice([None, 0.0, 0.0, 1_000.0, 5_000.0]),
+        )
+        for i in rng.sample(range(100_000), 3_000)
+    ]
+    frame = pl.DataFrame(
+        rows, schema=["account_id", "segment", "buying_power_score", "sales_amount"], orient="row"
+    )
+    out = assign_tiers(with_priority_score(frame, 0.0), TierSettings(tier1_capacity=0, tier2_capacity=0))
+
+    def key(row: tuple) -> tuple:
+        account_id, _, score, sales = row
+        return (score is None, -(score or 0.0), sales is None, -(sales or 0.0), account_id)
+
+    assert out["account_id"].to_list() == [r[0] for r in sorted(rows, key=key)]
+    assert out["priority"].to_list() == list(range(1, len(rows) + 1))

@@ -31,18 +31,24 @@ def _yen(amount: pl.Expr) -> pl.Expr:
 WITHIN_TIER = tuple((name, descending) for name, descending in PRIORITY if name != "tier")
 
 
+def _sorted_by(frame: pl.DataFrame, keys: tuple[tuple[str, bool], ...]) -> pl.DataFrame:
+    """``frame`` in the order of ``keys`` ((column, descending), most significant first; nulls last),
+    as one stable one-column sort per key from the least significant up: the same order as polars'
+    sort on all keys at once, which is slow when the first keys tie a lot (most accounts share a
+    priority_score and have no revenue, leaving millions of ties for the string account_id to break:
+    5.2M national accounts, 3.9 → 0.7 s)."""
+    for name, descending in reversed(keys):
+        frame = frame.sort(name, descending=descending, nulls_last=True, maintain_order=True)
+    return frame
+
+
 def assign_tiers(
     accounts: pl.DataFrame, settings: TierSettings, lang: Lang = DEFAULT_LANGUAGE
 ) -> pl.DataFrame:
     """account_id, tier, tier_reason, priority from account_id, segment, priority_score
     (``abm.targeting.actions.with_priority_score``), buying_power_score and sales_amount; rows come
     back in priority order (1 first)."""
-    ordered = accounts.sort(
-        [pl.col(n) for n, _ in WITHIN_TIER],
-        descending=[d for _, d in WITHIN_TIER],
-        nulls_last=True,
-        maintain_order=True,
-    )
+    ordered = _sorted_by(accounts, WITHIN_TIER)
     rules = (
         (1, settings.tier1_segments, settings.tier1_capacity),
         (2, settings.tier2_segments, settings.tier2_capacity),
