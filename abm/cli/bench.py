@@ -31,7 +31,8 @@ def bench(
         no_activities=not activities,
     )  # fmt: skip
     if clash:
-        raise AbmError(clash)
+        mode, also = clash
+        raise AbmError.keyed("error.option.clash", option=mode, also=", ".join(also))
     scale = scale or "tiny"
     scales = [s.strip() for s in curve.split(",") if s.strip()] if curve is not None else [scale]
     option = "--curve" if curve is not None else "--scale"
@@ -83,10 +84,10 @@ def bench(
         _side_by_side(dataset(scale, cache, seed), settings)
 
 
-def conflicting_options(**given: bool) -> str | None:
-    """Why these options cannot go together, or None. ``--curve`` and ``--incremental`` each replace the
-    one run by runs of their own, which none of the one-run options reach (``--curve`` has its own
-    scales); before this check such an option was silently ignored."""
+def conflicting_options(**given: bool) -> tuple[str, list[str]] | None:
+    """(the option, the options it cannot go with) or None. ``--curve`` and ``--incremental`` each
+    replace the one run by runs of their own, which none of the one-run options reach (``--curve`` has
+    its own scales); before this check such an option was silently ignored."""
     flag = {name: "--" + name.replace("_", "-") for name in given}
     for mode, excluded in (
         ("curve", ("scale", "incremental", "splink", "no_activities")),
@@ -94,8 +95,7 @@ def conflicting_options(**given: bool) -> str | None:
     ):
         clash = [flag[name] for name in excluded if given.get(name)]
         if given.get(mode) and clash:
-            also = ", ".join(clash)
-            return f"{flag[mode]} cannot be combined with {also}: it replaces the single run they apply to"
+            return flag[mode], clash
     return None
 
 

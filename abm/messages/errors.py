@@ -163,6 +163,11 @@ ERRORS: dict[str, dict[str, str]] = {
         "ja": "{option} の規模は {scales} から選んでください（指定: '{value}'）",
         "en": "{option} must name scales among {scales} (got '{value}')",
     },
+    "error.option.clash": {
+        "ja": "{option} は {also} と一緒に使えません: {option} は独自の実行を行い、"
+        "{also} が対象とする単独の実行は行われません",
+        "en": "{option} cannot be combined with {also}: it replaces the single run they apply to",
+    },
     "error.option.crm": {
         "ja": "--crm は {choices} のどれかです（指定: '{value}'）",
         "en": "--crm must be one of {choices} (got '{value}')",
