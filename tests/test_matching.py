@@ -32,6 +32,7 @@ from abm.matching.blocking import NameIndex, deletion_hashes
 from abm.matching.index import MasterIndex
 from abm.matching.keys import (
     address_key,
+    company_domain,
     company_phone,
     corporate_number,
     group_keys,
@@ -272,6 +273,28 @@ def test_corporate_email_domain_links_but_free_mail_never_does() -> None:
     free = one({"name": "ぜんぜん別の会社", "email_domain": "gmail.com"})
     assert free["company_id"] is None
     assert "domain" not in (free["evidence"] or "")
+
+
+_DOMAIN_PIECES = st.sampled_from(
+    ["gmail.com", "docomo.ne.jp", "i.softbank.jp", "yahoo.co.jp", "alpha-shoji.co.jp", "Taro", "www.",
+     "mail.", "https://", "@", "＠", "ＧＭＡＩＬ．ＣＯＭ", "/", ":", "?", "#", " ", "\u3000", "."]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_DOMAIN_PIECES, max_size=6).map("".join), min_size=1, max_size=30))
+def test_company_domain_is_never_a_free_mail_domain(values: list[str]) -> None:
+    # whatever an email, host or URL looks like (full-width, a scheme, a port, junk after the domain),
+    # the key it yields is not a free-mail domain: x@gmail.com:// once came out as gmail.com
+    free = ["gmail.com", "docomo.ne.jp", "i.softbank.jp", "yahoo.co.jp"]
+    keys = pl.DataFrame({"email_domain": values}).lazy().select(company_domain(free)).collect().to_series()
+    assert not keys.is_in(free).any(), [v for v, k in zip(values, keys, strict=True) if k in free]
+    assert company_domain_of("x@gmail.com://", free) is None
+    assert company_domain_of("Taro@Alpha-Shoji.co.jp", free) == "alpha-shoji.co.jp"
+
+
+def company_domain_of(value: str, free: list[str]) -> str | None:
+    return pl.DataFrame({"email_domain": [value]}).select(company_domain(free)).item()
 
 
 def test_phone_links() -> None:
