@@ -79,13 +79,14 @@ class RunContext:
             "free_mail_domains": [d.lower() for d in self.settings.match.free_mail_domains],
         }
 
-    def sql(self, name: str) -> None:
-        """Run ``pipelines/sql/<name>.sql``: statements separated by ';' at a line end."""
+    def sql(self, name: str, params: dict[str, Any] | None = None) -> None:
+        """Run ``pipelines/sql/<name>.sql``: statements separated by ';' at a line end; ``params``
+        adds named parameters to the run's own ($as_of ...)."""
         text = _sql_text(name)
         for statement in (s.strip() for s in text.split(";\n")):
             if not statement or all(line.strip().startswith("--") for line in statement.splitlines()):
                 continue
-            self._execute(statement, self._used_params(statement), where=f"{name}.sql")
+            self._execute(statement, {**self._used_params(statement), **(params or {})}, where=f"{name}.sql")
 
     def sql_rows(self, name: str, params: dict[str, Any] | None = None) -> pl.DataFrame:
         """The rows of ``pipelines/sql/<name>.sql``, a file holding one SELECT (e.g. a check);
