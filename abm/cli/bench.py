@@ -72,6 +72,8 @@ def bench(
     recovery = figures["engagement"]
     if not activities:
         tell("engagement: run without activities (--no-activities), hidden interest not compared")
+    elif figures["size"].activities:
+        tell("engagement: this scale's activity rows stand in for volume, no hidden interest to compare")
     elif recovery is None:
         tell("engagement: no account_engagement table in this run, hidden interest not compared")
     else:
