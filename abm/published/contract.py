@@ -1224,7 +1224,7 @@ ACTIVITIES = Table(
     grain="one row per landed row of the activities file, in file order",
     description="Web and MA activity rows (page views, downloads, webinars, inquiries) and the contact and "
     "account each is attributed to: by contact_id, else by email, else by 名寄せ of its company fields. "
-    "The landed input's columns (pipelines/sql/activities.sql fills them in place), then the account.",
+    "The landed input's columns (copied by pipelines/sql/activities_attributed.sql), then the account.",
     columns=(
         Column("row_number", "BIGINT", "Row of the input file (header = row 1), as in `rejects`."),
         Column(

@@ -1,13 +1,31 @@
--- The landed activity rows $first_row … $last_row (rowids) attributed: their contact and account
--- (activities.sql says the order). One UPDATE over all rows joins the table with its own 100M-row
--- view at the `xl` scale, a hash table DuckDB spilled 18 GB of to disk for (attribute 764 s, against
--- 10 s for 10M rows); a batch's join stays the size of a national one.
-UPDATE activities SET
-    contact_id = coalesce(r.known_contact_id, r.contact_id),
-    account_id = coalesce(c.account_id, k.account_id),
-    attributed_by = CASE WHEN r.known_by IS NOT NULL THEN r.known_by
-                         WHEN k.account_id IS NOT NULL THEN 'company' END
+-- The landed activity rows $first_row … $last_row (rowids) attributed, appended in file order to
+-- activities_attributed (activities.sql says the order of attribution and publishes the table).
+-- A batch of rowids keeps the sort the size of a national run's 10M rows at the `xl` scale's 100M.
+--
+-- Copied, not updated in place: an UPDATE joined the landed table with its own view, and its speed
+-- hung on DuckDB's choice of build side: a rowid range put the 10M landed rows on the build side,
+-- the updates then came in random rowid order, and each rewrote a compressed string segment
+-- (national: > 10 minutes; 20 s when the table was the probe side). ORDER BY states the order the
+-- table keeps instead of relying on a plan: the copy with its sort takes what the fast UPDATE took.
+INSERT INTO activities_attributed BY NAME
+SELECT
+    r.source_row AS row_number,
+    r.source_file,
+    r.date,
+    r.activity_type,
+    coalesce(r.known_contact_id, r.contact_id) AS contact_id,
+    r.email,
+    r.company_name,
+    r.corporate_number,
+    r.domain,
+    r.url,
+    r.points,
+    r.campaign,
+    coalesce(c.account_id, k.account_id) AS account_id,
+    CASE WHEN r.known_by IS NOT NULL THEN r.known_by
+         WHEN k.account_id IS NOT NULL THEN 'company' END AS attributed_by
 FROM work.activity_rows r
 LEFT JOIN work.record_account c ON c.source = 'contacts' AND c.source_key = r.known_contact_id
 LEFT JOIN work.record_account k ON k.source = 'activities' AND k.source_key = r.source_key
-WHERE activities.rowid = r.landed_row AND r.landed_row BETWEEN $first_row AND $last_row;
+WHERE r.landed_row BETWEEN $first_row AND $last_row
+ORDER BY r.landed_row;

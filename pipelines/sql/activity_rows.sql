@@ -5,10 +5,11 @@
 -- company named in many spellings is linked once per key, not once per spelling (10M rows name far fewer
 -- companies than spellings). No key: nothing to link it by.
 --
--- A view, read twice: by activity_records.sql (link) and by activities.sql (attribute). Writing its 10M
--- rows to the file cost more than working them out twice (national: 8 s to write, ~3 s to compute).
--- landed_row is the landed row's rowid, which activities.sql updates in place. A view takes no
--- parameters, hence the free-mail domains as a table (free_mail_domains.sql).
+-- A view, read twice: by activity_records.sql (link) and by activities_attributed.sql (attribute), which
+-- copies every landed column through it. Writing its 10M rows to the file cost more than working them
+-- out twice (national: 8 s to write, ~3 s to compute). landed_row is the landed row's rowid: the
+-- attribute step walks the rows in batches of rowids, in file order. A view takes no parameters, hence
+-- the free-mail domains as a table (free_mail_domains.sql).
 CREATE OR REPLACE VIEW work.activity_rows AS
 WITH contact_emails AS (
     SELECT lower(email) AS email, min(contact_id) AS contact_id
@@ -16,7 +17,8 @@ WITH contact_emails AS (
 ),
 resolved AS (
     SELECT
-        a.rowid AS landed_row, a.source_file, a.source_row, a.contact_id,
+        a.rowid AS landed_row, a.source_file, a.source_row, a.date, a.activity_type, a.contact_id, a.email,
+        a.domain, a.url, a.points, a.campaign,
         CASE WHEN c.contact_id IS NOT NULL THEN a.contact_id ELSE e.contact_id END AS known_contact_id,
         CASE WHEN c.contact_id IS NOT NULL THEN 'contact_id'
              WHEN e.contact_id IS NOT NULL THEN 'email' END AS known_by,
@@ -31,8 +33,8 @@ resolved AS (
     LEFT JOIN contact_emails e ON e.email = lower(a.email)
 )
 SELECT
-    landed_row, source_file, source_row, contact_id, known_contact_id, known_by, company_name,
-    corporate_number, email_domain,
+    landed_row, source_file, source_row, date, activity_type, contact_id, known_contact_id, known_by,
+    email, company_name, corporate_number, domain, url, points, campaign, email_domain,
     CASE WHEN known_by IS NULL
               AND coalesce(company_name, corporate_number, email_domain) IS NOT NULL
          THEN 'A' || left(md5(CASE
