@@ -6,7 +6,7 @@
 -- companies than spellings). No key: nothing to link it by.
 --
 -- A view, read twice: by activity_records.sql (link) and by activities_attributed.sql (attribute), which
--- copies every landed column through it. Writing its 10M rows to the file cost more than working them
+-- copies every landed column through it (hence a.*: a column the input gains is carried, not dropped). Writing its 10M rows to the file cost more than working them
 -- out twice (national: 8 s to write, ~3 s to compute). landed_row is the landed row's rowid: the
 -- attribute step walks the rows in batches of rowids, in file order. A view takes no parameters, hence
 -- the free-mail domains as a table (free_mail_domains.sql).
@@ -17,12 +17,11 @@ WITH contact_emails AS (
 ),
 resolved AS (
     SELECT
-        a.rowid AS landed_row, a.source_file, a.source_row, a.date, a.activity_type, a.contact_id, a.email,
-        a.domain, a.url, a.points, a.campaign,
+        a.rowid AS landed_row,
+        a.*,
         CASE WHEN c.contact_id IS NOT NULL THEN a.contact_id ELSE e.contact_id END AS known_contact_id,
         CASE WHEN c.contact_id IS NOT NULL THEN 'contact_id'
              WHEN e.contact_id IS NOT NULL THEN 'email' END AS known_by,
-        a.company_name, a.corporate_number,
         coalesce(
             a.domain,
             CASE WHEN lower(split_part(a.email, '@', 2)) NOT IN (SELECT domain FROM work.free_mail_domains)
@@ -33,8 +32,7 @@ resolved AS (
     LEFT JOIN contact_emails e ON e.email = lower(a.email)
 )
 SELECT
-    landed_row, source_file, source_row, date, activity_type, contact_id, known_contact_id, known_by,
-    email, company_name, corporate_number, domain, url, points, campaign, email_domain,
+    *,
     CASE WHEN known_by IS NULL
               AND coalesce(company_name, corporate_number, email_domain) IS NOT NULL
          THEN 'A' || left(md5(CASE
