@@ -263,7 +263,8 @@ def test_training_draws_average_models_trained_on_different_synthetic_draws(monk
     assert np.abs(p1 - p2).max() > 0.01  # the draws teach different models
     np.testing.assert_allclose(p, (p1 + p2) / 2, rtol=1e-6)
     np.testing.assert_array_equal(p, build(training_draws=2).trained_model.score(pairs))
-    # scoring runs on every core: the probabilities are the same as on one thread
+    # training and scoring run on every core: the model and its probabilities are the same on one thread
     with monkeypatch.context() as m:
-        m.setattr(scoring, "_SCORE_THREADS", 1)
+        m.setattr(scoring, "_THREADS", 1)
         np.testing.assert_array_equal(p, bagged.trained_model.score(pairs))
+        np.testing.assert_array_equal(p, build(training_draws=2).trained_model.score(pairs))

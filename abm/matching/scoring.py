@@ -22,12 +22,13 @@ from abm.matching.features import FEATURES
 # All max_iter rounds, no early stopping: sklearn stops on a 10% split of the synthetic pairs when there
 # are over 10k, and where it stopped moved with the draw (real English recall 0.49-0.63 over four
 # seeds; 0.57-0.63 without, at the same precision); 100 rounds stay bounded by min_samples_leaf and l2.
-# Training: OpenMP worker threads spin badly on a busy 2-core machine; one thread is as fast for the
-# synthetic training sets. Scoring: each pair's probability is its own walk down the trees (no sums
-# across threads, so the same with any thread count), and every core pays: 300k national contacts'
-# pairs 5.0 → 3.4 s with 2 threads instead of 1, identical matches.
-_FIT_THREADS = 1
-_SCORE_THREADS = os.cpu_count() or 1
+# Training and scoring on every core. Scoring: each pair's probability is its own walk down the trees
+# (no sums across threads), so the same with any thread count; 300k national contacts' pairs 5.0 → 3.4 s
+# with 2 threads instead of 1, identical matches. Training: the trees came out identical on 1 and 2
+# threads (every probability of 120k synthetic pairs equal; the test checks it too), and the 120k pairs
+# of a 1M master train in 1.7 s instead of 3.1 s (three alternations). It ran on one thread since
+# 2026-11-22, when one was found as fast (OpenMP's spinning threads on a busy box, smaller training sets).
+_THREADS = os.cpu_count() or 1
 
 
 def _rounded(feats: pl.DataFrame) -> pl.DataFrame:
@@ -68,7 +69,7 @@ class Model:
             max_iter=100, learning_rate=0.1, max_leaf_nodes=31, min_samples_leaf=40, l2_regularization=1.0,
             random_state=seed, early_stopping=False,
         )  # fmt: skip
-        with threadpool_limits(_FIT_THREADS):
+        with threadpool_limits(_THREADS):
             clf.fit(_rounded(feats).to_numpy(), labels)
         return cls([clf])
 
@@ -83,7 +84,7 @@ class Model:
             return np.zeros(0)
         x = _rounded(feats)
         row, uniq = _distinct_rows(x)
-        with threadpool_limits(_SCORE_THREADS):
+        with threadpool_limits(_THREADS):
             x_u = uniq.to_numpy()
             p = np.mean([c.predict_proba(x_u)[:, 1] for c in self.clfs], axis=0)
         return p[row]
