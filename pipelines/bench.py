@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import polars as pl
@@ -202,12 +202,8 @@ def run_bench(
     # its published file must not hand this one its history (carry_over would grow with every bench)
     db.unlink(missing_ok=True)
     result = project.run(_on(settings, folder, db, cache), progress=progress, full=True)
-    steps = pl.DataFrame(
-        [
-            {"step": t.step, "seconds": t.seconds, "rows": t.rows, "peak_rss_mb": t.peak_rss_mb}
-            for t in result.timings
-        ]
-    ).with_columns((pl.col("seconds") / pl.col("seconds").sum()).alias("share"))
+    steps = pl.DataFrame([asdict(t) for t in result.timings])
+    steps = steps.with_columns((pl.col("seconds") / pl.col("seconds").sum()).alias("share"))
     return {
         "scale": scale,
         "size": size,

@@ -28,7 +28,7 @@ import polars as pl
 
 from abm.config.settings import Settings
 from abm.errors import AbmError
-from abm.memory import current_rss_mb
+from abm.memory import cpu_seconds, current_rss_mb
 
 SOURCES = ("sales", "contacts")
 
@@ -41,10 +41,8 @@ def _peak_mb() -> float:
 
 
 def _cpu_s() -> float:
-    """CPU seconds of this process, all its threads (DuckDB's and polars' included): steadier than
-    wall time on a machine others are using."""
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    return usage.ru_utime + usage.ru_stime
+    """CPU seconds of this process (``cpu_seconds``: user and system, every thread)."""
+    return sum(cpu_seconds())
 
 
 def _abm_link(req: dict) -> dict:

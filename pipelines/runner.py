@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from abm.memory import PeakRss
+from abm.memory import PeakRss, cpu_seconds
 from abm.messages import DEFAULT_LANGUAGE, MESSAGES, Lang, text
 from pipelines.context import RunContext, StepError
 
@@ -41,6 +41,8 @@ class StepTiming:
     seconds: float
     rows: int
     peak_rss_mb: float
+    user_s: float = 0.0  # CPU seconds in the step (abm.memory.cpu_seconds)
+    system_s: float = 0.0
 
 
 def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
@@ -49,11 +51,13 @@ def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
         ctx.step = step.name
         _require(ctx, step, step.reads, "needs", "which no earlier step wrote")
         ctx.release_cache()  # each step starts without the blocks earlier steps left cached
-        t0 = time.perf_counter()
+        t0, (user0, system0) = time.perf_counter(), cpu_seconds()
         with PeakRss() as peak:
             rows = step.run(ctx)
         _require(ctx, step, step.writes, "declares it writes", "but did not write it")
-        timing = StepTiming(step.name, time.perf_counter() - t0, rows, peak.mb)
+        user, system = cpu_seconds()
+        seconds = time.perf_counter() - t0
+        timing = StepTiming(step.name, seconds, rows, peak.mb, user - user0, system - system0)
         timings.append(timing)
         ctx.facts.setdefault("step_timings", []).append(timing)
         what = step.description(ctx.settings.ui.language)

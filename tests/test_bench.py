@@ -37,11 +37,16 @@ def micro_bench(tmp_path_factory) -> tuple[Path, str]:
 def test_bench_reports_every_step_and_linking_accuracy(micro_bench: tuple[Path, str]):
     cache, output = micro_bench
     lines = [line.split() for line in output.splitlines()]
-    steps = {cells[0]: cells for cells in lines if len(cells) == 5 and cells[2].endswith("%")}
+    steps = {cells[0]: cells for cells in lines if len(cells) == 7 and cells[2].endswith("%")}
     assert {"load", "link", "buying_power", "decide", "assemble"} <= set(steps)
     assert 0.97 <= sum(float(c[2].rstrip("%")) for c in steps.values()) / 100 <= 1.03  # shares, rounded
-    assert all(float(c[4].replace(",", "")) > 100 for c in steps.values())  # peak RSS MiB of a real run
-    load = int(steps["load"][3].replace(",", ""))
+    assert all(float(c[6].replace(",", "")) > 100 for c in steps.values())  # peak RSS MiB of a real run
+    # each step's CPU seconds: the process's own threads, so never more than the cores over its wall time
+    cores = os.cpu_count() or 1
+    for _step, seconds, _share, user, system, *_ in steps.values():
+        assert 0 <= float(user) + float(system) <= cores * float(seconds) + 0.2  # rounded to 0.1
+    assert float(steps["link"][3]) > 0  # linking works: it cannot take no CPU time
+    load = int(steps["load"][5].replace(",", ""))
     size = SCALES["micro"]
     inputs = size.companies + size.sales_lines + size.contacts + 10 * size.contacts  # + activities
     assert 0.99 * inputs <= load <= inputs  # a few bad rows are rejected, nothing else is lost

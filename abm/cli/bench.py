@@ -55,19 +55,25 @@ def bench(
     )
     tell_table(
         "Where the time goes",
-        ("step", "seconds", "share", "rows", "peak RSS MiB"),
+        ("step", "seconds", "share", "user CPU s", "system CPU s", "rows", "peak RSS MiB"),
         (
             (
                 r["step"],
                 f"{r['seconds']:.1f}",
                 f"{r['share']:.0%}",
+                f"{r['user_s']:.1f}",
+                f"{r['system_s']:.1f}",
                 f"{r['rows']:,}",
                 f"{r['peak_rss_mb']:,.0f}",
             )
             for r in figures["steps"].sort("seconds", descending=True).iter_rows(named=True)
         ),
     )
-    tell(f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB")
+    cpu = figures["steps"].select("user_s", "system_s").sum().row(0)
+    tell(
+        f"total {figures['seconds']:.1f}s, peak RSS {figures['peak_rss_mb']:,.0f} MiB; "
+        f"CPU in the steps {cpu[0]:.0f}s user, {cpu[1]:.0f}s system"
+    )
     out.print(str(figures["accuracy"]), markup=False, soft_wrap=True)  # a polars frame: its own layout
     recovery = figures["engagement"]
     if not activities:
