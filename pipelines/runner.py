@@ -41,8 +41,8 @@ class StepTiming:
     seconds: float
     rows: int
     peak_rss_mb: float
-    user_s: float = 0.0  # CPU seconds in the step (abm.memory.cpu_seconds)
-    system_s: float = 0.0
+    user_s: float  # CPU seconds in the step, every thread's (abm.memory.cpu_seconds)
+    system_s: float
 
 
 def run_steps(ctx: RunContext, steps: Sequence[Step]) -> list[StepTiming]:
