@@ -11,11 +11,6 @@ folder (``<db>.cache/<entry>-<fingerprint>/``, Parquet files or a pickled model)
 are written to ``<db>.cache/staging-<run id>/`` and moved into place only after the run published
 (``commit``): a failed run leaves the previous cache as it was, and runs are already serialised by the
 publish lock. A cache that cannot be read (damaged manifest or file) is ignored with a warning.
-
-Entries are written by one background thread while the run goes on (``put``): writing is Parquet
-encoding and file I/O that release the GIL, and the steps around it leave a core partly idle (national:
-~19 s of writes, the master's index 9-11 s of them). ``wait`` settles them before the run publishes,
-so a write that fails still fails the run or drops its entry exactly as a write in place would.
 """
 
 from __future__ import annotations
@@ -25,8 +20,6 @@ import json
 import os
 import shutil
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from concurrent.futures import wait as futures_wait
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
@@ -77,9 +70,6 @@ class RunCache:
     entries: dict[str, dict[str, str]] = field(default_factory=dict)  # manifest: name -> key, dir
     keep: dict[str, dict[str, str]] = field(default_factory=dict)  # entries the next manifest keeps
     reused: dict[str, Any] = field(default_factory=dict)
-    # entries being written in the background: (name, folder, the write)
-    pending: list[tuple[str, Path, Future[None]]] = field(default_factory=list)
-    _writer: ThreadPoolExecutor | None = None
 
     @classmethod
     def open(
@@ -152,43 +142,20 @@ class RunCache:
         return value
 
     def put(self, name: str, key: str, write: Callable[[Path], None]) -> None:
-        """Stage entry ``name`` under ``key``: ``write(folder)`` fills a new folder, in the background
-        (the frames it writes stay alive until it is done). A write that fails with an OSError (a full
-        disk) drops only this entry, with a warning, when ``wait`` settles it: the run itself does not
-        depend on its cache, the next run recomputes that part. Any other error fails the run there."""
-        if any(pending == name for pending, _path, _done in self.pending):
-            self.wait()  # the same entry again: its folder is made anew only once the last write is done
+        """Stage entry ``name`` under ``key``: ``write(folder)`` fills a new folder. A write that fails
+        (a full disk) drops only this entry, with a warning: the run itself does not depend on its
+        cache, the next run recomputes that part."""
         path = self.stage(name, key)
         if path is None:
             return
-        if self._writer is None:
-            self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="abm-cache")
-        self.pending.append((name, path, self._writer.submit(write, path)))
-
-    def wait(self) -> None:
-        """Settle every background write, in order: a full disk drops its entry with a warning, any
-        other error is raised (after the remaining writes finished: nothing writes behind the caller)."""
-        pending, self.pending = self.pending, []
-        error: BaseException | None = None
-        for name, path, done in pending:
-            try:
-                done.result()
-            except OSError as exc:
-                self.keep.pop(name, None)
-                shutil.rmtree(path, ignore_errors=True)
-                self.warn(
-                    "run.cache.entry_not_written", entry=name, why=f"{type(exc).__name__}: {str(exc)[:120]}"
-                )
-            except BaseException as exc:  # a bug: raised once the other writes are done
-                error = error or exc
-        self._stop_writer()
-        if error is not None:
-            raise error
-
-    def _stop_writer(self) -> None:
-        if self._writer is not None:
-            self._writer.shutdown()
-            self._writer = None
+        try:
+            write(path)
+        except OSError as exc:
+            self.keep.pop(name, None)
+            shutil.rmtree(path, ignore_errors=True)
+            self.warn(
+                "run.cache.entry_not_written", entry=name, why=f"{type(exc).__name__}: {str(exc)[:120]}"
+            )
 
     def stage(self, name: str, key: str) -> Path | None:
         """A new, empty staging folder for entry ``name`` under ``key``, for an entry filled piece by
@@ -210,7 +177,6 @@ class RunCache:
         """After the publish: staged entries into place, the manifest swapped atomically, the rest removed."""
         if self.folder is None:
             return
-        self.wait()  # settled before the publish already (project.run); here for callers without one
         manifest: dict[str, dict[str, str]] = {}
         for name, entry in self.keep.items():
             src = self.folder / entry["dir"]
@@ -236,10 +202,4 @@ class RunCache:
         """A failed run: its staged entries go, the previous cache stays usable."""
         if self.folder is None:
             return
-        writes = [done for _name, _path, done in self.pending]
-        for done in writes:
-            done.cancel()  # not started yet: never written
-        futures_wait(writes)  # the one writing finishes before its folder goes; its outcome is moot
-        self.pending = []
-        self._stop_writer()
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -4,7 +4,6 @@ run and the entries that were written are kept."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -39,41 +38,5 @@ def test_a_bug_in_a_write_is_not_taken_for_a_full_disk(tmp_path: Path) -> None:
     def buggy(_folder: Path) -> None:
         raise KeyError("model")
 
-    cache.put("lookalike", "k3", buggy)  # written in the background: settled by wait
     with pytest.raises(KeyError):  # a programming error fails the run instead of hiding as a warning
-        cache.wait()
-
-
-def test_entries_are_written_in_the_background_and_settled_by_wait(tmp_path: Path) -> None:
-    cache = RunCache.open(tmp_path / "abm.duckdb", "r1", lambda _m: None)
-    go = threading.Event()
-
-    def slow(folder: Path) -> None:
-        assert go.wait(10), "put waited for its own write"
-        (folder / "part.txt").write_text("ok", encoding="utf-8")
-
-    cache.put("index", "k1", slow)  # returns while the write waits: the run goes on meanwhile
-    staged = cache.staging / "index-k1"
-    assert staged.is_dir() and not (staged / "part.txt").exists()
-    go.set()
-    cache.wait()
-    assert (staged / "part.txt").read_text(encoding="utf-8") == "ok"
-    cache.commit()
-    assert (cache.root / "index-k1" / "part.txt").exists()
-
-
-def test_a_failed_run_discards_writes_not_yet_started(tmp_path: Path) -> None:
-    cache = RunCache.open(tmp_path / "abm.duckdb", "r1", lambda _m: None)
-    go, written = threading.Event(), []
-
-    def first(folder: Path) -> None:
-        go.wait(10)
-        written.append(folder.name)
-
-    cache.put("index", "k1", first)
-    cache.put("links", "k2", lambda folder: written.append(folder.name))  # queued behind the first
-    threading.Timer(1.0, go.set).start()  # the first write is still running when the run fails
-    cache.discard()
-    assert written == ["index-k1"]  # the one writing finished, the queued one never ran
-    assert not cache.staging.exists()  # nothing staged is left, whatever was still writing
-    assert not (cache.root / MANIFEST).exists()
+        cache.put("lookalike", "k3", buggy)
