@@ -33,7 +33,7 @@ import polars as pl
 from rapidfuzz import process
 from rapidfuzz.distance import LCSseq
 
-from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, strip_legal_and_branch
+from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, only_where, strip_legal_and_branch
 from abm.matching.romaji import fold_romaji, romaji
 from abm.matching.similarity import similarity
 
@@ -282,11 +282,13 @@ def master_keys(nname: pl.Series, roma: pl.Series) -> pl.DataFrame:
             stem_r=pl.when(ok).then(pl.col("stem_r").str.strip_suffix(r)).otherwise("stem_r"),
             words=pl.when(ok).then(pl.concat_str(english, "words", separator=" ")).otherwise("words"),
         )
-    nrom = n.str.replace_many(list(to_roma), list(to_roma.values()), leftmost=True)
+    # a name with Latin letters whose business words, read out, leave it all Latin; only those few
+    # names are read out (national: 1.2 → 0.4 s; the romaji of 2M kanji names were all dropped)
+    nrom = only_where(n.str.contains(r"[A-Z]"), n).str.replace_many(
+        list(to_roma), list(to_roma.values()), leftmost=True
+    )
     u = u.with_columns(
-        en_nrom=pl.when(nrom.str.contains(r"^[A-Z0-9&]+$") & n.str.contains(r"[A-Z]")).then(
-            phonetic_romaji(nrom)
-        ),
+        en_nrom=phonetic_romaji(only_where(nrom.str.contains(r"^[A-Z0-9&]+$"), nrom)),
         en_stem=pl.when(pl.col("stem_r") != pl.col("en_tr")).then("stem_r"),
         en_word=pl.col("words").str.strip_chars().replace("", None),
     )

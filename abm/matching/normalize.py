@@ -190,7 +190,7 @@ ASCII_ONLY_RE = r"^[A-Z0-9\s&.,'\-/()!+]+$"
 def kana_key(col: pl.Expr) -> pl.Expr:
     """Folded reading of a name typed in kana only (legal form dropped), else null."""
     s = strip_legal_and_branch(col)
-    return pl.when(s.str.contains(KANA_ONLY_RE)).then(fold_kana(s)).otherwise(None)
+    return fold_kana(only_where(s.str.contains(KANA_ONLY_RE), s))
 
 
 def reading_key(col: pl.Expr) -> pl.Expr:
@@ -201,5 +201,13 @@ def reading_key(col: pl.Expr) -> pl.Expr:
 def english_key(col: pl.Expr) -> pl.Expr:
     """Upper-case alphanumerics of a name written in Latin letters only (legal form dropped), else null."""
     s = without_legal(col)
-    out = s.str.replace_all(r"^THE\s+|[^A-Z0-9&]", "")
-    return pl.when(s.str.contains(ASCII_ONLY_RE) & (out.str.len_chars() > 0)).then(out).otherwise(None)
+    out = only_where(s.str.contains(ASCII_ONLY_RE), s).str.replace_all(r"^THE\s+|[^A-Z0-9&]", "")
+    return pl.when(out.str.len_chars() > 0).then(out).otherwise(None)
+
+
+def only_where(condition: pl.Expr, col: pl.Expr) -> pl.Expr:
+    """``col`` where ``condition`` holds, else null. polars computes both branches of a when / then
+    for every row, and its string functions skip nulls: so a key only some names have (typed in kana,
+    in Latin letters) is folded after this rather than inside a when (English keys of a national
+    master's 2.8M distinct names, 8% of them Latin: 3.1 → 2.0 s, medians of 5)."""
+    return pl.when(condition).then(col).otherwise(None)
