@@ -43,6 +43,7 @@ from abm.matching.keys import (
     prefecture_key,
     registered_domain,
 )
+from abm.matching.similarity import python_strings
 
 # 法人番号 with valid check digits (9 - Σ mod 9 over the 12 base digits)
 CN_MITSUI = "5010001008771"
@@ -510,6 +511,17 @@ def test_name_similarity_is_symmetric(pairs: list[tuple[str, str]]) -> None:
     b = pl.Series([p[1] for p in pairs])
     assert (F.similarity(a, b) == F.similarity(b, a)).all()
     assert ((F.similarity(a, a) == 1) | (a == "").to_numpy()).all()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["三井物産", "山田商店", "ABC", "", None]), max_size=40))
+def test_python_strings_repeat_runs_as_the_same_strings(values: list[str | None]) -> None:
+    """Runs of equal neighbours become one string object each, in place: what rapidfuzz reads is
+    the column, element by element."""
+    got = python_strings(pl.Series(values, dtype=pl.String))
+    assert list(got) == values
+    runs = sum(1 for i, v in enumerate(values) if i == 0 or v != values[i - 1])
+    assert len({id(x) for x in got}) <= runs or runs == len(values)
 
 
 @settings(max_examples=50, deadline=None)

@@ -26,6 +26,8 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
+from abm.matching.similarity import python_strings
+
 # bit of each blocking key in ``via``
 VIA = {"cn": 1, "domain": 2, "phone": 4, "name": 8, "kana": 16, "en": 32, "fuzzy": 64, "addr": 128}
 NAME_BITS = VIA["name"] | VIA["kana"] | VIA["en"]
@@ -192,7 +194,7 @@ class NameIndex:
             q, on="qid", maintain_order="left"
         )
         sim = process.cpdist(
-            pairs["nname"].to_list(), pairs["m_nname"].to_list(), scorer=fuzz.ratio, workers=-1
+            python_strings(pairs["nname"]), python_strings(pairs["m_nname"]), scorer=fuzz.ratio, workers=-1
         )
         pairs = pairs.with_columns(sim=pl.Series(sim, dtype=pl.Float32))
         pairs = pairs.filter(pl.col("sim") >= 50)

@@ -35,7 +35,7 @@ from rapidfuzz.distance import LCSseq
 
 from abm.matching.normalize import ASCII_ONLY_RE, fold_chars, only_where, strip_legal_and_branch
 from abm.matching.romaji import fold_romaji, romaji
-from abm.matching.similarity import similarity
+from abm.matching.similarity import python_strings, similarity
 
 DATA = Path(__file__).parent / "data" / "business_words.tsv"
 MAX_VARIANTS = 8  # translated spellings kept per English name (business words with several meanings)
@@ -307,7 +307,9 @@ def coverage(a: pl.Series, b: pl.Series) -> np.ndarray:
     if both.any():
         mask = pl.Series(both)
         bb = b.filter(mask)
-        common = process.cpdist(a.filter(mask).to_list(), bb.to_list(), scorer=LCSseq.similarity, workers=-1)
+        common = process.cpdist(
+            python_strings(a.filter(mask)), python_strings(bb), scorer=LCSseq.similarity, workers=-1
+        )
         out[both] = np.asarray(common, dtype=np.float32) / bb.str.len_chars().to_numpy().astype(np.float32)
     return out
 

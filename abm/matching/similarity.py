@@ -14,7 +14,24 @@ def similarity(a: pl.Series, b: pl.Series) -> np.ndarray:
     if both.any():  # only the pairs where both sides have the key (kana / English are sparse)
         mask = pl.Series(both)
         got = process.cpdist(
-            a.filter(mask).to_list(), b.filter(mask).to_list(), scorer=fuzz.ratio, workers=-1
+            python_strings(a.filter(mask)), python_strings(b.filter(mask)), scorer=fuzz.ratio, workers=-1
         )
         sim[both] = np.asarray(got, dtype=np.float32) / 100.0
     return sim
+
+
+def python_strings(s: pl.Series) -> list[str] | np.ndarray:
+    """``s`` as the Python strings rapidfuzz reads, one string object per run of equal neighbours.
+
+    Candidate pairs come grouped by query, so a query's name stands beside each of its candidates
+    (and a name several candidates share often beside each of them): making a Python string costs
+    more than rapidfuzz's comparison of it, so each run is made once and repeated by reference
+    (1.25M medium contact pairs: making both sides' strings 0.38 → 0.22 s, their features 3.73 →
+    3.53 s, medians of 7; the same scores)."""
+    if s.len() == 0:
+        return []
+    new = s.ne_missing(s.shift(1)).scatter(0, True)  # the first starts a run (a leading null too)
+    heads = s.filter(new)
+    if heads.len() == s.len():
+        return s.to_list()
+    return np.asarray(heads.to_list(), dtype=object)[(new.cum_sum() - 1).to_numpy()]
