@@ -222,14 +222,15 @@ def _group_sizes(df: pl.DataFrame, groups: dict[str, tuple[str, ...]]) -> pl.Dat
     Counted over one 64-bit hash per group rather than the strings: each column is hashed once, not
     once per group it is in, and each window groups one integer (the master's 17 counts at 5M companies:
     10.5 → 6.3 s, identical). Two different keys meeting in 64 bits (~1e-6 at 5M rows) would merge
-    their counts: a rarity feature can bear that."""
+    their counts: a rarity feature can bear that. Hashing and counting run as one lazy query, not as
+    three eager selects (national, 17 counts: 3.8–5.1 → 3.1–3.2 s, CPU 7.5–10.0 → 5.7–5.9 s)."""
     used = sorted({c for cols in groups.values() for c in cols})
-    hashed = df.select(pl.col(c).hash(seed=0) for c in used)
+    hashed = df.lazy().select(pl.col(c).hash(seed=0) for c in used)
     keys = hashed.select(
         (pl.col(cols[0]) if len(cols) == 1 else pl.struct(cols).hash(seed=0)).alias(name)
         for name, cols in groups.items()
     )
-    return keys.select(pl.len().over(name).cast(pl.UInt32).alias(name) for name in groups)
+    return keys.select(pl.len().over(name).cast(pl.UInt32).alias(name) for name in groups).collect()
 
 
 def record_keys(records: pl.DataFrame, free_mail: list[str]) -> pl.DataFrame:
