@@ -133,8 +133,12 @@ class NameIndex:
         dels = pl.DataFrame({"nid": nid[~common], "d": d[~common]})
         del d, nid, common
         rows, grams = _bigrams(names)
-        order = np.argsort(grams, kind="stable")  # rows ascend already: sorted by (bigram, name)
-        grams, postings, starts = _distinct_sorted(grams[order], rows[order])
+        # a stable sort by bigram: rows ascend already, so sorted by (bigram, name); polars sorts on
+        # both cores and gathers the rows with it (national names: 1.84 → 0.61 s against NumPy's
+        # argsort and two gathers, medians of 5, the same postings)
+        by_gram = pl.DataFrame({"g": grams, "r": rows}).sort("g", maintain_order=True)
+        del rows, grams
+        grams, postings, starts = _distinct_sorted(by_gram["g"].to_numpy(), by_gram["r"].to_numpy())
         counts = np.diff(np.append(starts, len(grams)))
         return cls(names, dels, grams[starts], starts, counts, postings)
 
