@@ -61,14 +61,16 @@ def _under_former_name(pf: pl.DataFrame) -> pl.DataFrame:
     # the name as written differs from the current one: another stem, or the same stem under another
     # legal form (有限会社X, now 株式会社X: the former name's key is the current one's)
     differs = (qn != mn) | (pl.col("q_legal") != pl.col("m_legal"))
-    hit = (pl.col("m_former").list.contains(qn) & differs).fill_null(False)
+    # one column at a time: an eager with_columns does not share sub-expressions, and the window below
+    # was computed once per column that read it (1.25M medium pairs: 0.49 → 0.14 s, medians of 7)
+    pf = pf.with_columns(former_name=(pl.col("m_former").list.contains(qn) & differs).fill_null(False))
+    hit = pl.col("former_name")
     bearer = (qn == mn).fill_null(False) & ~hit  # bears the name today, not through its history
-    use = hit & ~bearer.any().over("qid")
+    pf = pf.with_columns(_former_used=hit & ~bearer.any().over("qid"))
+    use = pl.col("_former_used")
     return pf.with_columns(
-        former_name=hit,
         m_nname=pl.when(use).then(qn).otherwise(mn),
         m_legal=pl.when(use).then(pl.col("q_legal")).otherwise(pl.col("m_legal")),
-        _former_used=use,
     )
 
 
