@@ -216,14 +216,15 @@ class NameIndex:
 def name_table(master: pl.DataFrame, key: str, cap: int) -> dict[str, pl.DataFrame]:
     """Key → companies, split by how common the key is (see module doc)."""
     t = master.select("cidx", pl.col(key).alias("key"), "pref").drop_nulls("key")
-    t = t.with_columns(pl.len().over("key").alias("freq"))
+    t = t.with_columns(shared_by("key").alias("freq"))
     common = t.filter(pl.col("freq") > cap)
+    in_order = pl.int_range(pl.len()).over(pl.col("key").hash(seed=0))  # each key's first rows
     return {
         "rare": t.filter(pl.col("freq") <= cap).select("key", "cidx"),
         "by_pref": common.drop_nulls("pref")
-        .filter(pl.len().over("key", "pref") <= cap)
+        .filter(shared_by("key", "pref") <= cap)
         .select("key", "pref", "cidx"),
-        "sample": common.filter(pl.int_range(pl.len()).over("key") < _AMBIGUOUS_SAMPLE).select("key", "cidx"),
+        "sample": common.filter(in_order < _AMBIGUOUS_SAMPLE).select("key", "cidx"),
     }
 
 
@@ -241,7 +242,17 @@ def expand(qk: pl.DataFrame, table: dict[str, pl.DataFrame], bit: int) -> pl.Dat
 def key_table(master: pl.DataFrame, key: str, cap: int) -> pl.DataFrame:
     """Company key → cidx, dropping values held by more than ``cap`` companies (shared phones, domains)."""
     t = master.select("cidx", pl.col(key).alias("key")).drop_nulls("key")
-    return t.filter(pl.len().over("key") <= cap)
+    return t.filter(shared_by("key") <= cap)
+
+
+def shared_by(*columns: str) -> pl.Expr:
+    """How many rows share the row's values of ``columns``, counted over one 64-bit hash of them:
+    polars groups one integer about twice as fast as strings (national master, 5M names: 0.42 → 0.21 s a
+    key; phones 0.34 → 0.18 s; the same counts). Two keys meeting in 64 bits (~1e-7 at 5M rows) would
+    add up their counts, as in ``keys._group_sizes``: a key could only look commoner (fewer candidates,
+    no exact-key link), never rarer."""
+    cols = [pl.col(c) for c in columns]
+    return pl.len().over(cols[0].hash(seed=0) if len(cols) == 1 else pl.struct(cols).hash(seed=0))
 
 
 def merge(parts: list[pl.DataFrame]) -> pl.DataFrame:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from abm.matching.blocking import shared_by
 from abm.matching.keys import company_domain, corporate_number, former_name_keys
 from abm.matching.linking import MATCH_SCHEMA
 from abm.matching.normalize import legal_form, normalize_name
@@ -42,7 +43,7 @@ AMBIGUOUS = "社名=一致(マスターで同名{}社: 決め手なし)"
 def _unique(master: pl.DataFrame, key: str) -> pl.DataFrame:
     """key → company_id for keys held by exactly one master company."""
     keyed = master.select(pl.col(key).alias("key"), "company_id").drop_nulls("key")
-    return keyed.filter(pl.len().over("key") == 1)
+    return keyed.filter(shared_by("key") == 1)
 
 
 def _unique_names(master: pl.DataFrame) -> pl.DataFrame:
@@ -53,7 +54,7 @@ def _unique_names(master: pl.DataFrame) -> pl.DataFrame:
             former_name_keys(master).select("cidx", pl.col("former").alias("key")),
         ]
     ).filter(pl.col("key").str.len_chars() >= MIN_NAME_CHARS)
-    once = held.unique().filter(pl.len().over("key") == 1)
+    once = held.unique().filter(shared_by("key") == 1)
     return once.join(master.select("cidx", "company_id", "nname", "legal"), on="cidx").filter(
         pl.col("key") == pl.col("nname")  # held once, as the current name (a former name links by the model)
     )
