@@ -158,10 +158,11 @@ class NameIndex:
         return cls(names, pl.read_parquet(folder / "dels.parquet"), grams, starts, counts, postings)
 
     def by_deletion(self, q: pl.DataFrame) -> pl.DataFrame:
-        """(qid, nid) for queries (qid, nname) within one deletion of a master name."""
+        """(qid, nid) for queries (qid, nname) within one deletion of a master name; a pair met through
+        several variants is listed once each time (``fuzzy`` makes them distinct once, with the rest)."""
         rows, hashes = deletion_hashes(q["nname"])
         qd = pl.DataFrame({"qid": q["qid"].gather(rows), "d": hashes})
-        return _unique_pairs(qd.join(self.dels, on="d"), "qid", "nid")
+        return qd.join(self.dels, on="d").select("qid", "nid")
 
     def by_bigram(self, q: pl.DataFrame, *, cap: int, per_name: int, keep: int) -> pl.DataFrame:
         """(qid, nid) of the names sharing most of each query's rarest bigrams."""
