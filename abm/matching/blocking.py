@@ -219,7 +219,7 @@ def name_table(master: pl.DataFrame, key: str, cap: int) -> dict[str, pl.DataFra
     t = master.select("cidx", pl.col(key).alias("key"), "pref").drop_nulls("key")
     t = t.with_columns(shared_by("key").alias("freq"))
     common = t.filter(pl.col("freq") > cap)
-    in_order = pl.int_range(pl.len()).over(pl.col("key").hash(seed=0))  # each key's first rows
+    in_order = pl.int_range(pl.len()).over(_hashed("key"))  # each key's first rows
     return {
         "rare": t.filter(pl.col("freq") <= cap).select("key", "cidx"),
         "by_pref": common.drop_nulls("pref")
@@ -252,8 +252,12 @@ def shared_by(*columns: str) -> pl.Expr:
     key; phones 0.34 → 0.18 s; the same counts). Two keys meeting in 64 bits (~1e-7 at 5M rows) would
     add up their counts, as in ``keys._group_sizes``: a key could only look commoner (fewer candidates,
     no exact-key link), never rarer."""
-    cols = [pl.col(c) for c in columns]
-    return pl.len().over(cols[0].hash(seed=0) if len(cols) == 1 else pl.struct(cols).hash(seed=0))
+    return pl.len().over(_hashed(*columns))
+
+
+def _hashed(*columns: str) -> pl.Expr:
+    """One 64-bit hash of the row's values of ``columns``: the integer ``shared_by`` groups by."""
+    return pl.col(columns[0]).hash(seed=0) if len(columns) == 1 else pl.struct(columns).hash(seed=0)
 
 
 def merge(parts: list[pl.DataFrame]) -> pl.DataFrame:
